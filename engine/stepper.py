@@ -184,11 +184,12 @@ class Stepper:
         self.trace = self._new_trace()
         self.cursor = -1
 
-    def train(self, n_updates: int, per_epoch=None) -> int:
+    def train(self, n_updates: int, on_epoch=None) -> int:
         """Run n whole updates with the fast loop, from the start of the next update.
 
         The current update is finished first (counting as one of the n). History is cleared,
-        since fast training keeps no traces. Returns the number of updates applied.
+        since fast training keeps no traces. ``on_epoch(epoch, E)`` is called with E(X, Y) after
+        each completed epoch; training stops early if E is not finite. Returns the updates applied.
         """
         from .fit import run_updates
 
@@ -201,7 +202,7 @@ class Stepper:
         else:
             self.net.weights, self.net.biases = self.trace.parameters_at(-1)
         done = run_updates(self.net, self.X, self.Y, self.lr, self.batch_size, self.update_biases,
-                           self.shuffle, self.seed, self.update, n_updates, per_epoch)
+                           self.shuffle, self.seed, self.update, n_updates, on_epoch)
         self.update += done
         self._history.clear()
         self.trace = self._new_trace()
