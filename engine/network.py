@@ -81,12 +81,18 @@ class Network:
         seed: int | None = 0,
         init: str = "uniform",
     ):
-        sizes = tuple(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else ()
+        try:  # fix: a non-iterable layer_sizes (e.g. 5 or None) raised TypeError, not ValueError
+            sizes = tuple(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else ()
+        except TypeError:
+            sizes = ()
         if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes):
             raise ValueError(f"layer_sizes must list at least 2 positive integers (inputs, …, outputs); got {layer_sizes!r}")
         self.layer_sizes = tuple(int(n) for n in sizes)
         L = len(self.layer_sizes) - 1
-        names = [activations] * L if isinstance(activations, str) else list(activations)
+        try:  # fix: a non-iterable activations (e.g. 5 or None) raised TypeError, not ValueError
+            names = [activations] * L if isinstance(activations, str) else list(activations)
+        except TypeError:
+            raise ValueError(f"activations must be a name or a list of names, got {activations!r}") from None
         if len(names) != L:
             raise ValueError(f"give one activation per layer after the inputs: {L} needed, {len(names)} given")
         self._acts: tuple[Activation, ...] = tuple(get_activation(a) for a in names)
@@ -143,10 +149,15 @@ class Network:
         weights[l]: (n_{l+1}, n_l); biases[l]: (n_{l+1},) — omitted or None means zeros.
         """
         L = self.n_layers
-        if weights is None or len(weights) != L:
-            raise ValueError(f"expected {L} weight matrices, got {0 if weights is None else len(weights)}")
+        # fix: weights or biases without a len() (e.g. 5 from a malformed dict) raised TypeError
+        if not hasattr(weights, "__len__") or isinstance(weights, (str, bytes, dict)):
+            raise ValueError(f"weights must be a list of {L} matrices, got {type(weights).__name__}")
+        if len(weights) != L:
+            raise ValueError(f"expected {L} weight matrices, got {len(weights)}")
         if biases is None:
             biases = [np.zeros(n) for n in self.layer_sizes[1:]]
+        if not hasattr(biases, "__len__") or isinstance(biases, (str, bytes, dict)):
+            raise ValueError(f"biases must be a list of {L} vectors, got {type(biases).__name__}")
         if len(biases) != L:
             raise ValueError(f"expected {L} bias vectors, got {len(biases)}")
         new_w, new_b = [], []
