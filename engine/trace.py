@@ -58,7 +58,9 @@ class Event:
     j: int | None
     sample: int | None
     value: float
-    factors: dict[str, Any] = field(repr=False)
+    # fix: factors hold numpy arrays, so comparing them made ``e1 == e2`` (and ``e in events``)
+    # raise "truth value of an array is ambiguous" and made events unhashable; compare by position/value
+    factors: dict[str, Any] = field(repr=False, compare=False)
 
 
 class Layout:
