@@ -196,9 +196,11 @@ class Stepper:
         n_updates = int(n_updates)
         if n_updates <= 0:
             return 0
+        finished = 0  # fix: the finished current update counts as one of the n and is returned too
         if self.cursor >= 0:
             self.finish_update()
             n_updates -= 1
+            finished = 1
         else:
             self.net.weights, self.net.biases = self.trace.parameters_at(-1)
         done = run_updates(self.net, self.X, self.Y, self.lr, self.batch_size, self.update_biases,
@@ -207,7 +209,7 @@ class Stepper:
         self._history.clear()
         self.trace = self._new_trace()
         self.cursor = -1
-        return done
+        return done + finished
 
 
 def _check_granularity(g: str) -> None:
