@@ -21,7 +21,7 @@ import numpy as np
 
 from .network import Network, _check_lr, as_batch
 from .schedule import batch_indices, check_batch_size, n_batches
-from .trace import GRANULARITIES, PHASES, Event, Trace
+from .trace import GRANULARITIES, KINDS, PHASES, Event, Trace
 
 __all__ = ["Stepper", "HISTORY_LIMIT"]
 
@@ -81,6 +81,8 @@ class Stepper:
     # ------------------------------------------------------------------ hooks
     def on(self, kind: str, fn: Callable[[Event], None]) -> Callable[[Event], None]:
         """Call ``fn(event)`` for each event of ``kind`` the cursor moves forward over."""
+        if kind not in KINDS:  # fix: a misspelt kind (e.g. "update") was accepted and never fired
+            raise ValueError(f"unknown event kind {kind!r}; choose one of {', '.join(KINDS)}")
         self._hooks.setdefault(kind, []).append(fn)
         return fn
 
