@@ -1,0 +1,39 @@
+"""Backprop Lab: watch backpropagation one number at a time.
+
+    streamlit run app.py
+
+This file only composes the components; each lives in components/ and every number
+comes from the engine (engine/).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import controls, session, sidebar, views
+
+st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="expanded")
+
+lab = session.get_lab()
+presentation = views.render_header()
+if not presentation:
+    sidebar.render_sidebar()
+views.render_flashes()
+
+
+def live_view() -> None:
+    """The moving parts: controls, graph, step panel and charts (rerun alone while playing)."""
+    lab = session.get_lab()
+    controls.advance_play(lab)
+    views.render_problem(lab)
+    controls.render_step_controls(presentation)
+    views.render_graph_and_panel(lab, presentation)
+    if controls.render_play_controls():
+        st.rerun()
+    views.render_charts(lab, presentation)
+    session.sync_url(lab)
+
+
+st.fragment(live_view, run_every=views.play_interval(lab))()
+if not presentation:
+    views.render_tools(lab)

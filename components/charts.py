@@ -1,0 +1,102 @@
+"""Training charts: loss curves, decision boundary / fitted curve, gradient norms per layer.
+
+Pure functions from a ``Lab``'s recorded numbers (and engine forward passes) to plotly
+figures. Figures are built from plain dicts: plotly's per-property validation costs
+more than the data at these sizes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+__all__ = ["loss_figure", "data_figure", "grad_norm_figure", "BLUE", "ORANGE"]
+
+BLUE, ORANGE, GREY = "#2166ac", "#e08214", "#888888"  # colour-blind-safe pair (as in the graph)
+GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
+_LAYOUT = dict(margin=dict(l=50, r=10, t=36, b=40), height=280, template="plotly_white",
+               legend=dict(orientation="h", y=1.12, x=0), font=dict(size=14))
+
+
+def _figure(data, **layout) -> go.Figure:
+    return go.Figure({"data": data, "layout": {**_LAYOUT, **layout}}, skip_invalid=False)
+
+
+def loss_figure(curve: list, loss_name: str) -> go.Figure:
+    """Train (and test) loss against epochs; log y-axis once the loss spans decades."""
+    x = [p[0] for p in curve]
+    train = [p[1] if np.isfinite(p[1]) else None for p in curve]
+    data = [dict(type="scatter", x=x, y=train, name="train", mode="lines", line=dict(color=BLUE, width=3))]
+    if any(p[2] is not None for p in curve):
+        test = [p[2] if p[2] is not None and np.isfinite(p[2]) else None for p in curve]
+        data.append(dict(type="scatter", x=x, y=test, name="test", mode="lines",
+                         line=dict(color=ORANGE, width=3, dash="dash")))
+    finite = [v for v in train if v is not None and v > 0]
+    log = bool(finite) and max(finite) / max(min(finite), 1e-300) > 100
+    return _figure(data, title=dict(text=f"Loss ({loss_name})", x=0.01),
+                   xaxis=dict(title="epoch"), yaxis=dict(title="E", type="log" if log else "linear"))
+
+
+def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * np.maximum(hi - lo, 1e-9)
+    return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
+
+
+def data_figure(net, dataset) -> go.Figure | None:
+    """2-D data: points over the network's output as a heatmap; 1-D: data and fitted curve."""
+    X, Y = dataset.X, dataset.Y
+    n_train = dataset.X_train.shape[0]
+    if X.shape[1] == 2:
+        x0, x1, y0, y1 = _bounds(X)
+        gx, gy = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+        xx, yy = np.meshgrid(gx, gy)
+        with np.errstate(all="ignore"):
+            out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))
+        k = out.shape[1]
+        zz = (out[:, 0] if k == 1 else out.argmax(axis=1) / max(k - 1, 1)).reshape(GRID, GRID)
+        zz = np.where(np.isfinite(zz), zz, np.nan)
+        label = Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1) / max(Y.shape[1] - 1, 1)
+        lo, hi = (float(np.nanmin(label)), float(np.nanmax(label))) if label.size else (0.0, 1.0)
+        data = [dict(type="heatmap", x=gx, y=gy, z=zz, colorscale=[[0, "#b2d1e8"], [0.5, "#f7f7f7"], [1, "#f9c98d"]],
+                     zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=False, hoverinfo="skip")]
+        for part, sl, symbol in (("train", slice(0, n_train), "circle"), ("test", slice(n_train, None), "diamond-open")):
+            pts, lab = X[sl], label[sl]
+            if len(pts):
+                data.append(dict(type="scatter", x=pts[:, 0], y=pts[:, 1], mode="markers", name=part,
+                                 marker=dict(symbol=symbol, size=8, color=lab, cmin=lo, cmax=hi if hi > lo else lo + 1,
+                                             colorscale=[[0, BLUE], [1, ORANGE]],
+                                             line=dict(color="white" if part == "train" else "black", width=1))))
+        return _figure(data, title=dict(text="Decision boundary (network output)", x=0.01),
+                       xaxis=dict(title=dataset.feature_names[0], range=[x0, x1]),
+                       yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x"),
+                       height=360)
+    if X.shape[1] == 1:
+        lo, hi = float(X.min()), float(X.max())
+        gx = np.linspace(lo, hi, 200)
+        with np.errstate(all="ignore"):
+            out = net.forward(gx[:, None])[:, 0]
+        data = [dict(type="scatter", x=X[:n_train, 0], y=Y[:n_train, 0], mode="markers", name="train",
+                     marker=dict(color=BLUE, size=7)),
+                dict(type="scatter", x=X[n_train:, 0], y=Y[n_train:, 0], mode="markers", name="test",
+                     marker=dict(color=ORANGE, size=7, symbol="diamond-open")),
+                dict(type="scatter", x=gx, y=np.where(np.isfinite(out), out, np.nan), mode="lines",
+                     name="network", line=dict(color="#333", width=3))]
+        return _figure(data, title=dict(text="Fitted curve", x=0.01), xaxis=dict(title=dataset.feature_names[0]),
+                       yaxis=dict(title=dataset.target_names[0]), height=320)
+    return None
+
+
+def grad_norm_figure(grad_norms: list) -> go.Figure:
+    """‖∂E/∂W^l‖ per layer over time, log scale: vanishing gradients show as a fan of lines."""
+    data = []
+    if grad_norms:
+        x = [p[0] for p in grad_norms]
+        L = len(grad_norms[-1][1])
+        palette = ["#2166ac", "#4393c3", "#92c5de", "#fdb863", "#e08214", "#b35806", "#542788", "#8073ac", "#333333"]
+        for l in range(L):
+            y = [p[1][l] if len(p[1]) > l and p[1][l] > 0 else None for p in grad_norms]
+            data.append(dict(type="scatter", x=x, y=y, mode="lines", name=f"W{l + 1}",
+                             line=dict(color=palette[l % len(palette)], width=2.5)))
+    return _figure(data, title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01),
+                   xaxis=dict(title="epoch"), yaxis=dict(title="norm", type="log"))

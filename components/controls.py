@@ -1,0 +1,145 @@
+"""Stepping and playing controls: ← → with keyboard shortcuts, granularity, phase jumps,
+a scrubber over the whole update, reset, play/pause and "train N epochs".
+
+Every action runs in a button callback (before the page is drawn), so what is drawn
+afterwards already shows the new cursor.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from engine import GRANULARITIES
+
+from . import session
+
+__all__ = ["render_step_controls", "render_play_controls", "advance_play", "PLAY_INTERVAL"]
+
+PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
+_GRAN_LABELS = {"event": "event", "neuron": "neuron", "layer": "layer", "sample": "sample", "phase": "phase",
+                "update": "whole update"}
+
+
+def _gran() -> str:
+    return session.get_lab().config.granularity
+
+
+def _step(forward: bool) -> None:
+    lab = session.get_lab()
+    lab.step(_gran(), forward=forward)
+
+
+def _set_granularity() -> None:
+    lab = session.get_lab()
+    g = st.session_state.get("ctl_granularity")
+    if g in GRANULARITIES:
+        lab.config = lab.config.with_(granularity=g)
+
+
+def _scrub() -> None:
+    lab = session.get_lab()
+    k = st.session_state.get("ctl_scrub")
+    if isinstance(k, int):
+        lab.seek(max(-1, min(k, lab.stepper.n_events - 1)))
+
+
+def _jump(phase: str) -> None:
+    session.get_lab().stepper.jump_to_phase(phase)
+
+
+def _reset_update() -> None:
+    session.get_lab().stepper.reset()
+
+
+def _finish_update() -> None:
+    lab = session.get_lab()
+    lab.step("update", forward=True) if lab.stepper.cursor < lab.stepper.n_events - 1 else lab.step("update")
+
+
+def render_step_controls(presentation: bool = False) -> None:
+    """The row of stepping buttons, the granularity choice and the scrubber."""
+    lab = session.get_lab()
+    st.session_state["ctl_granularity"] = lab.config.granularity
+    cols = st.columns([1.1, 1.1, 1.3, 3.2], vertical_alignment="bottom")
+    cols[0].button("← Back", key="ctl_back", on_click=_step, args=(False,), shortcut="Left",
+                   disabled=not lab.stepper.can_back(), use_container_width=True, help="Step back (← key)")
+    cols[1].button("Next →", key="ctl_next", on_click=_step, args=(True,), shortcut="Right", type="primary",
+                   disabled=lab.problem is not None, use_container_width=True, help="Step forward (→ key)")
+    cols[2].button("Finish update ⏭", key="ctl_finish", on_click=_finish_update, use_container_width=True,
+                   disabled=lab.problem is not None, help="Apply the rest of this update and stop before the next")
+    cols[3].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
+                              on_change=_set_granularity, selection_mode="single")
+    jump = st.columns([1, 1, 1, 1, 2.4], vertical_alignment="bottom")
+    jump[0].button("⟲ Start of update", key="ctl_reset_update", on_click=_reset_update, use_container_width=True)
+    for col, phase in zip(jump[1:4], ("forward", "backward", "update")):
+        col.button(f"↦ {phase}", key=f"ctl_jump_{phase}", on_click=_jump, args=(phase,), use_container_width=True,
+                   help=f"Put the cursor just before the {phase} phase")
+    n = lab.stepper.n_events
+    st.session_state["ctl_scrub"] = lab.stepper.cursor
+    jump[4].slider(f"Scrub through update {lab.stepper.update + 1} ({n} events)", -1, n - 1, key="ctl_scrub",
+                   on_change=_scrub, label_visibility="visible")
+
+
+def _toggle_play() -> None:
+    lab = session.get_lab()
+    if lab.problem:
+        lab.playing = False
+        return
+    lab.playing = not lab.playing
+
+
+def render_play_controls() -> bool:
+    """Play/pause, speed, and train-N-epochs. Returns True when playing was toggled (needs a full rerun)."""
+    lab = session.get_lab()
+    cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
+    toggled = cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary",
+                             use_container_width=True, disabled=lab.problem is not None)
+    if toggled:
+        _toggle_play()
+    cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode",
+                      format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
+                      help="whole epochs: fast training, redrawn 5× a second; single steps: the cursor walks "
+                           "event by event at the chosen step size")
+    if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
+        cols[2].select_slider("Epochs per second", [1, 2, 5, 10, 20, 30, 50, 100, 200], value=30, key="ctl_speed")
+    else:
+        cols[2].select_slider("Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed")
+    cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
+    if cols[4].button("Train N epochs", key="ctl_train", use_container_width=True, disabled=lab.problem is not None):
+        _train_with_progress(lab, int(st.session_state.get("ctl_n_epochs", 10)))
+    return toggled
+
+
+def _train_with_progress(lab, epochs: int) -> None:
+    bar = st.progress(0.0, text=f"Training {epochs} epochs…")
+    chunk = max(1, epochs // 20)
+    done = 0
+    while done < epochs and lab.problem is None:
+        n = min(chunk, epochs - done)
+        lab.train_epochs(n)
+        done += n
+        bar.progress(done / epochs, text=f"Epoch {done} of {epochs} · E = {lab.curve[-1][1]:.5g}")
+    bar.empty()
+    if lab.problem is None:
+        session.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, "
+                                 f"E = {lab.curve[-1][1]:.6g}")
+
+
+def advance_play(lab) -> None:
+    """One tick of play mode: a batch of epochs, or one step at the chosen granularity."""
+    if not lab.playing or lab.problem:
+        lab.playing = False
+        return
+    if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
+        speed = int(st.session_state.get("ctl_speed", 30))
+        owed = st.session_state.get("play_owed", 0.0) + speed * PLAY_INTERVAL
+        n = int(owed)
+        st.session_state["play_owed"] = owed - n
+        if n:
+            t0 = time.perf_counter()
+            lab.train_epochs(n)
+            st.session_state["play_last_ms"] = (time.perf_counter() - t0) * 1e3
+    else:
+        lab.step(lab.config.granularity, forward=True)

@@ -1,0 +1,80 @@
+"""Exports of one update: its trace as CSV or JSON, and a printable worked example.
+
+Every row is an engine event with the formula the step panel shows for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .formulas import event_formula
+from .notation import NOTATIONS
+
+__all__ = ["trace_rows", "trace_csv", "trace_json", "worked_example", "MAX_EXPORT_EVENTS"]
+
+MAX_EXPORT_EVENTS = 200_000
+_COLUMNS = ("index", "phase", "kind", "layer", "i", "j", "sample", "value", "symbolic", "substituted", "result")
+
+
+def trace_rows(trace, notation: str = "neutral", digits: int = 6):
+    """One dict per event, in teaching order (a generator: large traces are not built in memory)."""
+    events = trace.events
+    for k in range(min(len(events), MAX_EXPORT_EVENTS)):
+        e = events[k]
+        f = event_formula(e, trace, notation, digits)
+        yield {"index": e.index, "phase": e.phase, "kind": e.kind, "layer": e.layer, "i": e.i, "j": e.j,
+               "sample": e.sample, "value": repr(e.value), "symbolic": f.symbolic, "substituted": f.substituted,
+               "result": f.result}
+
+
+def trace_csv(trace, notation: str = "neutral") -> str:
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for row in trace_rows(trace, notation):
+        w.writerow(row)
+    return out.getvalue()
+
+
+def trace_json(trace, notation: str = "neutral") -> str:
+    rows = []
+    for row in trace_rows(trace, notation):
+        row = dict(row, value=float(row["value"]))
+        rows.append(row)
+    meta = {
+        "format": "backprop-lab/trace", "version": 1, "layer_sizes": list(trace.layer_sizes),
+        "activations": list(trace.activations), "loss": trace.loss_name, "bias": trace.bias,
+        "update_biases": trace.update_biases, "lr": trace.lr, "X": trace.X.tolist(), "Y": trace.Y.tolist(),
+        "weights_before": [w.tolist() for w in trace.weights_before],
+        "biases_before": [b.tolist() for b in trace.biases_before], "notation": notation,
+    }
+    return json.dumps({**meta, "events": rows}, indent=1)
+
+
+def worked_example(trace, notation: str = "neutral", digits: int = 4, max_events: int = 400) -> str:
+    """A Markdown handout of one full update: every formula, symbolic, substituted and evaluated."""
+    label = NOTATIONS[notation].label if notation in NOTATIONS else notation
+    lines = [
+        "# One gradient-descent update, worked by hand",
+        "",
+        f"Network {'-'.join(map(str, trace.layer_sizes))}, activations {', '.join(trace.activations)}, "
+        f"loss `{trace.loss_name}`, learning rate {trace.lr:g}, batch of {trace.m} sample(s). Notation: {label}.",
+        "",
+    ]
+    phase = None
+    events = trace.events
+    n = len(events)
+    for k in range(min(n, max_events)):
+        e = events[k]
+        if e.phase != phase:
+            phase = e.phase
+            lines += [f"## {phase.capitalize()} {'pass' if phase != 'update' else ''}".rstrip(), ""]
+        f = event_formula(e, trace, notation, digits)
+        lines += [f"**{f.title}**", "", "$$", f"{f.symbolic} {f.substituted} {f.result}", "$$", ""]
+        if f.explanation:
+            lines += [f.explanation, ""]
+    if n > max_events:
+        lines += [f"*… {n - max_events} more events omitted; download the full trace as CSV or JSON.*", ""]
+    return "\n".join(lines)

@@ -1,0 +1,247 @@
+"""One user's lab: dataset, network, stepper and the histories the charts draw.
+
+Plain Python (no Streamlit) so it can be tested directly; the app keeps one ``Lab``
+per browser session in ``st.session_state``. Every number comes from the engine:
+this module only decides which engine call to make and remembers the results.
+Memory is bounded: the stepper keeps at most ``HISTORY_LIMIT`` traces, the curves at
+most ``MAX_CURVE_POINTS`` points (older points are thinned, never the newest).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine import HISTORY_LIMIT, Network, Stepper
+from engine.datasets import Dataset, make, xor_truth_table
+
+from .config import LabConfig, validate
+from .presets import PRESETS
+
+__all__ = ["Lab", "build_lab", "make_dataset", "MAX_CURVE_POINTS", "SIGMOID_SATURATION", "LabError"]
+
+MAX_CURVE_POINTS = 2000
+SIGMOID_SATURATION = 36.0  # |z| beyond this: σ(z) rounds to 0 or 1 in float64 and learning stops
+
+
+class LabError(ValueError):
+    """A request the lab refused, with a message for the page."""
+
+
+def make_dataset(config: LabConfig, csv: Dataset | None = None) -> Dataset:
+    """The dataset a configuration names (ValueError if it cannot be built)."""
+    if config.dataset == "csv":
+        if csv is None:
+            raise LabError("upload a CSV file first (Dataset → CSV upload)")
+        return csv
+    if config.dataset == "preset":
+        preset = PRESETS.get(config.preset)
+        if preset is None or preset.data() is None:
+            raise LabError(f"unknown worked example {config.preset!r}")
+        X, Y = preset.data()
+        return Dataset(preset.label, X, Y, X[:0], Y[:0], "classification",
+                       tuple(f"x{j + 1}" for j in range(X.shape[1])), tuple(f"y{j + 1}" for j in range(Y.shape[1])))
+    if config.dataset == "xor_table":
+        return xor_truth_table()
+    return make(config.dataset, n_samples=config.n_samples, noise=config.noise,
+                test_fraction=config.test_fraction, seed=config.data_seed)
+
+
+def make_network(config: LabConfig, dataset: Dataset) -> Network:
+    """The network for a configuration and dataset: inputs and outputs follow the data."""
+    sizes = [dataset.n_inputs, *config.hidden, dataset.n_outputs]
+    net = Network(sizes, config.activations(), config.loss, bias=config.bias != "off",
+                  seed=config.seed, init=config.init)
+    preset = PRESETS.get(config.preset)
+    if preset is not None and preset.weights is not None and [list(np.shape(w)) for w in preset.weights] == [
+        [sizes[l + 1], sizes[l]] for l in range(len(sizes) - 1)
+    ]:
+        net.set_parameters([np.array(w) for w in preset.weights],
+                           None if preset.biases is None else [np.array(b) for b in preset.biases])
+    return net
+
+
+@dataclass
+class Lab:
+    """Everything one session sees. ``stepper.net`` is the live network."""
+
+    config: LabConfig
+    dataset: Dataset
+    stepper: Stepper
+    start: tuple  # (weights, biases) at update 0, for "reset" and links
+    scale: float = 1.0  # edge colour range ±scale, fixed while stepping
+    curve: list = field(default_factory=list)  # (epoch as float, train E, test E or None)
+    grad_norms: list = field(default_factory=list)  # (epoch as float, [‖∂E/∂W^l‖ for each layer])
+    playing: bool = False
+    problem: str | None = None  # why training stopped (divergence), shown until dismissed
+    last_finite: tuple | None = None  # (update, weights, biases) before the last step that diverged
+    selected: tuple | None = None  # (layer, neuron) clicked in the graph
+    csv: Dataset | None = None
+    edited: bool = False  # the user typed weights in
+
+    # ------------------------------------------------------------ views
+    @property
+    def net(self) -> Network:
+        return self.stepper.net
+
+    @property
+    def trace(self):
+        return self.stepper.trace
+
+    @property
+    def epoch_float(self) -> float:
+        return self.stepper.update / self.stepper.updates_per_epoch
+
+    def losses(self) -> tuple[float, float | None]:
+        """(train E, test E or None) at the current parameters."""
+        d = self.dataset
+        with np.errstate(all="ignore"):
+            train = self.net.loss(d.X_train, d.Y_train) if _finite_params(self.net) else float("nan")
+            test = None
+            if d.n_test and _finite_params(self.net):
+                test = self.net.loss(d.X_test, d.Y_test)
+        return train, test
+
+    # ------------------------------------------------------------ records
+    def record(self) -> None:
+        """Append the current losses and gradient norms to the curves (bounded)."""
+        train, test = self.losses()
+        x = self.epoch_float
+        if self.curve and self.curve[-1][0] == x:
+            self.curve.pop()
+            if self.grad_norms:
+                self.grad_norms.pop()
+        self.curve.append((x, train, test))
+        if np.isfinite(train):
+            gw, _ = self.net.gradients(self.dataset.X_train, self.dataset.Y_train)
+            self.grad_norms.append((x, [float(np.linalg.norm(g)) for g in gw]))
+        for series in (self.curve, self.grad_norms):
+            if len(series) > MAX_CURVE_POINTS:
+                del series[1 : -MAX_CURVE_POINTS // 2 : 2]  # thin the old half, keep the first point
+
+    def _snapshot(self) -> None:
+        if _finite_params(self.net):
+            self.last_finite = (self.stepper.update, *self.net.parameters())
+
+    def _check(self) -> bool:
+        """Stop playing and explain if the parameters or the current update blew up."""
+        tr = self.stepper.trace
+        bad = not _finite_params(self.net) or not np.isfinite(tr.loss)
+        if bad:
+            self.playing = False
+            self.problem = (f"Training diverged at update {self.stepper.update}: a weight or the loss became "
+                            f"infinite or NaN (learning rate η = {self.config.lr:g} is too large for this network). "
+                            "Undo to the last finite state, then lower the learning rate.")
+            return False
+        for l, act in enumerate(tr.activations, start=1):
+            if act == "sigmoid" and np.max(np.abs(tr.Z[l]), initial=0.0) > SIGMOID_SATURATION:
+                self.playing = False
+                self.problem = (f"Layer {l}'s sigmoid saturated (|z| > {SIGMOID_SATURATION:g}): σ(z) rounds to "
+                                "exactly 0 or 1 and its gradient vanishes. The learning rate is probably too "
+                                "large; undo to the last good state or lower η.")
+                return False
+        return True
+
+    # ------------------------------------------------------------ actions
+    def step(self, granularity: str, forward: bool = True) -> None:
+        if self.problem and forward:
+            return
+        before = self.stepper.update
+        if forward:
+            self._snapshot()
+            self.stepper.step(granularity)
+        else:
+            self.stepper.back(granularity)
+        if self.stepper.update != before:
+            self.record()
+        if forward:
+            self._check()
+
+    def seek(self, k: int) -> None:
+        self.stepper.seek(k)
+
+    def train_updates(self, n: int) -> int:
+        """n whole updates with the fast loop, recording the curves after each epoch."""
+        if self.problem:
+            return 0
+        self._snapshot()
+        done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record())
+        if self.stepper.update % self.stepper.updates_per_epoch:
+            self.record()
+        self._check()
+        return done
+
+    def train_epochs(self, n: int) -> int:
+        """Train until n more epochs have completed (from wherever the cursor is)."""
+        per = self.stepper.updates_per_epoch
+        target = (self.stepper.update // per + n) * per
+        return self.train_updates(target - self.stepper.update)
+
+    def undo_problem(self) -> None:
+        """Back to the last finite parameters and clear the problem."""
+        if self.last_finite is not None:
+            update, W, b = self.last_finite
+            self.net.set_parameters(W, b)
+            self.stepper.update = update
+            self.stepper.reload()
+            self.curve = [p for p in self.curve if p[0] <= update / self.stepper.updates_per_epoch]
+            self.grad_norms = [p for p in self.grad_norms if p[0] <= update / self.stepper.updates_per_epoch]
+        self.problem = None
+        self.playing = False
+
+    def reset(self) -> None:
+        """Back to update 0 with the starting parameters."""
+        self.net.set_parameters(*self.start)
+        self.stepper.update = 0
+        self.stepper.reload()
+        self.curve, self.grad_norms, self.problem, self.playing = [], [], None, False
+        self.record()
+
+    def set_parameters(self, weights, biases, *, edited: bool = True) -> None:
+        """Replace the parameters (validated by the engine); the current update restarts from them."""
+        self.net.set_parameters(weights, biases)
+        self.stepper.reload()
+        self.edited = self.edited or edited
+        if self.stepper.update == 0:
+            self.start = self.net.parameters()
+        self.problem = None
+        self.record()
+
+    def export_json(self) -> str:
+        """The network as JSON (Network.to_dict plus the lab's configuration)."""
+        d = self.net.to_dict()
+        d["lab"] = {"update": self.stepper.update, "lr": self.config.lr}
+        return json.dumps(d, indent=1)
+
+
+def _finite_params(net: Network) -> bool:
+    return all(np.all(np.isfinite(W)) for W in net.weights) and all(np.all(np.isfinite(b)) for b in net.biases)
+
+
+def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | None = None,
+              update: int = 0) -> Lab:
+    """A fresh lab for a configuration; raises LabError (a ValueError) with a readable message."""
+    problems = validate(config)
+    if problems:
+        raise LabError("; ".join(problems))
+    try:
+        dataset = make_dataset(config, csv)
+        net = make_network(config, dataset)
+        if params is not None:
+            net.set_parameters(*params)
+        batch = None if config.batch_size == 0 else config.batch_size
+        stepper = Stepper(net, dataset.X_train, dataset.Y_train, config.lr, batch_size=batch,
+                          update_biases=config.bias == "on", shuffle=config.shuffle, seed=config.data_seed,
+                          history=HISTORY_LIMIT)
+    except LabError:
+        raise
+    except ValueError as e:
+        raise LabError(str(e)) from None
+    lab = Lab(config, dataset, stepper, net.parameters(), csv=csv)
+    lab.scale = max(float(np.max(np.abs(np.concatenate([W.ravel() for W in net.weights])))), 1e-3)
+    lab.record()
+    if update:
+        lab.train_updates(update)
+    return lab

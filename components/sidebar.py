@@ -1,0 +1,150 @@
+"""The configuration sidebar: presets, architecture, training settings, data.
+
+Each widget writes straight into ``st.session_state`` under a ``cfg_*`` key; changes are
+collected into a new ``LabConfig`` and handed to ``apply`` (in ``session``), which keeps the
+old lab and shows a message when the new configuration is refused.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import INITS, LOSSES
+from engine.datasets import MAX_CSV_BYTES, load_csv
+
+from .config import BIAS_MODES, DATASETS, HIDDEN_ACTIVATIONS, LIMITS, OUTPUT_ACTIVATIONS, LabConfig
+from .presets import PRESETS
+from . import session
+
+__all__ = ["render_sidebar", "sync_widgets"]
+
+_DATASET_LABELS = {"xor": "XOR (noisy)", "circles": "Circles", "gaussians": "Two gaussians", "spiral": "Spiral",
+                   "moons": "Moons", "sine": "Noisy sine (regression)", "xor_table": "XOR truth table (4 points)",
+                   "preset": "Worked example (fixed samples)", "csv": "CSV upload"}
+_BIAS_LABELS = {"on": "on (learned)", "frozen": "present, frozen", "off": "off"}
+_LOSS_LABELS = {"half_sse": "½ Σ (a − y)²  (half_sse)", "half_mse": "1/(2m) Σ Σ (a − y)²  (half_mse)",
+                "cross_entropy": "cross-entropy"}
+
+
+def sync_widgets(c: LabConfig) -> None:
+    """Make the sidebar widgets show configuration c (call before they are drawn)."""
+    s = st.session_state
+    s["cfg_n_hidden"] = len(c.hidden)
+    for l, (n, a) in enumerate(zip(c.hidden, c.hidden_activation)):
+        s[f"cfg_units_{l}"] = n
+        s[f"cfg_act_{l}"] = a
+    s["cfg_output_activation"] = c.output_activation
+    s["cfg_loss"] = c.loss
+    s["cfg_bias"] = c.bias
+    s["cfg_lr"] = float(c.lr)
+    s["cfg_batch_size"] = int(c.batch_size)
+    s["cfg_init"] = c.init
+    s["cfg_seed"] = int(c.seed)
+    s["cfg_dataset"] = c.dataset
+    s["cfg_n_samples"] = int(c.n_samples)
+    s["cfg_noise"] = float(c.noise)
+    s["cfg_test_fraction"] = float(c.test_fraction)
+    s["cfg_data_seed"] = int(c.data_seed)
+    s["cfg_shuffle"] = bool(c.shuffle)
+
+
+def _config_from_widgets(current: LabConfig) -> LabConfig:
+    s = st.session_state
+    n_hidden = int(s.get("cfg_n_hidden", len(current.hidden)))
+    hidden, acts = [], []
+    for l in range(n_hidden):
+        hidden.append(int(s.get(f"cfg_units_{l}", current.hidden[l] if l < len(current.hidden) else 2)))
+        default_act = current.hidden_activation[l] if l < len(current.hidden_activation) else (
+            acts[-1] if acts else "sigmoid")
+        acts.append(s.get(f"cfg_act_{l}", default_act))
+    dataset = s.get("cfg_dataset", current.dataset)
+    return current.with_(
+        hidden=tuple(hidden), hidden_activation=tuple(acts),
+        output_activation=s.get("cfg_output_activation", current.output_activation),
+        loss=s.get("cfg_loss", current.loss), bias=s.get("cfg_bias", current.bias),
+        lr=float(s.get("cfg_lr", current.lr)), batch_size=int(s.get("cfg_batch_size", current.batch_size)),
+        init=s.get("cfg_init", current.init), seed=int(s.get("cfg_seed", current.seed)),
+        dataset=dataset, n_samples=int(s.get("cfg_n_samples", current.n_samples)),
+        noise=float(s.get("cfg_noise", current.noise)),
+        test_fraction=float(s.get("cfg_test_fraction", current.test_fraction)),
+        data_seed=int(s.get("cfg_data_seed", current.data_seed)), shuffle=bool(s.get("cfg_shuffle", current.shuffle)),
+        preset=current.preset if dataset == "preset" else "",
+    )
+
+
+def _on_change() -> None:
+    lab = session.get_lab()
+    session.apply_config(_config_from_widgets(lab.config))
+
+
+def _load_preset(name: str) -> None:
+    session.load_preset(name)
+
+
+def _on_upload() -> None:
+    f = st.session_state.get("cfg_csv")
+    if f is None:
+        return
+    try:
+        ds = load_csv(f, name=getattr(f, "name", "uploaded CSV"))
+    except ValueError as e:
+        session.flash("error", f"CSV not loaded: {e}")
+        return
+    session.use_csv(ds)
+
+
+def render_sidebar() -> None:
+    """Draw the configuration sidebar for the current lab."""
+    lab = session.get_lab()
+    c = lab.config
+    sb = st.sidebar
+    sb.markdown("### Presets")
+    names = list(PRESETS)
+    sb.selectbox("Load a preset", names, format_func=lambda k: PRESETS[k].label, key="cfg_preset_choice",
+                 index=names.index(c.preset) if c.preset in names else 0)
+    sb.button("Load preset", on_click=lambda: _load_preset(st.session_state["cfg_preset_choice"]),
+              use_container_width=True, type="primary", key="cfg_load_preset")
+
+    sb.markdown("### Network")
+    n_in, n_out = lab.dataset.n_inputs, lab.dataset.n_outputs
+    sb.caption(f"{n_in} inputs (from the data) → hidden layers → {n_out} output(s). "
+               f"Limits: {LIMITS['hidden_layers']} hidden layers, {LIMITS['units']} neurons each.")
+    sb.number_input("Hidden layers", 0, LIMITS["hidden_layers"], key="cfg_n_hidden", on_change=_on_change)
+    for l in range(int(st.session_state.get("cfg_n_hidden", len(c.hidden)))):
+        col1, col2 = sb.columns([1, 1.4])
+        if f"cfg_units_{l}" not in st.session_state:
+            st.session_state[f"cfg_units_{l}"] = 2
+        if f"cfg_act_{l}" not in st.session_state:
+            st.session_state[f"cfg_act_{l}"] = c.hidden_activation[-1] if c.hidden_activation else "sigmoid"
+        col1.number_input(f"Layer {l + 1} neurons", 1, LIMITS["units"], key=f"cfg_units_{l}", on_change=_on_change)
+        col2.selectbox(f"Layer {l + 1} activation", HIDDEN_ACTIVATIONS, key=f"cfg_act_{l}", on_change=_on_change)
+    sb.selectbox("Output activation", OUTPUT_ACTIVATIONS, key="cfg_output_activation", on_change=_on_change)
+    sb.selectbox("Loss", LOSSES, key="cfg_loss", format_func=_LOSS_LABELS.get, on_change=_on_change)
+    sb.radio("Biases", BIAS_MODES, key="cfg_bias", format_func=_BIAS_LABELS.get, horizontal=True,
+             on_change=_on_change)
+
+    sb.markdown("### Training")
+    sb.number_input("Learning rate η", min_value=1e-6, max_value=LIMITS["lr"], format="%.4g", key="cfg_lr",
+                    on_change=_on_change, help="Δw = −η ∂E/∂w")
+    m = lab.dataset.X_train.shape[0]
+    sb.number_input(f"Batch size (0 = all {m})", 0, m, key="cfg_batch_size", on_change=_on_change,
+                    help="1 = per-sample updates, 0 = the whole training set (full batch)")
+    sb.checkbox("Shuffle each epoch", key="cfg_shuffle", on_change=_on_change)
+    col1, col2 = sb.columns(2)
+    col1.selectbox("Initialisation", INITS, key="cfg_init", on_change=_on_change)
+    col2.number_input("Seed", 0, LIMITS["seed"], key="cfg_seed", on_change=_on_change)
+
+    sb.markdown("### Data")
+    sb.selectbox("Dataset", DATASETS, key="cfg_dataset", format_func=_DATASET_LABELS.get, on_change=_on_change)
+    ds = st.session_state.get("cfg_dataset", c.dataset)
+    if ds not in ("preset", "csv", "xor_table"):
+        sb.slider("Samples", 4, LIMITS["n_samples"], key="cfg_n_samples", on_change=_on_change)
+        sb.slider("Noise", 0.0, LIMITS["noise"], step=0.01, key="cfg_noise", on_change=_on_change)
+        sb.slider("Test fraction", 0.0, LIMITS["test_fraction"], step=0.05, key="cfg_test_fraction",
+                  on_change=_on_change)
+        sb.number_input("Data seed", 0, LIMITS["seed"], key="cfg_data_seed", on_change=_on_change)
+    if ds == "csv":
+        sb.file_uploader(f"CSV: numeric feature columns, target last (≤ {MAX_CSV_BYTES // 2**20} MB)", type=["csv", "txt"],
+                         key="cfg_csv", on_change=_on_upload)
+        if lab.csv is not None:
+            sb.caption(f"Loaded: {lab.csv.name}")

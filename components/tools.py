@@ -1,0 +1,149 @@
+"""The tool tabs: gradient check, weight editor with JSON import/export, and exports."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine import Network, gradient_check
+
+from . import exports, session
+
+__all__ = ["render_gradient_check", "render_weight_editor", "render_export", "MAX_GRADCHECK_PARAMETERS",
+           "MAX_JSON_BYTES"]
+
+MAX_GRADCHECK_PARAMETERS = 600  # 2 forward passes per parameter
+MAX_JSON_BYTES = 2 * 1024 * 1024
+
+
+def gradient_check_table(lab) -> pd.DataFrame:
+    """Backprop vs central differences for every parameter, on the current update's batch."""
+    tr = lab.trace
+    probe = Network.from_dict(lab.net.to_dict())
+    probe.set_parameters(tr.weights_before, tr.biases_before)
+    chk = gradient_check(probe, tr.X, tr.Y)
+    rows = []
+    for l, (bw, nw, ew) in enumerate(zip(chk.backprop_weights, chk.numeric_weights, chk.error_weights), start=1):
+        for (i, j), v in np.ndenumerate(bw):
+            rows.append({"parameter": f"w[{l}] {i}←{j}", "backprop": v, "finite difference": nw[i, j],
+                         "relative error": ew[i, j]})
+        if lab.net.bias:
+            for i, v in enumerate(chk.backprop_biases[l - 1]):
+                rows.append({"parameter": f"b[{l}] {i}", "backprop": v, "finite difference": chk.numeric_biases[l - 1][i],
+                             "relative error": chk.error_biases[l - 1][i]})
+    return pd.DataFrame(rows)
+
+
+def render_gradient_check(lab) -> None:
+    st.markdown("Compare every ∂E/∂w from backpropagation with a central finite difference "
+                "(E(w + ε) − E(w − ε)) / 2ε, ε = 10⁻⁶, on the current update's batch and parameters.")
+    n = lab.net.n_parameters
+    if n > MAX_GRADCHECK_PARAMETERS:
+        st.info(f"This network has {n} parameters; the check runs for networks up to "
+                f"{MAX_GRADCHECK_PARAMETERS} (two forward passes per parameter).")
+        return
+    if st.button("Run gradient check", key="tool_gradcheck"):
+        if not np.isfinite(lab.trace.loss):
+            st.error("The loss is not finite; undo the divergence first.")
+            return
+        df = gradient_check_table(lab)
+        worst = float(df["relative error"].max()) if len(df) else 0.0
+        (st.success if worst < 1e-5 else st.warning)(
+            f"Largest relative error: {worst:.2e} "
+            f"({'backprop agrees with finite differences' if worst < 1e-5 else 'check the kinks of relu or saturated units'})")
+        st.dataframe(df.style.format({"backprop": "{:.8g}", "finite difference": "{:.8g}", "relative error": "{:.1e}"}),
+                     hide_index=True, use_container_width=True)
+
+
+def _apply_edits(lab, layer_frames) -> None:
+    weights, biases = [], []
+    for l, df in enumerate(layer_frames):
+        try:
+            values = df.to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            st.error(f"Layer {l + 1}: every cell must be a number.")
+            return
+        n_in = lab.net.layer_sizes[l]
+        weights.append(values[:, :n_in])
+        biases.append(values[:, n_in] if values.shape[1] > n_in else np.zeros(values.shape[0]))
+    try:
+        lab.set_parameters(weights, biases)
+    except ValueError as e:
+        st.error(f"Edits not applied: {e}. The previous weights are still in place.")
+        return
+    session.flash("success", "Weights applied; the current update restarts from them.")
+    st.rerun()
+
+
+def render_weight_editor(lab) -> None:
+    net = lab.net
+    if net.n_parameters > 2000:
+        st.info("Editing cell by cell is offered for networks up to 2,000 parameters; use JSON import instead.")
+    else:
+        st.markdown("Rows: neuron i of layer l; columns: neuron j of layer l − 1 (w_ij) and the bias b_i. "
+                    "Edits replace the parameters at the start of the current update.")
+        W0, b0 = lab.trace.weights_before, lab.trace.biases_before
+        frames = []
+        for l in range(net.n_layers):
+            df = pd.DataFrame(W0[l], columns=[f"from {j}" for j in range(W0[l].shape[1])],
+                              index=[f"to {i}" for i in range(W0[l].shape[0])])
+            if net.bias:
+                df["bias"] = b0[l]
+            st.caption(f"Layer {l + 1} ({net.activations[l]})")
+            frames.append(st.data_editor(df, key=f"edit_w_{l}_{lab.stepper.update}", use_container_width=True,
+                                         disabled=not net.bias and False))
+        if st.button("Apply edited weights", key="tool_apply_edits", type="primary"):
+            _apply_edits(lab, frames)
+    st.divider()
+    c1, c2 = st.columns(2)
+    c1.download_button("Download network (JSON)", lab.export_json, file_name="backprop-lab-network.json",
+                       mime="application/json", key="tool_dl_net")
+    up = c2.file_uploader("Import network JSON", type=["json"], key="tool_json_upload")
+    if up is not None and st.session_state.get("tool_json_done") != up.file_id:
+        st.session_state["tool_json_done"] = up.file_id
+        _import_json(lab, up)
+
+
+def _import_json(lab, up) -> None:
+    raw = up.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        st.error(f"The file is larger than {MAX_JSON_BYTES // 2**20} MB.")
+        return
+    try:
+        d = json.loads(raw.decode("utf-8"))
+        net = Network.from_dict(d)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        st.error("That file is not valid UTF-8 JSON.")
+        return
+    except (ValueError, TypeError, RecursionError) as e:
+        st.error(f"Not a Backprop Lab network: {e}")
+        return
+    if net.layer_sizes != lab.net.layer_sizes or net.activations != lab.net.activations or net.bias != lab.net.bias:
+        st.error(f"The file holds a {'-'.join(map(str, net.layer_sizes))} network "
+                 f"({', '.join(net.activations)}, bias={net.bias}); the current one is "
+                 f"{'-'.join(map(str, lab.net.layer_sizes))} ({', '.join(lab.net.activations)}, bias={lab.net.bias}). "
+                 "Configure a matching architecture first.")
+        return
+    lab.set_parameters(net.weights, net.biases)
+    session.flash("success", "Network imported.")
+    st.rerun()
+
+
+def render_export(lab) -> None:
+    st.markdown("**This update's full trace** (every event with its formula and value):")
+    c1, c2, c3 = st.columns(3)
+    tr, notation = lab.trace, lab.config.notation  # the files are generated on click, from this trace
+    c1.download_button("Trace as CSV", lambda: exports.trace_csv(tr, notation), file_name="trace.csv",
+                       mime="text/csv", key="exp_csv")
+    c2.download_button("Trace as JSON", lambda: exports.trace_json(tr, notation), file_name="trace.json",
+                       mime="application/json", key="exp_json")
+    c3.download_button("Worked example (Markdown)", lambda: exports.worked_example(tr, notation),
+                       file_name="worked-example.md", mime="text/markdown", key="exp_md")
+    st.markdown("**Share**: the address bar always holds a link to exactly this state "
+                "(network, data, update, cursor, notation). Presentation link:")
+    q = session.query_for(lab, {"present": "1"})
+    st.code("?" + "&".join(f"{k}={v}" for k, v in q.items()), language=None)
+    st.caption("The graph's toolbar (camera icon) saves it as PNG.")

@@ -1,0 +1,145 @@
+"""Page sections: header, messages, the graph beside the step panel, charts, and the tool tabs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import charts, session
+from .controls import PLAY_INTERVAL
+from .notation import NOTATIONS
+
+__all__ = ["render_header", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
+           "render_tools", "play_interval"]
+
+_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+[data-testid="stMetricValue"] {font-size: 1.6rem;}
+</style>
+"""
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="collapsedControl"] {display: none;}
+html, body, [class*="css"] {font-size: 20px;}
+.katex {font-size: 1.45em !important;}
+.block-container {max-width: 100% !important; padding-left: 2rem; padding-right: 2rem;}
+</style>
+"""
+_COLOR_LABELS = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w": "update Δw"}
+
+
+def play_interval(lab) -> float | None:
+    """Seconds between reruns of the live view while playing, else None."""
+    if not lab.playing:
+        return None
+    if st.session_state.get("ctl_play_mode", "epochs") == "steps":
+        return 1.0 / float(st.session_state.get("ctl_step_speed", 2))
+    return PLAY_INTERVAL
+
+
+def _toggle_presentation() -> None:
+    st.session_state["presentation"] = bool(st.session_state.get("hdr_presentation"))
+
+
+def render_header() -> bool:
+    """Title, presentation toggle and notation/colouring choices. Returns presentation mode."""
+    presentation = bool(st.session_state.get("presentation"))
+    st.markdown(_CSS, unsafe_allow_html=True)  # static CSS only, never user text
+    if presentation:
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+    lab = session.get_lab()
+    cols = st.columns([2.6, 1.6, 1.4, 1.1], vertical_alignment="bottom")
+    sizes = "-".join(map(str, lab.net.layer_sizes))
+    cols[0].markdown(f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
+                     f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
+                     f"</span>", unsafe_allow_html=True)  # numbers and fixed names only
+    keys = list(NOTATIONS)
+    st.session_state["hdr_notation"] = lab.config.notation
+    cols[1].selectbox("Notation", keys, format_func=lambda k: NOTATIONS[k].label, key="hdr_notation",
+                      on_change=_set_display, args=("notation", "hdr_notation"))
+    st.session_state["hdr_color"] = lab.config.color_by
+    cols[2].selectbox("Colour edges by", list(_COLOR_LABELS), format_func=_COLOR_LABELS.get, key="hdr_color",
+                      on_change=_set_display, args=("color_by", "hdr_color"))
+    st.session_state["hdr_presentation"] = presentation
+    cols[3].toggle("Presentation", key="hdr_presentation", on_change=_toggle_presentation,
+                   help="Hide configuration, enlarge fonts and the graph; → and ← keep stepping.")
+    return presentation
+
+
+def _set_display(field: str, key: str) -> None:
+    lab = session.get_lab()
+    lab.config = lab.config.with_(**{field: st.session_state[key]})
+
+
+def render_flashes() -> None:
+    for level, text in session.take_flashes():
+        getattr(st, level if level in ("error", "warning", "info", "success") else "info")(text)
+
+
+def _undo_problem() -> None:
+    session.get_lab().undo_problem()
+
+
+def _dismiss_problem() -> None:
+    session.get_lab().problem = None
+
+
+def render_problem(lab) -> None:
+    if lab.problem:
+        box = st.container(border=True)
+        box.error(lab.problem, icon="⚠️")
+        c1, c2, _ = box.columns([1, 1, 3])
+        c1.button("Undo to last finite state", key="prob_undo", on_click=_undo_problem, type="primary",
+                  disabled=lab.last_finite is None)
+        c2.button("Dismiss", key="prob_dismiss", on_click=_dismiss_problem)
+
+
+def _fit_scale() -> None:
+    from . import graph
+
+    lab = session.get_lab()
+    lab.scale = graph.fit_scale(graph.edge_values(lab.net, lab.trace, lab.stepper.cursor, lab.config.color_by)[0])
+
+
+def render_graph_and_panel(lab, presentation: bool) -> None:
+    from . import graph, graph_view, step_panel
+    from .formulas import progress_text
+
+    st.markdown(f"**{progress_text(lab.trace, lab.stepper.cursor)}** · update {lab.stepper.update + 1}, "
+                f"epoch {lab.epoch_float:.3g}")
+    left, right = st.columns([1.35, 1] if not presentation else [1.5, 1])
+    with left:
+        opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected,
+                                  height=620 if presentation else 500, font_size=20 if presentation else 15)
+        fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
+        picked = graph_view.show_graph(fig, key="graph")
+        if picked != lab.selected and picked is not None:
+            lab.selected = picked
+        st.button("Fit colour scale", key="graph_fit_scale", on_click=_fit_scale,
+                  help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
+    with right:
+        step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
+                                   presentation=presentation)
+
+
+def render_charts(lab, presentation: bool) -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss), key="chart_loss", config={"displaylogo": False})
+    fig = charts.data_figure(lab.net, lab.dataset)
+    if fig is not None:
+        c2.plotly_chart(fig, key="chart_data", config={"displaylogo": False})
+    else:
+        c2.info(f"{lab.dataset.n_inputs}-dimensional inputs: no boundary picture.")
+    c3.plotly_chart(charts.grad_norm_figure(lab.grad_norms), key="chart_grad", config={"displaylogo": False})
+
+
+def render_tools(lab) -> None:
+    from . import tools
+
+    tabs = st.tabs(["Gradient check", "Edit weights", "Export & share"])
+    with tabs[0]:
+        tools.render_gradient_check(lab)
+    with tabs[1]:
+        tools.render_weight_editor(lab)
+    with tabs[2]:
+        tools.render_export(lab)

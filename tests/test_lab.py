@@ -1,0 +1,152 @@
+"""The lab's logic without Streamlit: configuration, URL form, presets, stepping, training, divergence."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from components.config import LabConfig, from_query, to_query, validate
+from components.lab import LabError, build_lab
+from components.presets import PRESETS
+from components.session import decode_params, encode_params, query_for, restore_from_query
+
+
+def test_default_config_is_valid_and_builds():
+    assert validate(LabConfig()) == []
+    lab = build_lab(LabConfig())
+    assert lab.net.layer_sizes == (2, 2, 1)
+    assert lab.curve and np.isfinite(lab.curve[0][1])
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_builds_and_steps(name):
+    lab = build_lab(PRESETS[name].config)
+    lab.step("update")
+    assert lab.problem is None
+    assert lab.stepper.cursor == lab.stepper.n_events - 1
+
+
+def test_mazur_preset_has_textbook_numbers():
+    lab = build_lab(PRESETS["mazur"].config)
+    np.testing.assert_allclose(lab.trace.A[-1], [[0.75136507, 0.772928465]], rtol=1e-8)
+    assert lab.trace.loss == pytest.approx(0.298371109, rel=1e-8)
+    lab.step("update")
+    np.testing.assert_allclose(lab.net.weights[1], [[0.35891648, 0.408666186], [0.511301270, 0.561370121]], rtol=1e-8)
+    np.testing.assert_array_equal(lab.net.biases[0], [0.35, 0.35])  # frozen
+
+
+def test_seed000_preset_has_no_biases_and_three_weight_layers():
+    lab = build_lab(PRESETS["seed000"].config)
+    assert lab.net.n_layers == 3 and not lab.net.bias and lab.net.layer_sizes[-1] == 1
+
+
+def test_query_round_trip():
+    c = LabConfig(hidden=(4, 3), hidden_activation=("tanh", "relu"), output_activation="sigmoid", loss="cross_entropy",
+                  bias="frozen", lr=0.125, batch_size=7, init="he", seed=5, dataset="moons", n_samples=150,
+                  noise=0.3, test_fraction=0.25, data_seed=9, shuffle=True, notation="seed002", color_by="gradient",
+                  granularity="layer")
+    back, ignored = from_query(to_query(c))
+    assert ignored == [] and back == c
+
+
+@pytest.mark.parametrize("params, name", [
+    ({"h": "4-x"}, "h"), ({"lr": "nan"}, "lr"), ({"lr": "-1"}, "lr"), ({"loss": "mse"}, "loss"),
+    ({"out": "softplus"}, "out"), ({"bs": "-3"}, "bs"), ({"h": "0"}, "h"), ({"h": "1000"}, "h"),
+    ({"n": "99999999"}, "n"), ({"shuf": "yes"}, "shuf"), ({"nt": "<script>"}, "nt"), ({"g": "epoch"}, "g"),
+])
+def test_tampered_query_parameters_fall_back_with_a_note(params, name):
+    c, ignored = from_query(params)
+    assert validate(c) == []
+    assert any(note.startswith(name + "=") for note in ignored)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(["h", "act", "out", "loss", "bias", "lr", "bs", "init", "seed", "data", "n",
+                                        "noise", "test", "dseed", "shuf", "nt", "col", "g", "preset", "u", "k", "w",
+                                        "zzz"]),
+                       st.text(max_size=30), max_size=6))
+def test_any_query_gives_a_valid_lab(params):
+    lab, ignored = restore_from_query(params)
+    assert validate(lab.config) == []
+    assert isinstance(ignored, list)
+
+
+def test_params_encoding_is_exact():
+    lab = build_lab(LabConfig(hidden=(3, 2), hidden_activation=("tanh", "sigmoid")))
+    W, b = lab.net.parameters()
+    W2, b2 = decode_params(encode_params(W, b), lab.net.layer_sizes)
+    for x, y in zip(W + b, W2 + b2):
+        np.testing.assert_array_equal(x, y)
+    with pytest.raises(ValueError):
+        decode_params(encode_params(W, b), (2, 5, 1))
+    with pytest.raises(ValueError):
+        decode_params("!!notbase64", lab.net.layer_sizes)
+
+
+def test_link_restores_same_step_and_numbers():
+    lab = build_lab(PRESETS["xor"].config)
+    lab.train_epochs(3)
+    for _ in range(7):
+        lab.step("event")
+    q = query_for(lab)
+    again, ignored = restore_from_query(q)
+    assert ignored == []
+    assert again.stepper.update == lab.stepper.update and again.stepper.cursor == lab.stepper.cursor
+    e1, e2 = lab.stepper.event, again.stepper.event
+    assert (e1.kind, e1.layer, e1.i, e1.value) == (e2.kind, e2.layer, e2.i, e2.value)
+    for x, y in zip(lab.net.weights, again.net.weights):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_divergence_pauses_and_undo_restores_finite_weights():
+    lab = build_lab(LabConfig(hidden=(4,), hidden_activation=("tanh",), output_activation="linear", lr=1e2,
+                              batch_size=0, dataset="xor"))
+    lab.playing = True
+    for _ in range(200):
+        lab.train_epochs(1)
+        if lab.problem:
+            break
+    assert lab.problem and not lab.playing
+    lab.undo_problem()
+    assert lab.problem is None
+    assert all(np.all(np.isfinite(w)) for w in lab.net.weights)
+
+
+def test_sigmoid_saturation_is_reported():
+    lab = build_lab(LabConfig(hidden=(4,), lr=100.0, batch_size=0, dataset="xor"))
+    for _ in range(50):
+        lab.train_epochs(5)
+        if lab.problem:
+            break
+    assert lab.problem and ("saturated" in lab.problem or "diverged" in lab.problem)
+
+
+def test_invalid_config_is_refused_with_message():
+    with pytest.raises(LabError, match="learning rate"):
+        build_lab(LabConfig(lr=-1.0))
+    with pytest.raises(LabError, match="cross_entropy"):
+        build_lab(LabConfig(loss="cross_entropy", output_activation="linear"))
+    with pytest.raises(LabError, match="CSV"):
+        build_lab(LabConfig(dataset="csv"))
+
+
+def test_step_back_restores_and_curves_are_bounded():
+    lab = build_lab(LabConfig(batch_size=1))
+    before = [w.copy() for w in lab.net.weights]
+    for _ in range(30):
+        lab.step("event")
+    for _ in range(30):
+        lab.step("event", forward=False)
+    for x, y in zip(before, lab.net.weights):
+        np.testing.assert_array_equal(x, y)
+    lab.train_updates(5000)
+    assert len(lab.curve) <= 2000 and len(lab.grad_norms) <= 2000
+
+
+def test_reset_returns_to_start():
+    lab = build_lab(LabConfig())
+    start = [w.copy() for w in lab.net.weights]
+    lab.train_epochs(2)
+    lab.reset()
+    assert lab.stepper.update == 0
+    for x, y in zip(start, lab.net.weights):
+        np.testing.assert_array_equal(x, y)
