@@ -1,6 +1,6 @@
 """Training speed: µs per gradient-descent update of ``net.fit`` vs a plain numpy loop vs PyTorch.
 
-    python benchmarks/bench_fit.py            # full run (about a minute)
+    python benchmarks/bench_fit.py            # full run (about a minute; longer on a busy machine)
     python benchmarks/bench_fit.py --quick    # CI smoke run (< 20 s); numbers are noisier
 
 The workload is the issue's headline (TensorFlow Playground's default shape):
