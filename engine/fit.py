@@ -6,10 +6,13 @@ than the arithmetic, so this loop keeps the number of calls per layer small:
 - columns are samples, as in seed 001 (A^0 = [x_1 … x_m]): Z^l = W^l A^{l-1} + b^l,
   δ^l = (W^{l+1}ᵀ δ^{l+1}) ⊙ g'(Z^l) and ∂E/∂W^l = δ^l A^{l-1}ᵀ all multiply contiguous
   operands (BLAS's fast path) and write into preallocated buffers with ``out=``;
+- with biases, Ŵ^l = [W^l | b^l] and Â^{l-1} = [A^{l-1}; 1ᵀ] (a row of ones), so one
+  product gives Z^l and one gives both ∂E/∂W^l and ∂E/∂b^l;
 - the hidden layers' activations are blocks of one flat buffer, so g'(Z) of all hidden
   layers sharing an activation is two calls, not two per layer;
-- all W^l and b^l are views into one flat parameter vector, all gradients into another,
-  so the update P ← P − η G is two calls for the whole network.
+- all Ŵ^l are views into one flat parameter vector, all gradients into another, and η is
+  folded into δ^L (so every δ^l and gradient below it carries η): the update
+  P ← P − η ∂E/∂P is one call for the whole network.
 
 It produces the same numbers as ``Network.train_step`` up to rounding (checked in tests).
 """
@@ -62,21 +65,24 @@ _FORWARD = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "leaky_relu": _le
 
 
 class _Buffers:
-    """Preallocated Z^l = A^l (activations overwrite pre-activations), δ^l and g'(Z^l), for batch size B.
+    """Preallocated activations, δ^l and g'(Z^l) for batch size B; columns are samples (seed 001).
 
-    Columns are samples, as in seed 001: A^l has shape (n_l, B). The hidden layers' A^l (and
-    their g') are consecutive blocks of one flat buffer, so g' of every hidden layer with the
-    same activation is computed in two calls.
+    With biases every hidden Â^l = [A^l; 1ᵀ] has shape (n_l + 1, B): its last row is ones, so
+    Z^{l+1} = Ŵ^{l+1} Â^l with Ŵ = [W | b] is one call and A^l = Â^l[:n_l] stays contiguous.
+    Pre-activations are overwritten by activations. The hidden Â^l (and their g') are consecutive
+    blocks of one flat buffer, so g' of all hidden layers sharing an activation is two calls.
     """
 
-    def __init__(self, sizes, B):
+    def __init__(self, sizes, B, bc):
         L = len(sizes) - 1
-        offs = np.cumsum([0] + [n * B for n in sizes[1:L]])
-        self.H, self.G = np.empty(offs[-1]), np.empty(offs[-1])
+        offs = np.cumsum([0] + [(n + bc) * B for n in sizes[1:L]])
+        self.H, self.G = np.ones(offs[-1]), np.empty(offs[-1])
         hidden = range(1, L)
-        self.A = [None] + [self.H[offs[l - 1] : offs[l]].reshape(sizes[l], B) for l in hidden]
-        self.A.append(np.empty((sizes[L], B)))
-        self.dadz = [None] + [self.G[offs[l - 1] : offs[l]].reshape(sizes[l], B) for l in hidden]
+        self.Ahat = [None] + [self.H[offs[l - 1] : offs[l]].reshape(sizes[l] + bc, B) for l in hidden]
+        self.A = [None] + [Ah[: sizes[l]] for l, Ah in enumerate(self.Ahat[1:], start=1)]
+        self.Ahat.append(np.empty((sizes[L], B)))
+        self.A.append(self.Ahat[L])
+        self.dadz = [None] + [self.G[offs[l - 1] : offs[l]].reshape(sizes[l] + bc, B)[: sizes[l]] for l in hidden]
         self.dadz.append(np.empty((sizes[L], B)))
         self.D = [None] + [np.empty((n, B)) for n in sizes[1:]]
         self.offs = offs
@@ -124,9 +130,11 @@ _GPRIME = {"sigmoid": _gp_sigmoid, "tanh": _gp_tanh, "relu": _gp_relu, "leaky_re
            "linear": _gp_linear}
 
 
-def _epoch_blocks(Xo, Yo, B):
-    """Split one epoch's (ordered) samples into contiguous column blocks (n, b) of at most B samples."""
+def _epoch_blocks(Xo, Yo, B, bc):
+    """One epoch's (ordered) samples as contiguous column blocks: (Â^0 = [Xᵀ; 1ᵀ], Yᵀ), ≤ B columns each."""
     m = Xo.shape[0]
+    if bc:
+        Xo = np.column_stack([Xo, np.ones(m)])
     full = m // B
     blocks = []
     if full:
@@ -151,26 +159,24 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
     m = X.shape[0]
     B = check_batch_size(batch_size, m)
     nb = -(-m // B)
-    ub = net.bias and update_biases
+    bc = 1 if net.bias else 0
 
-    # one flat parameter vector P (all W^l, then all b^l) and gradient vector G; W, b are views
-    nW = [sizes[l + 1] * sizes[l] for l in range(L)]
-    offs = np.cumsum([0] + nW + list(sizes[1:]))
-    P, G = np.empty(offs[-1]), np.zeros(offs[-1])
-    W = [P[offs[l] : offs[l + 1]].reshape(sizes[l + 1], sizes[l]) for l in range(L)]
-    gW = [G[offs[l] : offs[l + 1]].reshape(sizes[l + 1], sizes[l]) for l in range(L)]
-    b = [P[offs[L + l] : offs[L + l + 1]].reshape(-1, 1) for l in range(L)]
-    gb = [G[offs[L + l] : offs[L + l + 1]] for l in range(L)]
+    # one flat parameter vector P of all Ŵ^l = [W^l | b^l], and G of their gradients (views)
+    shapes = [(sizes[l + 1], sizes[l] + bc) for l in range(L)]
+    offs = np.cumsum([0] + [r * c for r, c in shapes])
+    P, G = np.empty(offs[-1]), np.empty(offs[-1])
+    What = [P[offs[l] : offs[l + 1]].reshape(shapes[l]) for l in range(L)]
+    Ghat = [G[offs[l] : offs[l + 1]].reshape(shapes[l]) for l in range(L)]
     for l in range(L):
-        W[l][...] = net.weights[l]
-        b[l][:, 0] = net.biases[l]
-    WT = [w.T for w in W]
-    # η for every parameter; frozen or absent biases get no update
-    if ub:
-        step = lr
-    else:
-        step = np.full(offs[-1], lr)
-        step[offs[L] :] = 0.0
+        What[l][:, : sizes[l]] = net.weights[l]
+        if bc:
+            What[l][:, sizes[l]] = net.biases[l]
+    WT = [Wh[:, : sizes[l]].T for l, Wh in enumerate(What)]  # W^{l+1}ᵀ, the bias column left out
+    frozen = None  # 1 for every weight, 0 for biases that must not move
+    if bc and not update_biases:
+        frozen = np.ones(offs[-1])
+        for l in range(L):
+            frozen[offs[l] : offs[l + 1]].reshape(shapes[l])[:, sizes[l]] = 0.0
 
     acts = net.activations
     fwd = [None] + [_FORWARD[a] for a in acts]
@@ -178,13 +184,13 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
     gp_out = _GPRIME.get(out_act.name)
     squared = net.loss_name != "cross_entropy"
     bufs: dict[int, tuple] = {}
-    dot, add, subtract, multiply, add_reduce = np.dot, np.add, np.subtract, np.multiply, np.add.reduce
-    use_bias = net.bias
+    dot, subtract, multiply = np.dot, np.subtract, np.multiply
 
     def params():
-        return [w.copy() for w in W], [x[:, 0].copy() for x in b]
+        return ([Wh[:, : sizes[l]].copy() for l, Wh in enumerate(What)],
+                [Wh[:, sizes[l]].copy() if bc else np.zeros(sizes[l + 1]) for l, Wh in enumerate(What)])
 
-    fixed_blocks = None if shuffle else _epoch_blocks(X, Y, B)
+    fixed_blocks = None if shuffle else _epoch_blocks(X, Y, B, bc)
     u, end = start_update, start_update + n_updates
     done = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -192,29 +198,27 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
             epoch, first = divmod(u, nb)
             if fixed_blocks is None:
                 order = epoch_order(m, epoch, shuffle, seed)
-                blocks = _epoch_blocks(X[order], Y[order], B)
+                blocks = _epoch_blocks(X[order], Y[order], B, bc)
             else:
                 blocks = fixed_blocks
             for A0, Yb in blocks[first : first + (end - u)]:
                 mb = A0.shape[1]
                 if mb not in bufs:
-                    buf = _Buffers(sizes, mb)
+                    buf = _Buffers(sizes, mb, bc)
                     bufs[mb] = (buf, _derivative_runs(acts, buf.offs))
                 buf, runs = bufs[mb]
-                A, D, T = buf.A, buf.D, buf.dadz
-                A[0] = A0
+                A, Ahat, D, T = buf.A, buf.Ahat, buf.D, buf.dadz
+                Ahat[0] = A0
                 for l in range(1, L + 1):
-                    dot(W[l - 1], A[l - 1], out=A[l])  # Z^l = W^l A^{l-1}
-                    if use_bias:
-                        add(A[l], b[l - 1], out=A[l])  #      + b^l
+                    dot(What[l - 1], Ahat[l - 1], out=A[l])  # Z^l = W^l A^{l-1} + b^l = Ŵ^l Â^{l-1}
                     fwd[l](A[l], A[l])  # A^l = g(Z^l)
-                s = loss_scale(net.loss_name, mb)
+                # δ^L, scaled by η: every δ^l below is then η δ^l, and G = η ∂E/∂Ŵ
+                s = loss_scale(net.loss_name, mb) * lr
                 if squared and gp_out is None:  # softmax with a squared error: the Jacobian
-                    D[L][...] = output_delta(net.loss_name, out_act, None, A[L].T, Yb.T).delta.T
+                    D[L][...] = lr * output_delta(net.loss_name, out_act, None, A[L].T, Yb.T).delta.T
                 else:
                     subtract(A[L], Yb, out=D[L])  # a − y
-                    if s != 1.0:
-                        multiply(D[L], s, out=D[L])  # s (a − y)
+                    multiply(D[L], s, out=D[L])  # η s (a − y)
                     if squared:
                         gp_out(A[L], T[L])
                         multiply(D[L], T[L], out=D[L])  # δ^L = s (a − y) ⊙ g'(Z^L)
@@ -224,38 +228,39 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
                     dot(WT[l], D[l + 1], out=D[l])  # W^{l+1}ᵀ δ^{l+1}
                     multiply(D[l], T[l], out=D[l])  # δ^l = (W^{l+1}ᵀ δ^{l+1}) ⊙ g'(Z^l)
                 for l in range(1, L + 1):
-                    dot(D[l], A[l - 1].T, out=gW[l - 1])  # ∂E/∂W^l = δ^l A^{l-1}ᵀ
-                    if use_bias:
-                        add_reduce(D[l], axis=1, out=gb[l - 1])  # ∂E/∂b^l = Σ_c δ^l_c
-                multiply(G, step, out=G)
+                    dot(D[l], Ahat[l - 1].T, out=Ghat[l - 1])  # [∂E/∂W^l | ∂E/∂b^l] = δ^l Â^{l-1}ᵀ
+                if frozen is not None:
+                    multiply(G, frozen, out=G)
                 subtract(P, G, out=P)  # w ← w − η ∂E/∂w
                 u += 1
                 done += 1
             if u % nb == 0 and on_epoch is not None and u > start_update:
-                E = _epoch_loss(net, fwd, W, b, X.T, Y, bufs, sizes)
+                E = _epoch_loss(net, fwd, What, bc, X, Y, bufs, sizes)
                 if on_epoch(u // nb - 1, E) is False or not np.isfinite(E):
                     break
     net.weights, net.biases = params()
     return done
 
 
-def _epoch_loss(net, fwd, W, b, Xt, Y, bufs, sizes):
+def _epoch_loss(net, fwd, What, bc, X, Y, bufs, sizes):
     """E(X, Y) at the current parameters, by a column-wise forward pass over all m samples."""
-    L, m = len(sizes) - 1, Xt.shape[1]
-    if m not in bufs:
-        buf = _Buffers(sizes, m)
-        bufs[m] = (buf, _derivative_runs(net.activations, buf.offs))
-    A, Zout = bufs[m][0].A, bufs[m][0].D[L]
-    A[0] = Xt
+    L, m = len(sizes) - 1, X.shape[0]
+    key = ("all", m)
+    if key not in bufs:
+        (Xa, Yt), = _epoch_blocks(X, Y, m, bc)
+        bufs[key] = (_Buffers(sizes, m, bc), Xa, Yt)
+    buf, Xa, Yt = bufs[key]
+    A, Ahat = buf.A, buf.Ahat
+    Ahat[0] = Xa
     for l in range(1, L + 1):
-        Z = Zout if l == L else A[l]
-        np.dot(W[l - 1], A[l - 1], out=Z)  # Z^l = W^l A^{l-1} + b^l
-        if net.bias:
-            np.add(Z, b[l - 1], out=Z)
+        np.dot(What[l - 1], Ahat[l - 1], out=A[l])  # Z^l = Ŵ^l Â^{l-1}
         if l == L:
-            np.copyto(A[L], Z)
+            Z = A[L].copy()
         fwd[l](A[l], A[l])
-    return float(loss_value(net.loss_name, net.activation(L), Zout.T, A[L].T, Y).sum())
+    if net.loss_name == "cross_entropy":
+        return float(loss_value(net.loss_name, net.activation(L), Z.T, A[L].T, Y).sum())
+    r = np.subtract(A[L], Yt, out=buf.D[L]).ravel()
+    return float(0.5 * loss_scale(net.loss_name, m) * np.dot(r, r))  # E = s ½ Σ (a − y)²
 
 
 def fit(net, X, Y, lr, epochs, batch_size=None, update_biases=True, shuffle=False, seed=0):
