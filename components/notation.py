@@ -1,0 +1,303 @@
+"""Five ways to write the same backpropagation: a registry of LaTeX symbol builders.
+
+Each ``Notation`` turns engine indices into the symbols one seed uses. Engine indices are
+0-based (neuron i, input j, sample c) and are shown 1-based; a ``str`` index is a symbolic
+index letter and is shown as it is (e.g. ``"j"`` in a sum Σ_j). Layers are numbered
+0 (inputs) … L (outputs) as in the engine. Several numeric indices are written side by side
+(``w_{12}``) when each is one character, and separated by commas otherwise (``w_{12,3}``).
+The sample index c only appears when the batch has m > 1 samples.
+
+============  =========================  ===================================================
+notation      symbols                    notes
+============  =========================  ===================================================
+neutral       a^{(l)}_i z^{(l)}_i        weights w^{(l)}_{ij}, biases b^{(l)}_i, targets y_i,
+                                         δ^{(l)}_i = ∂E/∂z^{(l)}_i, loss E, rate η
+seed000       L_x, net_x, w_{xy}         layers are letters h, i, j, k, l, … (layer 0 = h,
+                                         the output is the last letter); a neuron of a layer
+                                         with several units carries its number as a subscript
+                                         of the letter: L_{j_2} is neuron 2 of layer j, and
+                                         w_{j_2 k} runs from L_{j_2} to L_k. Target T (T_{k_1}
+                                         with several outputs), δ written ∂E/∂net_x, rate α;
+                                         sample c (m > 1) as a superscript: L_{k}^{(c)}
+seed001       A^l_{ic}, Z^l_{ic}         W^l_{ij}, b^l_i, Y_{ic}, δ written ∂E/∂Z^l_{ic}, η
+seed002       a_k^{(l)}, z_k^{(l)}       inputs x_j, W_{kj}^{(l)}, the bias is W_{k0}^{(l)} on a
+                                         constant input x_0 = 1, y_k, RSS, η, and
+                                         δ_k^{(l)} = −∂RSS/∂z_k^{(l)} (delta_sign −1)
+seed003       o_r, net_r, w_{rq}, u_{rq} units r = 1…N numbered through the layers (hidden
+                                         first, outputs last, as the seed's w_r, r = 1…m+k);
+                                         u_{rq} is the q-th input of unit r (an input x_q or
+                                         the output o of a unit of the layer before); b_r,
+                                         targets y_r, J, η, δ_r = −∂J/∂net_r (delta_sign −1);
+                                         sample c (m > 1) as a superscript: o_r^{(c)}
+============  =========================  ===================================================
+
+Also here: ``format_number`` and small helpers that join LaTeX terms, eliding long sums.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["Notation", "NOTATIONS", "Shape", "get_notation", "format_number", "format_plain", "join_terms",
+           "activation_symbol"]
+
+Index = int | str  # int: engine index (0-based, shown 1-based); str: a symbolic index letter
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a symbol may depend on: the layer sizes (n_0, …, n_L) and the batch size m."""
+
+    sizes: tuple[int, ...]
+    m: int
+
+    @property
+    def L(self) -> int:
+        return len(self.sizes) - 1
+
+
+# ------------------------------------------------------------------ formatting helpers
+def format_number(x: float, digits: int = 4, *, paren: bool = False) -> str:
+    """LaTeX for a number: ``digits`` decimals with trailing zeros dropped (0.01, 0.7514, 1).
+
+    Scientific (4.27 \\times 10^{-4}) when 0 < |x| < 10^{-(digits-1)} or |x| ≥ 10^6; NaN and
+    ±∞ explicitly. With ``paren=True`` (a number substituted into a formula) negative and
+    scientific numbers are wrapped in parentheses.
+    """
+    x, digits = float(x), max(1, int(digits))
+    if math.isnan(x):
+        return r"\text{NaN}"
+    if math.isinf(x):
+        s = r"\infty" if x > 0 else r"-\infty"
+        return f"({s})" if paren and x < 0 else s
+    sci = x != 0 and (abs(x) < 10.0 ** -(digits - 1) or abs(x) >= 1e6)
+    if sci:
+        mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        s = f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    else:
+        s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+        s = "0" if s in ("-0", "") else s
+    return f"({s})" if paren and (sci or s.startswith("-")) else s
+
+
+def format_plain(x: float, digits: int = 4) -> str:
+    """``format_number`` as plain text for tables: 0.7514, 4.386e-4, NaN, ∞."""
+    s = format_number(x, digits)
+    s = re.sub(r" \\times 10\^\{(-?\d+)\}", r"e\1", s)
+    return s.replace(r"\text{NaN}", "NaN").replace(r"\infty", "∞")
+
+
+def join_terms(terms: list[str], sep: str = " + ", limit: int = 6, head: int = 3, tail: int = 1) -> str:
+    """Join LaTeX terms; more than ``limit`` terms keep ``head`` … ``tail`` around a \\cdots."""
+    if len(terms) <= limit:
+        return sep.join(terms)
+    return sep.join(terms[:head] + [r"\cdots"] + terms[-tail:])
+
+
+def activation_symbol(name: str) -> str:
+    """The function g of an activation, as LaTeX (linear: the identity, written id)."""
+    return {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
+            "leaky_relu": r"\operatorname{LReLU}", "linear": r"\operatorname{id}",
+            "softmax": r"\operatorname{softmax}"}.get(name, "g")
+
+
+def _n(i: Index | None) -> str | None:
+    """Show an index: engine ints 1-based, letters as they are, None stays None."""
+    return None if i is None else (str(i + 1) if isinstance(i, int) else i)
+
+
+def _sub(*parts: str | None) -> str:
+    """A subscript's body: parts side by side if each is one character, else comma-separated."""
+    shown = [p for p in parts if p]
+    return ("" if all(len(p) == 1 for p in shown) else ",").join(shown)
+
+
+def _c(s: Shape, c: Index | None) -> str | None:
+    """The sample index, shown only for batches of m > 1."""
+    return _n(c) if s.m > 1 else None
+
+
+def _sup_c(s: Shape, c: Index | None) -> str:
+    """The sample as a superscript (c), for notations without a sample subscript."""
+    shown = _c(s, c)
+    return f"^{{({shown})}}" if shown else ""
+
+
+def _frac_partial(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+# --------------------------------------------------------------------------- Notation
+@dataclass(frozen=True)
+class Notation:
+    """One seed's symbols. Builders take a Shape first; ``l`` is a layer 0…L.
+
+    act(s, l, i, c): activation of neuron i of layer l (sample c); layer 0 are the inputs
+    pre(s, l, i, c): pre-activation; weight(s, l, i, j): from neuron j of layer l−1 to i of l
+    bias(s, l, i); target(s, i, c): target of output i; delta(s, l, i, c): this notation's δ
+    (``delta_sign`` · ∂E/∂z); inp(s, l, i, j, c): the j-th input of neuron i of layer l.
+    in_var(s, l) / out_var(s, l): index letter for sums over layer l−1 / l+1.
+    update: "prime" (w' = w − η ∂E/∂w), "arrow" (w ← …) or "assign" (W := W + η δ a).
+    bias_input: the constant the bias weight multiplies (seed 002's x_0 = 1), or None.
+    target_first: write residuals as (y − a) rather than (a − y).
+    """
+
+    key: str
+    label: str
+    loss: str
+    lr: str
+    delta_sign: int
+    act: Callable[..., str]
+    pre: Callable[..., str]
+    weight: Callable[..., str]
+    bias: Callable[..., str]
+    target: Callable[..., str]
+    delta_fn: Callable[..., str]
+    in_var: Callable[[Shape, int], str]
+    out_var: Callable[[Shape, int], str]
+    update: str = "prime"
+    bias_input: str | None = None
+    target_first: bool = False
+    inp_fn: Callable[..., str] | None = None
+
+    def delta(self, s: Shape, l: int, i: Index, c: Index | None = None) -> str:
+        return self.delta_fn(s, l, i, c)
+
+    def inp(self, s: Shape, l: int, i: Index, j: Index, c: Index | None = None) -> str:
+        return self.inp_fn(s, l, i, j, c) if self.inp_fn else self.act(s, l - 1, j, c)
+
+    def d(self, x: str) -> str:
+        """∂(loss)/∂x as a LaTeX fraction."""
+        return _frac_partial(self.loss, x)
+
+    def new(self, symbol: str) -> str:
+        """The updated parameter's symbol: w' for "prime" notations, the symbol itself otherwise."""
+        return re.sub(r"^([A-Za-z]+)", r"\1'", symbol, count=1) if self.update == "prime" else symbol
+
+    @property
+    def loss_plain(self) -> str:
+        """The loss symbol as plain text (E, RSS, J)."""
+        return re.sub(r"\\mathrm\{(\w+)\}", r"\1", self.loss)
+
+    @property
+    def assign(self) -> str:
+        return {"prime": "=", "arrow": r"\leftarrow", "assign": ":="}[self.update]
+
+
+# ---- neutral --------------------------------------------------------------------------
+def _neutral() -> Notation:
+    return Notation(
+        "neutral", "Neutral (a, z, δ, η)", "E", r"\eta", +1,
+        act=lambda s, l, i, c=None: f"a^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
+        pre=lambda s, l, i, c=None: f"z^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
+        weight=lambda s, l, i, j: f"w^{{({l})}}_{{{_sub(_n(i), _n(j))}}}",
+        bias=lambda s, l, i: f"b^{{({l})}}_{{{_n(i)}}}",
+        target=lambda s, i, c=None: f"y_{{{_sub(_n(i), _c(s, c))}}}",
+        delta_fn=lambda s, l, i, c=None: rf"\delta^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
+        in_var=lambda s, l: "j", out_var=lambda s, l: "k",
+    )
+
+
+# ---- seed 000: layers as letters -------------------------------------------------------
+def _letter(l: int) -> str:
+    letters = "hijklmnopqrstuvwxyz"
+    return letters[l] if l < len(letters) else f"h_{{{l}}}"
+
+
+def _node(s: Shape, l: int, i: Index) -> str:
+    """Neuron i of layer l: the layer's letter, with the neuron number if the layer is wider than 1."""
+    letter = _letter(l)
+    if isinstance(i, str) or s.sizes[l] == 1:
+        return letter
+    return f"{letter}_{{{_n(i)}}}"
+
+
+def _seed000() -> Notation:
+    return Notation(
+        "seed000", "Seed 000 (L, net, w_jk, α)", "E", r"\alpha", +1,
+        act=lambda s, l, i, c=None: f"L_{{{_node(s, l, i)}}}{_sup_c(s, c)}",
+        pre=lambda s, l, i, c=None: rf"\mathrm{{net}}_{{{_node(s, l, i)}}}{_sup_c(s, c)}",
+        weight=lambda s, l, i, j: f"w_{{{_node(s, l - 1, j)}{_node(s, l, i)}}}",
+        bias=lambda s, l, i: f"b_{{{_node(s, l, i)}}}",
+        target=lambda s, i, c=None: ("T" if s.sizes[-1] == 1 else f"T_{{{_node(s, s.L, i)}}}") + _sup_c(s, c),
+        delta_fn=lambda s, l, i, c=None: _frac_partial(
+            "E", rf"\mathrm{{net}}_{{{_node(s, l, i)}}}{_sup_c(s, c)}"),
+        in_var=lambda s, l: _letter(l - 1), out_var=lambda s, l: _letter(l + 1), target_first=True,
+    )
+
+
+# ---- seed 001: matrices with a sample column --------------------------------------------
+def _seed001() -> Notation:
+    return Notation(
+        "seed001", "Seed 001 (A^l, Z^l, W^l, b^l)", "E", r"\eta", +1,
+        act=lambda s, l, i, c=None: f"A^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}",
+        pre=lambda s, l, i, c=None: f"Z^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}",
+        weight=lambda s, l, i, j: f"W^{{{l}}}_{{{_sub(_n(i), _n(j))}}}",
+        bias=lambda s, l, i: f"b^{{{l}}}_{{{_n(i)}}}",
+        target=lambda s, i, c=None: f"Y_{{{_sub(_n(i), _c(s, c))}}}",
+        delta_fn=lambda s, l, i, c=None: _frac_partial("E", f"Z^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}"),
+        in_var=lambda s, l: "j", out_var=lambda s, l: "k", update="arrow",
+    )
+
+
+# ---- seed 002: RSS, x_0 = 1, δ = −∂RSS/∂z ----------------------------------------------
+def _seed002() -> Notation:
+    def act(s, l, i, c=None):
+        if l == 0:
+            return f"x_{{{_sub(_n(i), _c(s, c))}}}"
+        return f"a_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}"
+
+    return Notation(
+        "seed002", "Seed 002 (a^(l), z^(l), W_kj, δ, RSS, η)", r"\mathrm{RSS}", r"\eta", -1,
+        act=act,
+        pre=lambda s, l, i, c=None: f"z_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}",
+        weight=lambda s, l, i, j: f"W_{{{_sub(_n(i), _n(j))}}}^{{({l})}}",
+        bias=lambda s, l, i: f"W_{{{_sub(_n(i), '0')}}}^{{({l})}}",
+        target=lambda s, i, c=None: f"y_{{{_sub(_n(i), _c(s, c))}}}",
+        delta_fn=lambda s, l, i, c=None: rf"\delta_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}",
+        in_var=lambda s, l: "j", out_var=lambda s, l: "k",
+        update="assign", bias_input="x_0", target_first=True,
+    )
+
+
+# ---- seed 003: units numbered through the network, u_rq, δ = −∂J/∂net --------------------
+def _unit(s: Shape, l: int, i: Index) -> str:
+    """Unit number r of neuron i in layer l ≥ 1 (1-based, counted through layers 1…L)."""
+    return str(sum(s.sizes[1:l]) + i + 1) if isinstance(i, int) else i
+
+
+def _seed003() -> Notation:
+    def act(s, l, i, c=None):
+        if l == 0:
+            return f"x_{{{_n(i)}}}{_sup_c(s, c)}"
+        return f"o_{{{_unit(s, l, i)}}}{_sup_c(s, c)}"
+
+    return Notation(
+        "seed003", "Seed 003 (net_r, o_l, u_rq, δ_l, J, η)", "J", r"\eta", -1,
+        act=act,
+        pre=lambda s, l, i, c=None: rf"\mathrm{{net}}_{{{_unit(s, l, i)}}}{_sup_c(s, c)}",
+        weight=lambda s, l, i, j: f"w_{{{_sub(_unit(s, l, i), _n(j))}}}",
+        bias=lambda s, l, i: f"b_{{{_unit(s, l, i)}}}",
+        target=lambda s, i, c=None: f"y_{{{_unit(s, s.L, i)}}}{_sup_c(s, c)}",
+        delta_fn=lambda s, l, i, c=None: rf"\delta_{{{_unit(s, l, i)}}}{_sup_c(s, c)}",
+        in_var=lambda s, l: "q", out_var=lambda s, l: "l" if l + 1 == s.L else "s",
+        update="arrow", target_first=True,
+        inp_fn=lambda s, l, i, j, c=None: f"u_{{{_sub(_unit(s, l, i), _n(j))}}}{_sup_c(s, c)}",
+    )
+
+
+NOTATIONS: dict[str, Notation] = {n.key: n for n in (_neutral(), _seed000(), _seed001(), _seed002(), _seed003())}
+
+
+def get_notation(notation: str | Notation) -> Notation:
+    """A Notation from its key (or the Notation itself); ValueError for unknown keys."""
+    if isinstance(notation, Notation):
+        return notation
+    try:
+        return NOTATIONS[notation]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown notation {notation!r}; choose one of {', '.join(NOTATIONS)}") from None

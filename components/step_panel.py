@@ -1,0 +1,176 @@
+"""The step panel: the event at the cursor as maths — symbolic, numbers, result — and its layer.
+
+Streamlit only; the formulas and tables come from ``components.formulas``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .formulas import event_formula, layer_table, loss_formula, progress_text
+from .notation import Notation, format_plain, get_notation
+
+__all__ = ["show_step_panel", "formula_lines", "fit_latex", "TABLE_ROWS", "LINE_WIDTH"]
+
+TABLE_ROWS = 400  # rows of the layer table shown around the current one
+HIGHLIGHT = "background-color: #ffe08a; font-weight: bold"
+PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in presentation mode
+# Half-em units per formula line (normal, presentation \Large): the panel is the right-hand column
+# of the wide layout, about 400–650 px across on a laptop or a projector.
+LINE_WIDTH = {False: 46, True: 34}
+
+
+def formula_lines(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
+                  presentation: bool = False, line_width: float | None = None) -> list[str]:
+    """The LaTeX strings the panel shows, in order (before the first event: the loss formula).
+
+    The event's symbolic formula, then its numbers and result; long ones are broken at their
+    top-level "=" into an aligned block (see ``fit_latex``).
+    """
+    size = PRESENTATION_SIZE if presentation else ""
+    width = LINE_WIDTH[presentation] if line_width is None else line_width
+    if cursor < 0:
+        return [size + fit_latex(loss_formula(trace, notation), width)]
+    f = event_formula(trace.event(cursor), trace, notation, digits)
+    lines = (f.symbolic, " ".join(p for p in (f.substituted, f.result) if p))
+    return [size + fit_latex(line, width) for line in lines]
+
+
+_GLYPH = {"+": 2.6, "=": 2.7, "-": 2.2, "(": 0.8, ")": 0.8, "[": 0.6, "]": 0.6, ".": 0.55, ",": 0.6}
+_COMMAND = {"cdot": 1.5, "quad": 2.0, ",": 0.3, "cdots": 2.6, "sum": 2.0, "times": 2.6, "leftarrow": 3.0}
+_SILENT = ("frac", "tfrac", "Big", "big", "begin", "end", "text", "mathrm", "operatorname", "Large")
+
+
+def _width(tex: str) -> float:
+    """Roughly how wide a formula renders, in half-em units (a digit is 1; binary operators carry
+    their spacing; sub/superscripts count 0.7; a fraction's two parts count side by side)."""
+    width, i, scripts = 0.0, 0, []  # scripts: for each open brace, whether it opens a sub/superscript
+    while i < len(tex):
+        ch = tex[i]
+        scale = 0.7 if (any(scripts) or (i > 0 and tex[i - 1] in "_^")) else 1.0
+        if ch == "\\":
+            name = re.match(r"\\([A-Za-z]+|.)", tex[i:]).group(1)
+            i += 1 + len(name)
+            width += 0.0 if name in _SILENT else scale * _COMMAND.get(name, 1.2)
+            continue
+        if ch == "{":
+            scripts.append(i > 0 and tex[i - 1] in "_^")
+        elif ch == "}":
+            scripts = scripts[:-1]
+        elif ch not in " _^&":
+            width += scale * _GLYPH.get(ch, 1.0)
+        i += 1
+    return width
+
+
+def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Split at separators outside every bracket: [(separator before, piece), …]."""
+    out, depth, start, before, i = [], 0, 0, "", 0
+    while i < len(tex):
+        if tex[i] == "\\" and tex[i + 1:i + 2] in ("{", "}"):
+            i += 2
+            continue
+        depth += (tex[i] in "{([") - (tex[i] in "})]")
+        sep = next((s for s in seps if depth == 0 and tex.startswith(s, i)), None)
+        if sep:
+            out.append((before, tex[start:i]))
+            before, i = sep, i + len(sep)
+            start = i
+        else:
+            i += 1
+    return out + [(before, tex[start:])]
+
+
+def fit_latex(tex: str, width: float) -> str:
+    """``tex`` unchanged if it fits ``width``; else an aligned block broken at top-level "=" signs.
+
+    Removing the aligned wrapper, "&" and "\\\\" gives back the original (up to spaces and \\quad).
+    """
+    if _width(tex) <= width:
+        return tex
+    body = " " + tex if tex.startswith("= ") else tex
+    rows: list[str] = []
+    row = ""
+    for sep, piece in _split_top_level(body, (r",\quad ", " = ")):
+        if sep == r",\quad ":
+            rows.append(row + ",")
+            row = piece
+        elif sep == "":
+            row = piece
+        elif "&=" not in row:
+            row = f"{row} &= {piece}".lstrip()
+        elif _width(row + piece) + 2 <= width:
+            row = f"{row} = {piece}"
+        else:
+            rows.append(row)
+            row = f"&= {piece}"
+    rows.append(row)
+    rows = [line for row in rows for line in _wrap_sum(row, width)]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+def _wrap_sum(row: str, width: float) -> list[str]:
+    """A row too wide for ``width`` broken at its top-level " + " signs (continuations indented)."""
+    if _width(row) <= width or "&= " not in row:
+        return [row]
+    prefix, rest = row.split("&= ", 1)
+    terms = [t for _, t in _split_top_level(rest, (" + ",))]
+    lines, line = [], f"{prefix}&= {terms[0]}"
+    for term in terms[1:]:
+        if _width(line + term) + 2 <= width:
+            line = f"{line} + {term}"
+        else:
+            lines.append(line)
+            line = rf"&\quad + {term}"
+    return lines + [line]
+
+
+def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
+                    presentation: bool = False, line_width: float | None = None) -> None:
+    """Show the event at ``cursor`` of ``trace`` (−1: before the first event) in ``notation``.
+
+    Progress, title, the formula (symbolic, then numbers = result), a one-sentence explanation
+    and the event's layer as a table with the current row highlighted. ``presentation`` makes
+    everything larger; ``line_width`` (half-em units) overrides where long formulas break.
+    """
+    nt = get_notation(notation)
+    progress = progress_text(trace, cursor)
+    if presentation:
+        st.markdown(f"#### {progress}")
+    else:
+        st.caption(progress)
+    lines = formula_lines(trace, cursor, nt, digits, presentation, line_width)
+    if cursor < 0:
+        st.info("Press **→** or **Step** to begin: the forward pass computes every neuron's output, "
+                f"then the loss ${nt.loss}$.")
+        st.latex(lines[0])
+        return
+    event = trace.event(cursor)
+    f = event_formula(event, trace, nt, digits)
+    st.markdown(("## " if presentation else "#### ") + f.title)
+    for line in lines:
+        st.latex(line)
+    st.markdown(f"**{f.explanation}**" if presentation else f.explanation)
+    _show_table(layer_table(trace, event, notation=nt), digits, event.layer)
+
+
+def _show_table(df: pd.DataFrame, digits: int, layer: int) -> None:
+    """The layer table with the current row highlighted; long tables show a window around it."""
+    n = len(df)
+    current = np.flatnonzero(df["current"].to_numpy())
+    first = 0
+    if n > TABLE_ROWS:
+        centre = int(current[0]) if len(current) else 0
+        first = max(0, min(centre - TABLE_ROWS // 2, n - TABLE_ROWS))
+        df = df.iloc[first:first + TABLE_ROWS]
+    st.caption(f"Layer {layer}" + (f" · rows {first + 1}–{first + len(df)} of {n}" if n > TABLE_ROWS else "")
+               + " · the highlighted row is the current step; blanks are not computed yet")
+    numeric = [c for c in df.columns if df[c].dtype.kind == "f"]
+    styler = (df.style
+              .apply(lambda row: [HIGHLIGHT if row["current"] else "" for _ in row], axis=1)
+              .format({c: (lambda x: "" if pd.isna(x) else format_plain(x, digits)) for c in numeric}))
+    st.dataframe(styler, hide_index=True, column_config={"current": None}, width="stretch", placeholder="")
