@@ -64,17 +64,17 @@ def render_step_controls(presentation: bool = False) -> None:
     st.session_state["ctl_granularity"] = lab.config.granularity
     cols = st.columns([1.1, 1.1, 1.3, 3.2], vertical_alignment="bottom")
     cols[0].button("← Back", key="ctl_back", on_click=_step, args=(False,), shortcut="Left",
-                   disabled=not lab.stepper.can_back(), use_container_width=True, help="Step back (← key)")
+                   disabled=not lab.stepper.can_back(), width="stretch", help="Step back (← key)")
     cols[1].button("Next →", key="ctl_next", on_click=_step, args=(True,), shortcut="Right", type="primary",
-                   disabled=lab.problem is not None, use_container_width=True, help="Step forward (→ key)")
-    cols[2].button("Finish update ⏭", key="ctl_finish", on_click=_finish_update, use_container_width=True,
+                   disabled=lab.problem is not None, width="stretch", help="Step forward (→ key)")
+    cols[2].button("Finish update ⇥", key="ctl_finish", on_click=_finish_update, width="stretch",
                    disabled=lab.problem is not None, help="Apply the rest of this update and stop before the next")
     cols[3].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
                               on_change=_set_granularity, selection_mode="single")
     jump = st.columns([1, 1, 1, 1, 2.4], vertical_alignment="bottom")
-    jump[0].button("⟲ Start of update", key="ctl_reset_update", on_click=_reset_update, use_container_width=True)
+    jump[0].button("⟲ Start of update", key="ctl_reset_update", on_click=_reset_update, width="stretch")
     for col, phase in zip(jump[1:4], ("forward", "backward", "update")):
-        col.button(f"↦ {phase}", key=f"ctl_jump_{phase}", on_click=_jump, args=(phase,), use_container_width=True,
+        col.button(f"↦ {phase}", key=f"ctl_jump_{phase}", on_click=_jump, args=(phase,), width="stretch",
                    help=f"Put the cursor just before the {phase} phase")
     n = lab.stepper.n_events
     st.session_state["ctl_scrub"] = lab.stepper.cursor
@@ -95,7 +95,7 @@ def render_play_controls() -> bool:
     lab = session.get_lab()
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
     toggled = cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary",
-                             use_container_width=True, disabled=lab.problem is not None)
+                             width="stretch", disabled=lab.problem is not None)
     if toggled:
         _toggle_play()
     cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode",
@@ -107,7 +107,7 @@ def render_play_controls() -> bool:
     else:
         cols[2].select_slider("Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed")
     cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
-    if cols[4].button("Train N epochs", key="ctl_train", use_container_width=True, disabled=lab.problem is not None):
+    if cols[4].button("Train N epochs", key="ctl_train", width="stretch", disabled=lab.problem is not None):
         _train_with_progress(lab, int(st.session_state.get("ctl_n_epochs", 10)))
     return toggled
 
@@ -125,6 +125,7 @@ def _train_with_progress(lab, epochs: int) -> None:
     if lab.problem is None:
         session.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, "
                                  f"E = {lab.curve[-1][1]:.6g}")
+    st.rerun()  # redraw the whole page (graph, panel, problem box) from the trained network
 
 
 def advance_play(lab) -> None:

@@ -105,10 +105,14 @@ class Lab:
         return train, test
 
     # ------------------------------------------------------------ records
-    def record(self) -> None:
-        """Append the current losses and gradient norms to the curves (bounded)."""
-        train, test = self.losses()
-        x = self.epoch_float
+    def record(self, x: float | None = None, train: float | None = None) -> None:
+        """Append the losses and gradient norms at the current parameters to the curves (bounded).
+
+        x: the epoch (default: where the stepper is); train: E on the training set if already known.
+        """
+        train_now, test = self.losses()
+        train = train_now if train is None else train
+        x = self.epoch_float if x is None else x
         if self.curve and self.curve[-1][0] == x:
             self.curve.pop()
             if self.grad_norms:
@@ -167,7 +171,7 @@ class Lab:
         if self.problem:
             return 0
         self._snapshot()
-        done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record())
+        done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record(x=epoch + 1.0, train=E))
         if self.stepper.update % self.stepper.updates_per_epoch:
             self.record()
         self._check()

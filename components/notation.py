@@ -61,7 +61,8 @@ class Shape:
 
 # ------------------------------------------------------------------ formatting helpers
 def format_number(x: float, digits: int = 4, *, paren: bool = False) -> str:
-    """LaTeX for a number: ``digits`` decimals with trailing zeros dropped (0.01, 0.7514, 1).
+    """LaTeX for a number: ``digits`` decimals with trailing zeros dropped (0.01, 0.7514, 1);
+    below 10^{-(digits-2)} ``digits`` significant figures instead (0.009954, not 0.01).
 
     Scientific (4.27 \\times 10^{-4}) when 0 < |x| < 10^{-(digits-1)} or |x| ≥ 10^6; NaN and
     ±∞ explicitly. With ``paren=True`` (a number substituted into a formula) negative and
@@ -79,7 +80,10 @@ def format_number(x: float, digits: int = 4, *, paren: bool = False) -> str:
         mantissa = mantissa.rstrip("0").rstrip(".")
         s = f"{mantissa} \\times 10^{{{int(exponent)}}}"
     else:
-        s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+        decimals = digits
+        if x != 0 and abs(x) < 10.0 ** -(digits - 2):  # small values keep ``digits`` significant figures
+            decimals = digits - 1 - math.floor(math.log10(abs(x)))
+        s = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
         s = "0" if s in ("-0", "") else s
     return f"({s})" if paren and (sci or s.startswith("-")) else s
 

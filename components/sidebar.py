@@ -103,7 +103,7 @@ def render_sidebar() -> None:
     sb.selectbox("Load a preset", names, format_func=lambda k: PRESETS[k].label, key="cfg_preset_choice",
                  index=names.index(c.preset) if c.preset in names else 0)
     sb.button("Load preset", on_click=lambda: _load_preset(st.session_state["cfg_preset_choice"]),
-              use_container_width=True, type="primary", key="cfg_load_preset")
+              width="stretch", type="primary", key="cfg_load_preset")
 
     sb.markdown("### Network")
     n_in, n_out = lab.dataset.n_inputs, lab.dataset.n_outputs

@@ -55,7 +55,7 @@ def render_gradient_check(lab) -> None:
             f"Largest relative error: {worst:.2e} "
             f"({'backprop agrees with finite differences' if worst < 1e-5 else 'check the kinks of relu or saturated units'})")
         st.dataframe(df.style.format({"backprop": "{:.8g}", "finite difference": "{:.8g}", "relative error": "{:.1e}"}),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
 
 
 def _apply_edits(lab, layer_frames) -> None:
@@ -93,7 +93,7 @@ def render_weight_editor(lab) -> None:
             if net.bias:
                 df["bias"] = b0[l]
             st.caption(f"Layer {l + 1} ({net.activations[l]})")
-            frames.append(st.data_editor(df, key=f"edit_w_{l}_{lab.stepper.update}", use_container_width=True,
+            frames.append(st.data_editor(df, key=f"edit_w_{l}_{lab.stepper.update}", width="stretch",
                                          disabled=not net.bias and False))
         if st.button("Apply edited weights", key="tool_apply_edits", type="primary"):
             _apply_edits(lab, frames)

@@ -151,7 +151,8 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
     """Apply updates number start_update … start_update + n_updates − 1 to ``net`` in place.
 
     X (m, n_in), Y (m, n_out) validated float64. With ``on_epoch``, E(X, Y) is evaluated after
-    each completed epoch and ``on_epoch(epoch, E)`` called; training stops early when E is not
+    each completed epoch and ``on_epoch(epoch, E)`` called with ``net`` holding that epoch's
+    parameters (epoch counts from 0); training stops early when E is not
     finite (divergence) or on_epoch returns False. Returns the number of updates applied.
     """
     sizes = net.layer_sizes
@@ -236,6 +237,7 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
                 done += 1
             if u % nb == 0 and on_epoch is not None and u > start_update:
                 E = _epoch_loss(net, fwd, What, bc, X, Y, bufs, sizes)
+                net.weights, net.biases = params()  # the callback sees the network as it is now
                 if on_epoch(u // nb - 1, E) is False or not np.isfinite(E):
                     break
     net.weights, net.biases = params()

@@ -220,7 +220,7 @@ def test_mazur_output_delta_in_each_sign(traces):
     hidden = event_formula(tr.event(tr.layout.delta_start + 2), tr, "seed003")
     assert hidden.symbolic == r"\delta_{1} = \Big(\delta_{3}\,w_{31} + \delta_{4}\,w_{41}\Big)\cdot o_{1}(1 - o_{1})"
     assert hidden.substituted.startswith(r"= \Big((-0.1385)\cdot 0.4 + 0.0381\cdot 0.5\Big)")
-    assert hidden.result == "= -0.0088"
+    assert hidden.result == "= -0.008771"
 
 
 def test_mazur_gradient_and_update(traces):

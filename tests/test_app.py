@@ -1,0 +1,249 @@
+"""The app driven through Streamlit's AppTest: every control, and the numbers shown equal the engine's."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.formulas import event_formula, progress_text
+from components.presets import PRESETS
+from components.step_panel import formula_lines
+
+TIMEOUT = 60
+APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
+
+
+def new_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def lab_of(at):
+    return at.session_state["lab"]
+
+
+def shown_latex(at) -> list[str]:
+    """The bodies of the st.latex elements (AppTest shows them wrapped in $$ … $$)."""
+    return [el.value.strip().removeprefix("$$").removesuffix("$$").strip() for el in at.latex]
+
+
+def assert_panel_matches_engine(at):
+    """The step panel's LaTeX is exactly what formulas produce from the engine's current event."""
+    lab = lab_of(at)
+    expected = formula_lines(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
+                             presentation=bool(at.session_state["presentation"]))
+    latex = shown_latex(at)
+    for line in expected:
+        assert line in latex, (line, latex)
+
+
+def click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_renders_without_exception_or_error():
+    at = new_app()
+    assert not at.error
+    assert any("Backprop Lab" in m.value for m in at.markdown)
+    assert_panel_matches_engine(at)
+
+
+def test_next_and_back_walk_events_and_restore_weights():
+    at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
+    lab = lab_of(at)
+    start = [w.copy() for w in lab.net.weights]
+    seen = []
+    for k in range(lab.stepper.n_events):
+        click(at, "ctl_next")
+        lab = lab_of(at)
+        assert lab.stepper.cursor == k
+        assert_panel_matches_engine(at)
+        seen.append(lab.stepper.event.kind)
+    assert seen[0] == "forward" and "delta" in seen and seen[-1] == "update_w"
+    # the final weights are the textbook's
+    np.testing.assert_allclose(lab.net.weights[1], [[0.35891648, 0.408666186], [0.511301270, 0.561370121]], rtol=1e-8)
+    for k in range(lab.stepper.n_events):
+        click(at, "ctl_back")
+    for x, y in zip(start, lab_of(at).net.weights):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("gran", ["neuron", "layer", "sample", "phase", "update"])
+def test_granularity_steps_by_groups(gran):
+    at = new_app({"preset": "seed001", "data": "preset", "h": "3", "loss": "half_mse", "bs": "0"})
+    at.session_state["ctl_granularity"] = gran
+    at.run()
+    lab = lab_of(at)
+    lab.config = lab.config.with_(granularity=gran)
+    click(at, "ctl_next")
+    lab = lab_of(at)
+    first, last = lab.trace.layout.group(0, gran)
+    assert lab.stepper.cursor == last
+    assert_panel_matches_engine(at)
+    click(at, "ctl_back")
+    assert lab_of(at).stepper.cursor == -1
+
+
+def test_phase_jumps_and_start_of_update():
+    at = new_app()
+    for phase in ("backward", "update", "forward"):
+        click(at, f"ctl_jump_{phase}")
+        lab = lab_of(at)
+        assert lab.stepper.cursor == lab.trace.layout.phase_bounds(phase)[0] - 1
+    click(at, "ctl_jump_update")
+    click(at, "ctl_next")
+    assert lab_of(at).stepper.event.kind.startswith("update")
+    click(at, "ctl_reset_update")
+    assert lab_of(at).stepper.cursor == -1
+
+
+def test_scrubber_seeks_and_progress_text():
+    at = new_app()
+    lab = lab_of(at)
+    target = lab.trace.layout.delta_start + 1
+    at.slider(key="ctl_scrub").set_value(target).run()
+    lab = lab_of(at)
+    assert lab.stepper.cursor == target
+    assert any(progress_text(lab.trace, target) in m.value for m in at.markdown)
+    assert_panel_matches_engine(at)
+
+
+def test_finish_update_then_next_update():
+    at = new_app({"bs": "1"})
+    click(at, "ctl_finish")
+    lab = lab_of(at)
+    assert lab.stepper.cursor == lab.stepper.n_events - 1
+    click(at, "ctl_next")
+    assert lab_of(at).stepper.update == 1 and lab_of(at).stepper.cursor == 0
+
+
+@pytest.mark.parametrize("notation", ["neutral", "seed000", "seed001", "seed002", "seed003"])
+def test_notation_selector_changes_formulas(notation):
+    at = new_app({"preset": "seed000", "data": "preset", "h": "2-2", "act": "sigmoid", "bias": "off", "bs": "0"})
+    at.selectbox(key="hdr_notation").select(notation).run()
+    click(at, "ctl_jump_backward")
+    click(at, "ctl_next")
+    lab = lab_of(at)
+    assert lab.config.notation == notation
+    f = event_formula(lab.stepper.event, lab.trace, notation, 4)
+    assert_panel_matches_engine(at)
+    assert f.symbolic
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_presets_load_in_one_click(name):
+    at = new_app()
+    at.selectbox(key="cfg_preset_choice").select(name).run()
+    click(at, "cfg_load_preset")
+    lab = lab_of(at)
+    assert lab.config == PRESETS[name].config
+    assert any(PRESETS[name].label in s.value for s in at.success)
+
+
+def test_train_n_epochs_updates_curve_and_message():
+    at = new_app({"preset": "xor", "h": "4", "act": "tanh", "bs": "10", "n": "200", "noise": "0.05"})
+    at.number_input(key="ctl_n_epochs").set_value(5).run()
+    click(at, "ctl_train")
+    lab = lab_of(at)
+    assert lab.epoch_float == pytest.approx(5.0)
+    assert len(lab.curve) >= 6
+    assert lab.curve[-1][1] == pytest.approx(lab.net.loss(lab.dataset.X_train, lab.dataset.Y_train), rel=1e-12)
+    assert any("Trained 5 epochs" in s.value for s in at.success)
+
+
+def test_play_state_toggles_and_advances():
+    at = new_app()
+    click(at, "ctl_play")
+    assert lab_of(at).playing
+    before = lab_of(at).stepper.update
+    at.run()  # a rerun while playing advances training
+    assert lab_of(at).stepper.update > before
+    click(at, "ctl_play")
+    assert not lab_of(at).playing
+
+
+def test_divergence_pauses_with_message_and_undo():
+    at = new_app({"h": "4", "act": "tanh", "out": "linear", "lr": "100", "bs": "0"})
+    at.number_input(key="ctl_n_epochs").set_value(200).run()
+    click(at, "ctl_train")
+    lab = lab_of(at)
+    assert lab.problem
+    assert any("diverged" in e.value or "saturated" in e.value for e in at.error)
+    click(at, "prob_undo")
+    lab = lab_of(at)
+    assert lab.problem is None and all(np.all(np.isfinite(w)) for w in lab.net.weights)
+
+
+def test_sidebar_changes_rebuild_or_keep():
+    at = new_app()
+    at.number_input(key="cfg_n_hidden").set_value(2).run()
+    assert lab_of(at).net.n_layers == 3
+    at.number_input(key="cfg_units_1").set_value(5).run()
+    assert lab_of(at).net.layer_sizes == (2, 2, 5, 1)
+    at.selectbox(key="cfg_loss").select("cross_entropy").run()
+    assert lab_of(at).net.loss_name == "cross_entropy"
+    at.radio(key="cfg_bias").set_value("off").run()
+    assert not lab_of(at).net.bias
+    lab = lab_of(at)
+    w = [x.copy() for x in lab.net.weights]
+    at.number_input(key="cfg_lr").set_value(0.25).run()  # a new η keeps the network
+    assert lab_of(at).config.lr == 0.25 and lab_of(at).stepper.lr == 0.25
+    for x, y in zip(w, lab_of(at).net.weights):
+        np.testing.assert_array_equal(x, y)
+    assert not at.exception
+
+
+def test_invalid_combination_is_refused_and_previous_state_kept():
+    at = new_app()
+    before = lab_of(at)
+    at.selectbox(key="cfg_output_activation").select("linear").run()
+    at.selectbox(key="cfg_loss").select("cross_entropy").run()
+    assert any("Not applied" in e.value for e in at.error)
+    assert lab_of(at).net.loss_name != "cross_entropy"
+
+
+def test_csv_upload_builds_a_lab():
+    at = new_app()
+    at.selectbox(key="cfg_dataset").select("csv").run()
+    assert any("CSV" in e.value for e in at.error)  # no file yet: the message says so
+    lab = lab_of(at)
+    assert lab.config.dataset != "csv"  # the previous lab stays
+
+
+def test_weight_edit_is_applied_and_validated():
+    at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
+    lab = lab_of(at)
+    # edit w[1] row 0 col 0 through the lab API the editor calls, then check the panel follows
+    W, b = lab.net.parameters()
+    W[1][0, 0] = 0.9
+    lab.set_parameters(W, b)
+    at.run()
+    click(at, "ctl_next")
+    assert lab_of(at).trace.weights_before[1][0, 0] == 0.9
+    with pytest.raises(ValueError):
+        lab.set_parameters([np.full((2, 2), np.nan), W[1]], b)
+    assert lab_of(at).trace.weights_before[1][0, 0] == 0.9
+
+
+def test_gradient_check_panel_reports_small_errors():
+    at = new_app()
+    click(at, "tool_gradcheck")
+    assert any("Largest relative error" in s.value for s in at.success)
+
+
+def test_network_json_round_trip_through_lab():
+    from engine import Network
+
+    at = new_app()
+    lab = lab_of(at)
+    d = json.loads(lab.export_json())
+    net = Network.from_dict(d)
+    for x, y in zip(net.weights, lab.net.weights):
+        np.testing.assert_array_equal(x, y)
