@@ -71,6 +71,8 @@ def render_step_controls(presentation: bool = False) -> None:
                    disabled=lab.problem is not None, help="Apply the rest of this update and stop before the next")
     cols[3].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
                               on_change=_set_granularity, selection_mode="single")
+    if "jumps" in st.session_state.get("hidden_controls", ()):
+        return
     jump = st.columns([1, 1, 1, 1, 2.4], vertical_alignment="bottom")
     jump[0].button("⟲ Start of update", key="ctl_reset_update", on_click=_reset_update, width="stretch")
     for col, phase in zip(jump[1:4], ("forward", "backward", "update")):
@@ -93,6 +95,8 @@ def _toggle_play() -> None:
 def render_play_controls() -> bool:
     """Play/pause, speed, and train-N-epochs. Returns True when playing was toggled (needs a full rerun)."""
     lab = session.get_lab()
+    if "play" in st.session_state.get("hidden_controls", ()):
+        return False
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
     toggled = cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary",
                              width="stretch", disabled=lab.problem is not None)

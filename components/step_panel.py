@@ -130,7 +130,7 @@ def _wrap_sum(row: str, width: float) -> list[str]:
 
 
 def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
-                    presentation: bool = False, line_width: float | None = None) -> None:
+                    presentation: bool = False, line_width: float | None = None, show_table: bool = True) -> None:
     """Show the event at ``cursor`` of ``trace`` (−1: before the first event) in ``notation``.
 
     Progress, title, the formula (symbolic, then numbers = result), a one-sentence explanation
@@ -155,7 +155,8 @@ def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", di
     for line in lines:
         st.latex(line)
     st.markdown(f"**{f.explanation}**" if presentation else f.explanation)
-    _show_table(layer_table(trace, event, notation=nt), digits, event.layer)
+    if show_table:
+        _show_table(layer_table(trace, event, notation=nt), digits, event.layer)
 
 
 def _show_table(df: pd.DataFrame, digits: int, layer: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -143,7 +144,15 @@ def render_export(lab) -> None:
     c3.download_button("Worked example (Markdown)", lambda: exports.worked_example(tr, notation),
                        file_name="worked-example.md", mime="text/markdown", key="exp_md")
     st.markdown("**Share**: the address bar always holds a link to exactly this state "
-                "(network, data, update, cursor, notation). Presentation link:")
-    q = session.query_for(lab, {"present": "1"})
-    st.code("?" + "&".join(f"{k}={v}" for k, v in q.items()), language=None)
-    st.caption("The graph's toolbar (camera icon) saves it as PNG.")
+                "(network, data, update, cursor, notation, colouring). "
+                "A **classroom link** opens straight into presentation mode with the parts you choose hidden:")
+    from .views import HIDEABLE
+
+    hide = st.multiselect("Hide in the classroom link", list(HIDEABLE), format_func=HIDEABLE.get,
+                          default=["charts"], key="exp_hide")
+    extra = {"present": "1"}
+    if hide:
+        extra["hide"] = "-".join(hide)
+    q = session.query_for(lab, extra)
+    st.code("?" + urlencode(q), language=None)
+    st.caption("Append it to the app's address. The graph's toolbar (camera icon) saves the graph as PNG.")

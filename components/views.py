@@ -8,7 +8,10 @@ from . import charts, session
 from .controls import PLAY_INTERVAL
 from .notation import NOTATIONS
 
-__all__ = ["render_header", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
+HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
+            "table": "layer table", "notation": "notation and colour choices"}
+
+__all__ = ["HIDEABLE", "hidden", "render_header", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
            "render_tools", "play_interval"]
 
 _CSS = """
@@ -53,6 +56,8 @@ def render_header() -> bool:
     cols[0].markdown(f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
                      f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
                      f"</span>", unsafe_allow_html=True)  # numbers and fixed names only
+    if hidden("notation"):
+        return presentation
     keys = list(NOTATIONS)
     st.session_state["hdr_notation"] = lab.config.notation
     cols[1].selectbox("Notation", keys, format_func=lambda k: NOTATIONS[k].label, key="hdr_notation",
@@ -103,10 +108,8 @@ def _fit_scale() -> None:
 
 def render_graph_and_panel(lab, presentation: bool) -> None:
     from . import graph, graph_view, step_panel
-    from .formulas import progress_text
-
-    st.markdown(f"**{progress_text(lab.trace, lab.stepper.cursor)}** · update {lab.stepper.update + 1}, "
-                f"epoch {lab.epoch_float:.3g}")
+    st.caption(f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
+               f"{lab.stepper.n_events} events in this update")
     left, right = st.columns([1.35, 1] if not presentation else [1.5, 1])
     with left:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected,
@@ -119,10 +122,17 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
                   help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
     with right:
         step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
-                                   presentation=presentation)
+                                   presentation=presentation, show_table=not hidden("table"))
+
+
+def hidden(name: str) -> bool:
+    """Whether a classroom link asked to hide this part of the page (see HIDEABLE)."""
+    return name in st.session_state.get("hidden_controls", ())
 
 
 def render_charts(lab, presentation: bool) -> None:
+    if hidden("charts"):
+        return
     c1, c2, c3 = st.columns(3)
     c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss), key="chart_loss", config={"displaylogo": False})
     fig = charts.data_figure(lab.net, lab.dataset)

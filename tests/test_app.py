@@ -111,7 +111,7 @@ def test_scrubber_seeks_and_progress_text():
     at.slider(key="ctl_scrub").set_value(target).run()
     lab = lab_of(at)
     assert lab.stepper.cursor == target
-    assert any(progress_text(lab.trace, target) in m.value for m in at.markdown)
+    assert any(progress_text(lab.trace, target) in m.value for m in list(at.caption) + list(at.markdown))
     assert_panel_matches_engine(at)
 
 
