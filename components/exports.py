@@ -12,7 +12,7 @@ import json
 from .formulas import event_formula
 from .notation import NOTATIONS
 
-__all__ = ["trace_rows", "trace_csv", "trace_json", "worked_example", "MAX_EXPORT_EVENTS"]
+__all__ = ["trace_rows", "trace_csv", "trace_json", "trace_from_json", "worked_example", "MAX_EXPORT_EVENTS"]
 
 MAX_EXPORT_EVENTS = 200_000
 _COLUMNS = ("index", "phase", "kind", "layer", "i", "j", "sample", "value", "symbolic", "substituted", "result")
@@ -51,6 +51,28 @@ def trace_json(trace, notation: str = "neutral") -> str:
         "biases_before": [b.tolist() for b in trace.biases_before], "notation": notation,
     }
     return json.dumps({**meta, "events": rows}, indent=1)
+
+
+def trace_from_json(text: str):
+    """Recompute the update an exported trace describes (ValueError if the file is not one).
+
+    The file holds the network, its parameters before the update, the batch and η, so the
+    engine recomputes every event; the result equals the exported values.
+    """
+    from engine import Network
+
+    try:
+        d = json.loads(text)
+    except (json.JSONDecodeError, TypeError):
+        raise ValueError("not a JSON file") from None
+    if not isinstance(d, dict) or d.get("format") != "backprop-lab/trace":
+        raise ValueError("not a Backprop Lab trace (its 'format' is missing or different)")
+    try:
+        net = Network(d["layer_sizes"], d["activations"], d["loss"], bias=bool(d["bias"]))
+        net.set_parameters(d["weights_before"], d["biases_before"])
+        return net.trace(d["X"], d["Y"], float(d["lr"]), bool(d["update_biases"]))
+    except (KeyError, TypeError) as e:
+        raise ValueError(f"the trace file lacks or mangles {e}") from None
 
 
 def worked_example(trace, notation: str = "neutral", digits: int = 4, max_events: int = 400) -> str:
