@@ -22,19 +22,25 @@ def _figure(data, **layout) -> go.Figure:
     return go.Figure({"data": data, "layout": {**_LAYOUT, **layout}}, skip_invalid=False)
 
 
-def loss_figure(curve: list, loss_name: str) -> go.Figure:
-    """Train (and test) loss against epochs; log y-axis once the loss spans decades."""
+def loss_figure(curve: list, loss_name: str, m_train: int = 1, m_test: int = 1) -> go.Figure:
+    """Train (and test) loss against epochs; log y-axis once the loss spans decades.
+
+    half_sse sums over samples, so it is drawn per sample (E/m) to make train and test comparable.
+    """
+    per_train, per_test = (m_train, max(m_test, 1)) if loss_name == "half_sse" else (1, 1)
     x = [p[0] for p in curve]
-    train = [p[1] if np.isfinite(p[1]) else None for p in curve]
+    train = [p[1] / per_train if np.isfinite(p[1]) else None for p in curve]
     data = [dict(type="scatter", x=x, y=train, name="train", mode="lines", line=dict(color=BLUE, width=3))]
     if any(p[2] is not None for p in curve):
-        test = [p[2] if p[2] is not None and np.isfinite(p[2]) else None for p in curve]
+        test = [p[2] / per_test if p[2] is not None and np.isfinite(p[2]) else None for p in curve]
         data.append(dict(type="scatter", x=x, y=test, name="test", mode="lines",
                          line=dict(color=ORANGE, width=3, dash="dash")))
     finite = [v for v in train if v is not None and v > 0]
     log = bool(finite) and max(finite) / max(min(finite), 1e-300) > 100
-    return _figure(data, title=dict(text=f"Loss ({loss_name})", x=0.01),
-                   xaxis=dict(title="epoch"), yaxis=dict(title="E", type="log" if log else "linear"))
+    title = f"Loss per sample, E/m ({loss_name})" if loss_name == "half_sse" else f"Loss E ({loss_name})"
+    return _figure(data, title=dict(text=title, x=0.01),
+                   xaxis=dict(title="epoch"), yaxis=dict(title="E/m" if per_train != 1 else "E",
+                                                         type="log" if log else "linear"))
 
 
 def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:

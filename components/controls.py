@@ -126,6 +126,7 @@ def _train_with_progress(lab, epochs: int) -> None:
         done += n
         bar.progress(done / epochs, text=f"Epoch {done} of {epochs} · E = {lab.curve[-1][1]:.5g}")
     bar.empty()
+    lab.fit_scale()
     if lab.problem is None:
         session.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, "
                                  f"E = {lab.curve[-1][1]:.6g}")
@@ -145,6 +146,7 @@ def advance_play(lab) -> None:
         if n:
             t0 = time.perf_counter()
             lab.train_epochs(n)
+            lab.fit_scale()
             st.session_state["play_last_ms"] = (time.perf_counter() - t0) * 1e3
     else:
         lab.step(lab.config.granularity, forward=True)

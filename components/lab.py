@@ -177,6 +177,13 @@ class Lab:
         self._check()
         return done
 
+    def fit_scale(self) -> None:
+        """Rescale the edge colours to the current values (after training; stepping keeps it fixed)."""
+        from .graph import edge_values, fit_scale
+
+        if _finite_params(self.net):
+            self.scale = fit_scale(edge_values(self.net, self.trace, self.stepper.cursor, self.config.color_by)[0])
+
     def train_epochs(self, n: int) -> int:
         """Train until n more epochs have completed (from wherever the cursor is)."""
         per = self.stepper.updates_per_epoch
@@ -244,7 +251,7 @@ def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | Non
     except ValueError as e:
         raise LabError(str(e)) from None
     lab = Lab(config, dataset, stepper, net.parameters(), csv=csv)
-    lab.scale = max(float(np.max(np.abs(np.concatenate([W.ravel() for W in net.weights])))), 1e-3)
+    lab.fit_scale()
     lab.record()
     if update:
         lab.train_updates(update)

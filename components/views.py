@@ -100,10 +100,7 @@ def render_problem(lab) -> None:
 
 
 def _fit_scale() -> None:
-    from . import graph
-
-    lab = session.get_lab()
-    lab.scale = graph.fit_scale(graph.edge_values(lab.net, lab.trace, lab.stepper.cursor, lab.config.color_by)[0])
+    session.get_lab().fit_scale()
 
 
 def render_graph_and_panel(lab, presentation: bool) -> None:
@@ -134,7 +131,9 @@ def render_charts(lab, presentation: bool) -> None:
     if hidden("charts"):
         return
     c1, c2, c3 = st.columns(3)
-    c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss), key="chart_loss", config={"displaylogo": False})
+    d = lab.dataset
+    c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]),
+                    key="chart_loss", config={"displaylogo": False})
     fig = charts.data_figure(lab.net, lab.dataset)
     if fig is not None:
         c2.plotly_chart(fig, key="chart_data", config={"displaylogo": False})
