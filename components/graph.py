@@ -55,6 +55,7 @@ K = 6  # buckets per sign
 N_BUCKETS = 2 * K + 1
 LABEL_MAX_NEURONS, LABEL_MAX_PAIR, EDGE_LABEL_MAX_PAIR = 12, 60, 12
 HOVER_MAX_EDGES, DENSE_PAIR, DENSE_KEEP, DOT_MIN_NEURONS = 2000, 5000, 400, 40
+EDGE_LABEL_AT, NODE_FILL_MAX = 0.4, 0.7  # edge value chips 40 % along the edge; node fills ≤ 70 % of the scale
 _STOPS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])  # ColorBrewer Blues / Oranges, grey at zero
 _RGB = np.array([[8, 81, 156], [107, 174, 214], [224, 224, 224], [253, 174, 107], [217, 72, 1]], float)
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
@@ -359,8 +360,7 @@ def _typed(a) -> dict:
 def _static_b64(sizes: tuple, bias: bool) -> dict:
     """Base64 float32 coordinates that never change for an architecture (encoded once)."""
     lay = graph_layout(sizes, bias)
-    mx, my = _segments(lay, np.arange(lay.x0.size), 0.5)
-    arrays = {"node_x": lay.node_x, "node_y": lay.node_y, "mid_x": mx, "mid_y": my}
+    arrays = {"node_x": lay.node_x, "node_y": lay.node_y}
     return {k: _typed(a)["bdata"] for k, a in arrays.items()}
 
 
@@ -369,43 +369,78 @@ def _typed_static(lay: GraphLayout, key: str) -> dict:
 
 
 def _scatter(name: str, mode: str, x, y, **kw) -> dict:
-    return dict(type="scatter", name=name, mode=mode, x=x, y=y, showlegend=False, **kw)
+    return dict(type="scatter", name=name, mode=mode, x=x, y=y, **kw)  # layout.showlegend is False
 
 
 def _lines(name, lay, idx, color, width, opacity=1.0, dash=None) -> dict:
     x, y = _segments(lay, np.asarray(idx, int))
-    return _scatter(name, "lines", _typed(x), _typed(y), hoverinfo="skip", opacity=opacity,
-                    line=dict(color=color, width=width, dash=dash))
+    line = dict(color=color, width=width) if dash is None else dict(color=color, width=width, dash=dash)
+    extra = {} if opacity == 1 else {"opacity": opacity}
+    return _scatter(name, "lines", _typed(x), _typed(y), hoverinfo="skip", line=line, **extra)
 
 
 @functools.lru_cache(maxsize=16)
-def _edge_words(sizes: tuple, bias: bool) -> tuple:
-    """Hover prefix of every edge in GraphLayout order,
-    e.g. ("w[2]₀₁", "from neuron 1 of layer 1 to neuron 0 of layer 2")."""
-    out = [(f"w[{l + 1}]{_sub(i, j)}", f"from neuron {j} of layer {l} to neuron {i} of layer {l + 1}")
-           for l in range(len(sizes) - 1) for i in range(sizes[l + 1]) for j in range(sizes[l])]
+def _edge_ids(sizes: tuple, bias: bool) -> np.ndarray:
+    """(E, 4) per edge in GraphLayout order: target layer l+1, neuron i, source j (−1 for a
+    bias), source layer l — the indices its hover text shows."""
+    rows = [(l + 1, i, j, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1]) for j in range(sizes[l])]
     if bias:
-        out += [(f"b[{l + 1}]{_sub(i)}", f"bias of neuron {i} of layer {l + 1}")
-                for l in range(len(sizes) - 1) for i in range(sizes[l + 1])]
-    return tuple(out)
+        rows += [(l + 1, i, -1, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1])]
+    return _frozen(np.array(rows, float).reshape(-1, 4))
 
 
-def _edge_hover(lay, trace, w_now, done_g, done_u) -> list[str]:
-    """One hover text per edge: its value at the cursor, then ∂E/∂w and Δw once computed."""
-    words = _edge_words(lay.sizes, lay.bias)
-    out = [f"<b>{n} = {w}</b> ({where})" for (n, where), w in zip(words, _fmts(w_now))]
-    if trace is None:
-        return out
-    g = _flat(trace.grad_weights, trace.grad_biases, lay.bias)
-    d = _flat(trace.delta_weights, trace.delta_biases, lay.bias)
-    e = np.flatnonzero(done_g)
-    for e, ge, de in zip(e.tolist(), _fmts(g[e]), _fmts(d[e])):
-        q = words[e][0][0]
-        out[e] += f"<br>∂E/∂{q} = {ge},  Δ{q} = −η·∂E/∂{q} = {de}"
-    e = np.flatnonzero(done_u & (d != 0))
-    before = _flat(trace.weights_before, trace.biases_before, lay.bias)[e]
-    for e, old, new in zip(e.tolist(), _fmts(before), _fmts(w_now[e])):
-        out[e] += f"<br>updated: {old} → {new}"
+def _hover_template(bias: bool, state: int, compact: bool) -> str:
+    """plotly.js formats the numbers from customdata [l+1, i, j, l, w, ∂E/∂w, Δw, w before]:
+    state 0 = nothing computed yet, 1 = gradient computed, 2 = update applied."""
+    cd = "%{{customdata[{}]{}}}".format
+    if bias:
+        name, q = f"b[{cd(0, '')}]<sub>{cd(1, '')}</sub>", "b"
+        where = f"bias of neuron {cd(1, '')} of layer {cd(0, '')}"
+    else:
+        name, q = f"w[{cd(0, '')}]<sub>{cd(1, '')}{'' if compact else ','}{cd(2, '')}</sub>", "w"
+        where = f"from neuron {cd(2, '')} of layer {cd(3, '')} to neuron {cd(1, '')} of layer {cd(0, '')}"
+    out = f"<b>{name} = {cd(4, ':.4f')}</b> ({where})"
+    if state >= 1:
+        out += f"<br>∂E/∂{q} = {cd(5, ':.4g')},  Δ{q} = −η·∂E/∂{q} = {cd(6, ':.4g')}"
+    if state == 2:
+        out += f"<br>updated: {cd(7, ':.4f')} → {cd(4, ':.4f')}"
+    return out + "<extra></extra>"
+
+
+def _typed_rows(a: np.ndarray, dtype: str = "f8") -> dict:
+    """A 2-D array as a typed-array spec with its shape: plotly.js hands each point its row
+    (Streamlit's selection event then carries it as {"0": …, "1": …})."""
+    a = np.ascontiguousarray(a, {"f8": np.float64, "i2": np.int16}[dtype])
+    return {"dtype": dtype, "bdata": base64.b64encode(a).decode("ascii"), "shape": f"{a.shape[0]}, {a.shape[1]}"}
+
+
+def _edge_hover(lay, trace, w_now, done_g, done_u, ed, bar) -> list[dict]:
+    """Invisible points at the edge midpoints whose hover shows w at the cursor, then ∂E/∂w
+    and Δw once computed, and the old value once applied. The numbers travel as customdata
+    and a few templates (by kind and state), not as one string per edge; the first trace
+    also carries the colour bar."""
+    E = w_now.size
+    zeros = np.zeros(E)
+    g = _flat(trace.grad_weights, trace.grad_biases, lay.bias) if trace is not None else zeros
+    d = _flat(trace.delta_weights, trace.delta_biases, lay.bias) if trace is not None else zeros
+    before = _flat(trace.weights_before, trace.biases_before, lay.bias) if trace is not None else w_now
+    state = np.zeros(E, int) if trace is None else done_g.astype(int) + (done_u & (d != 0))
+    cd = np.column_stack([_edge_ids(lay.sizes, lay.bias), w_now, g, d, before])
+    is_bias = np.arange(E) >= lay.n_weights
+    compact = max(lay.sizes) <= 10
+    out = []
+    for kind in (False, True):
+        for st in (0, 1, 2):
+            idx = np.flatnonzero((is_bias == kind) & (state == st))
+            if idx.size == 0:
+                continue
+            mx, my = _segments(lay, idx, 0.5)
+            marker = dict(size=14, opacity=0)
+            if not out:
+                marker.update(color=_typed(ed.v[idx]), **bar)
+            out.append(_scatter("edge hover", "markers", _typed(mx), _typed(my), customdata=_typed_rows(cd[idx]),
+                                hovertemplate=_hover_template(kind, st, compact), marker=marker,
+                                selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0))))
     return out
 
 
@@ -542,9 +577,11 @@ def _edge_traces(lay: GraphLayout, ed: _Edges, halo, dashed, focus) -> list[dict
 
 def _node_sizes(lay: GraphLayout, labels: bool, plot_h: float, fs: int) -> tuple[list[float], list[float]]:
     """(marker diameter per layer in px, y range): 62 % of the neighbour spacing, at most
-    4.75 font sizes (76 px at 16 px: room for "−0.0381"; 40 px without labels), 6 px dots
-    beyond 40 neurons; neighbours at most 9.4 font sizes apart, the column centred."""
-    d_max = 4.75 * fs if labels else 40.0
+    5 font sizes (80 px at 16 px: room for "−0.0381"; 40 px without labels) and 45 % of the
+    column gap of a plot 0.9× as wide as tall (a Streamlit column), 6 px dots beyond 40
+    neurons; neighbours at most 9.4 font sizes apart, the column centred."""
+    gap = 0.9 * plot_h / (len(lay.sizes) - 1 + 0.64)  # px between columns, conservatively
+    d_max = min(5.0 * fs if labels else 40.0, 0.45 * gap)
     room = d_max / 2 + 18  # the largest node's radius and its selection ring
     span = max(lay.y_range[1] - lay.y_range[0], 1e-9)
     px = min((plot_h - 2 * room) / span, 9.4 * fs / max(lay.spacing))  # pixels per y unit
@@ -564,27 +601,27 @@ def _node_ranges(trace, acts, quantity: str) -> list[float]:
 
 
 def _node_fills(trace, cursor, c, quantity, acts, size, labels, fs):
-    """(fill colour, text colour, printed value) per neuron; white and blank until computed."""
+    """(fill colour, printed value) per neuron; white and blank until computed."""
     n = size.size
-    fill, ink, text = np.full(n, "#ffffff"), np.full(n, _INK), np.full(n, "", dtype=object)
+    fill, text = np.full(n, "#ffffff"), np.full(n, "", dtype=object)
     if trace is None:
-        return fill, ink, text
+        return fill, text
     vals, vdone = node_values(trace, cursor, c, quantity)
     shown = np.concatenate(vdone)
     t = np.clip(np.concatenate([x / r for x, r in zip(vals, _node_ranges(trace, acts, quantity))]), -1, 1)
-    fill[shown] = _fill(t[shown])
-    ink[shown & (np.abs(t) > 0.6)] = "#ffffff"
+    fill[shown] = _fill(NODE_FILL_MAX * t[shown])  # never darker than dark text can sit on
     if labels:
         flat = np.concatenate(vals)
         text[shown] = [_label(x, 4 if d >= 3.75 * fs else 3) for x, d in zip(flat[shown], size[shown])]
-    return fill, ink, text
+    return fill, text
 
 
 def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs, ring, selected) -> list[dict]:
     """Bias squares, neurons (customdata [layer, neuron]) and the rings on top of them."""
     sizes, L, data = lay.sizes, len(lay.sizes) - 1, []
     size = np.repeat(diam, sizes)
-    fill, ink, text = _node_fills(trace, cursor, c, quantity, acts, size, labels, fs)
+    fill, text = _node_fills(trace, cursor, c, quantity, acts, size, labels, fs)
+    keep = dict(marker=dict(opacity=1), textfont=dict(color=_INK))  # a click selection must not dim anything
     mode = "markers+text" if labels else "markers"
     if lay.bias:
         data.append(_scatter("bias units", mode, _typed(np.arange(L)), _typed(lay.bias_y), text=["+1"] * L,
@@ -593,21 +630,19 @@ def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs,
                                         for l in range(L)],
                              marker=dict(symbol="square", color="#f2f2f2", line=dict(color="#555555", width=1.5),
                                          size=_typed([max(10.0, min(0.8 * d, 2.1 * fs)) for d in diam[:L]])),
-                             unselected=dict(marker=dict(opacity=1))))
+                             selected=keep, unselected=keep))
     layer_of = np.repeat(np.arange(L + 1), sizes)
     neuron = np.arange(size.size) - np.asarray(lay.node_start)[layer_of]
     outline = np.where(size >= 20, 2.0, np.where(size >= 8, 1.0, 0.0))
     node = _scatter("neurons", "markers", _typed_static(lay, "node_x"), _typed_static(lay, "node_y"),
-                    customdata=np.stack([layer_of, neuron], 1).tolist(),
+                    customdata=_typed_rows(np.stack([layer_of, neuron], 1), "i2"),  # rows [layer, neuron]
                     hoverinfo="text", hovertext=_node_hover(trace, cursor, c, sizes, acts, b_now),
                     marker=dict(size=_typed(size), color=fill.tolist(), opacity=1,
                                 line=dict(color="#444444", width=_typed(outline))),
-                    selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+                    selected=keep, unselected=keep)
     if labels:
-        big = max(diam)
-        font = round(fs * (1.0 if big >= 3.75 * fs else 0.9 if big >= 2.5 * fs else 0.8))
-        node.update(mode=mode, text=text.tolist(), textposition="middle center",
-                    textfont=dict(size=font, color=ink.tolist()))
+        font = round(fs * (0.95 if max(diam) >= 3.75 * fs else 0.8))
+        node.update(mode=mode, text=text.tolist(), textposition="middle center", textfont=dict(size=font, color=_INK))
     data.append(node)
     rings = [(q, max(size[q] + 14, 14), _RING, 5 if size[q] >= 20 else 3) for q in ring]
     if selected is not None:
@@ -637,8 +672,8 @@ def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focu
                   text=f"<b>{_layer_name(l, L)}</b>{f' ({n})' if not labels else ''}<br>"
                        f"<span style='font-size:{round(fs * 0.8)}px'>{'x' if l == 0 else acts[l - 1]}</span>")
              for l, n in enumerate(sizes)]
-    if edge_labels:  # each edge's value 30 % along it, on a white chip; nothing for pending values
-        lx, ly = _segments(lay, np.arange(ed.v.size), 0.3)
+    if edge_labels:  # each edge's value 40 % along it, on a white chip; nothing for pending values
+        lx, ly = _segments(lay, np.arange(ed.v.size), EDGE_LABEL_AT)
         chip = dict(showarrow=False, bgcolor="rgba(255,255,255,0.85)", borderpad=1,
                     font=dict(size=round(fs * 0.85), color=_INK))
         notes += [dict(x=x, y=y, text=_short(val), **chip)
@@ -679,8 +714,8 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     ``net``'s parameters, no node values) as a plotly figure; see the module doc.
 
     Traces, bottom to top: the event's halo, ≤ 26 edge buckets (13 colours × done/pending),
-    δ path (dashed), the event's edge, edge hover points (≤ 2,000 edges, carrying the colour
-    bar; beyond, a point-less colour-bar trace comes first), bias squares, neurons
+    δ path (dashed), the event's edge, edge hover points (≤ 2,000 edges, ≤ 6 traces, the
+    first carrying the colour bar; beyond, a point-less colour-bar trace comes first), bias squares, neurons
     (customdata [layer, neuron], for click selection), rings (event black, selection pink).
     """
     o, sizes, L = options, tuple(net.layer_sizes), net.n_layers
@@ -700,10 +735,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
         gd = ud = None
         if trace is not None:
             gd, ud = (_flat(*edge_done(trace, cursor, m), lay.bias) for m in ("gradient", "delta_w"))
-        data.append(_scatter("edge hover", "markers", _typed_static(lay, "mid_x"), _typed_static(lay, "mid_y"),
-                             hoverinfo="text", hovertext=_edge_hover(lay, trace, _flat(w_now, b_now, lay.bias), gd, ud),
-                             marker=dict(size=14, opacity=0, color=_typed(ed.v), **bar),
-                             selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0))))
+        data += _edge_hover(lay, trace, _flat(w_now, b_now, lay.bias), gd, ud, ed, bar)
     else:  # the colour bar on a point-less trace
         data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip",
                                 marker=dict(color=[0.0], **bar)))
@@ -728,7 +760,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
                   font=dict(family=_FONT, size=fs, color=_INK), annotations=notes, template={},
                   modebar=dict(orientation="v", bgcolor="rgba(255,255,255,0.7)"),
                   hoverlabel=dict(font=dict(size=round(fs * 0.85), family=_FONT, color=_INK), bgcolor="#ffffff",
-                                  bordercolor="#444444"),
+                                  bordercolor="#444444", align="left"),
                   xaxis=dict(visible=False, fixedrange=True, range=[-0.32, L + 0.32]),
                   yaxis=dict(visible=False, fixedrange=True, range=y_range))
     try:  # plotly's per-property validation is most of the cost; the tests validate the output instead

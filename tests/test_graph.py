@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -21,9 +22,10 @@ NEUTRAL = str(G.BUCKET_COLORS[G.K])
 
 # ------------------------------------------------------------------------ helpers
 def arr(v) -> np.ndarray:
-    """A figure array, typed-array spec or list, as float64."""
+    """A figure array, typed-array spec (with its shape) or list, as float64."""
     if isinstance(v, dict):
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype={"f4": np.float32, "f8": np.float64}[v["dtype"]]).astype(float)
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype={"f4": np.float32, "f8": np.float64, "i2": np.int16}[v["dtype"]])
+        return a.astype(float).reshape([int(n) for n in v["shape"].split(",")] if "shape" in v else -1)
     return np.array([np.nan if x is None else x for x in v], float)
 
 
@@ -419,9 +421,25 @@ def test_selection_ring_on_the_selected_node_and_customdata():
     fig = build_figure(net, st.trace, -1, GraphOptions(selected=(1, 2)))
     assert ring_nodes(fig, G._SELECT) == {node_xy(net, 1, 2)}
     n = one(fig, "neurons")
-    assert list(map(list, n.customdata)) == [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1]]
+    assert arr(n.customdata).tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1]]
+    for t in (n, one(fig, "bias units")):  # a click selection must not dim markers or labels
+        assert t.unselected.marker.opacity == 1 and t.unselected.textfont.color == G._INK
     for bad in [(5, 0), (1, 9), ("x", 1), (1,), None]:
         assert not ring_nodes(build_figure(net, st.trace, -1, GraphOptions(selected=bad)), G._SELECT)
+
+
+def hover_texts(fig, net) -> dict:
+    """edge number → its hover text, rendered from customdata the way plotly.js does."""
+    out = {}
+    for tr in traces(fig, "edge hover"):
+        for row in arr(tr.customdata):
+            def fill(m, row=row):
+                v = row[int(m.group(1))]
+                return format(v, m.group(2)) if m.group(2) else str(int(v))
+            text = re.sub(r"%\{customdata\[(\d)\](?::([^}]*))?\}", fill, tr.hovertemplate)
+            l1, i, j = int(row[0]), int(row[1]), int(row[2])
+            out[edge_of(net, l1 - 1, i, None if j < 0 else j)] = text.replace("<extra></extra>", "")
+    return out
 
 
 def test_edge_hover_text_small_nets_only():
@@ -429,15 +447,24 @@ def test_edge_hover_text_small_nets_only():
     tr = st.trace
     k = tr.layout.update_start + 1
     fig = build_figure(net, tr, k, GraphOptions())
-    hover = one(fig, "edge hover").hovertext
+    hover = hover_texts(fig, net)
+    assert len(hover) == 12 and len(traces(fig, "edge hover")) <= 4
     w6, w1 = hover[edge_of(net, 1, 0, 1)], hover[edge_of(net, 0, 0, 0)]
-    assert w6.startswith("<b>w[2]₀₁ = 0.4087</b> (from neuron 1 of layer 1 to neuron 0 of layer 2)")
-    assert "∂E/∂w = 0.0827" in w6 and "updated: 0.4500 → 0.4087" in w6
-    assert w1.startswith("<b>w[1]₀₀ = 0.1500</b> (from neuron 0 of layer 0 to neuron 0 of layer 1)")
+    assert w6.startswith("<b>w[2]<sub>01</sub> = 0.4087</b> (from neuron 1 of layer 1 to neuron 0 of layer 2)")
+    assert "∂E/∂w = 0.08267" in w6 and "Δw = −η·∂E/∂w = -0.04133" in w6 and "updated: 0.4500 → 0.4087" in w6
+    assert w1.startswith("<b>w[1]<sub>00</sub> = 0.1500</b> (from neuron 0 of layer 0 to neuron 0 of layer 1)")
     assert "∂E" in w1 and "updated" not in w1  # computed, not yet applied
-    assert hover[edge_of(net, 1, 1)].startswith("<b>b[2]₁ = 0.6000</b> (bias of neuron 1 of layer 2)")
-    early = one(build_figure(net, tr, 0, GraphOptions()), "edge hover").hovertext
-    assert not any("∂E" in h for h in early)  # nothing computed yet in the forward pass
+    assert hover[edge_of(net, 1, 1)].startswith("<b>b[2]<sub>1</sub> = 0.6000</b> (bias of neuron 1 of layer 2)")
+    early = hover_texts(build_figure(net, tr, 0, GraphOptions()), net)
+    assert len(early) == 12 and not any("∂E" in h for h in early.values())  # nothing computed yet
+
+
+def test_trace_count_small_for_every_event_and_mode():
+    net, st = stepper([2, 4, 4, 1], m=2)
+    tr = st.trace
+    for k in range(-1, tr.layout.n_events, 3):
+        for color_by in G.COLOR_BY:
+            assert len(build_figure(net, tr, k, GraphOptions(color_by=color_by, selected=(1, 1))).data) < 40
 
 
 def test_figure_serialises_and_is_valid_plotly(big):
