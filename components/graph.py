@@ -59,6 +59,7 @@ EDGE_LABEL_AT, NODE_FILL_MAX = 0.4, 0.7  # edge value chips 40 % along the edge;
 _STOPS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])  # ColorBrewer Blues / Oranges, grey at zero
 _RGB = np.array([[8, 81, 156], [107, 174, 214], [224, 224, 224], [253, 174, 107], [217, 72, 1]], float)
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
+_NAN_FILL = "#b8b8b8"  # darker than the grey of 0; a NaN node's label and hover say "nan"
 _FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
@@ -353,7 +354,9 @@ def _segments(lay: GraphLayout, idx: np.ndarray, frac: float | None = None):
 def _typed(a) -> dict:
     """A float32 array as plotly.js's typed-array spec (what plotly itself emits, minus its
     per-array conversion cost); NaN entries are gaps in lines."""
-    return {"dtype": "f4", "bdata": base64.b64encode(np.ascontiguousarray(a, np.float32)).decode("ascii")}
+    with np.errstate(over="ignore"):  # a diverged value beyond float32's range becomes ±inf, without a warning
+        a = np.ascontiguousarray(a, np.float32)
+    return {"dtype": "f4", "bdata": base64.b64encode(a).decode("ascii")}
 
 
 @functools.lru_cache(maxsize=16)
@@ -527,8 +530,9 @@ def _edges(net, trace, cursor, lay: GraphLayout, o: GraphOptions, pair: int) -> 
     dw, db = edge_done(trace, cursor, o.color_by)
     done = _flat(dw, db, lay.bias) if dw is not None else np.ones(v.size, bool)
     scale = float(o.scale) if o.scale else fit_scale(v[done] if done.any() else v)
-    bucket = np.rint(np.clip(v / scale, -1, 1) * K).astype(int)
-    group = (bucket + K) + N_BUCKETS * done
+    nan = np.isnan(v)  # a NaN weight has no colour: left out of the buckets (its hover says NaN)
+    bucket = np.rint(np.clip(np.where(nan, 0.0, v) / scale, -1, 1) * K).astype(int)
+    group = np.where(nan, -1, (bucket + K) + N_BUCKETS * done)
     for l in range(len(lay.sizes) - 1):  # a dense layer pair draws only its strongest weights
         a, b = lay.w_start[l], lay.w_start[l + 1]
         if b - a > DENSE_PAIR:
@@ -609,7 +613,9 @@ def _node_fills(trace, cursor, c, quantity, acts, size, labels, fs):
     vals, vdone = node_values(trace, cursor, c, quantity)
     shown = np.concatenate(vdone)
     t = np.clip(np.concatenate([x / r for x, r in zip(vals, _node_ranges(trace, acts, quantity))]), -1, 1)
-    fill[shown] = _fill(NODE_FILL_MAX * t[shown])  # never darker than dark text can sit on
+    nan = np.isnan(t)  # a NaN value gets its own fill, never a colour of the number scale
+    fill[shown & nan] = _NAN_FILL
+    fill[shown & ~nan] = _fill(NODE_FILL_MAX * t[shown & ~nan])  # never darker than dark text can sit on
     if labels:
         flat = np.concatenate(vals)
         text[shown] = [_label(x, 4 if d >= 3.75 * fs else 3) for x, d in zip(flat[shown], size[shown])]
