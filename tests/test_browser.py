@@ -1,0 +1,286 @@
+"""The app in a real browser (streamlit run + Playwright + Debian's Chromium).
+
+Keyboard stepping through the textbook 2-2-2 example: the δ and Δw formulas KaTeX paints
+carry the engine's numbers; ← shows the previous formula again; a copied link rebuilds the
+same step in a fresh browser; presentation mode hides the sidebar and still steps. No
+exception box, and the server log stays free of tracebacks, warnings and deprecations.
+
+One server serves the whole module (each test opens its own browser context, i.e. its own
+session). Screenshots: artifacts/screens/browser_*.png. Every wait is on a concrete condition
+(the cursor in the URL, the expected formula painted), never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+MAZUR = "preset=mazur&data=preset&bias=frozen&bs=0"
+TIMEOUT_MS = 60_000  # shared, slow machine: generous, but every wait ends as soon as its condition holds
+VIEWPORT = {"width": 1440, "height": 1400}
+
+# Each st.latex on the page: its TeX source (KaTeX keeps it in the MathML annotation) and the painted text.
+_FORMULAS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display .katex')].map(k => [
+    (k.querySelector('annotation') || {}).textContent || '',
+    ((k.querySelector('.katex-html') || {}).innerText || '').replace(/[\\s\\u200b]+/g, '')])"""
+_CURSOR_JS = "() => new URL(location.href).searchParams.get('k') ?? '-1'"
+
+
+# ------------------------------------------------------------------ fixtures and helpers
+@pytest.fixture(scope="module")
+def app():
+    """(base_url, log_path, browser) — one server and one Chromium for the module."""
+    require_browser()
+    with streamlit_server() as (url, log_path), chromium() as browser:
+        yield url, log_path, browser
+        assert_clean_log(log_path)
+
+
+def assert_clean_log(log_path: str) -> None:
+    text = open(log_path, encoding="utf-8", errors="replace").read()
+    bad = [line for line in text.splitlines()
+           if re.search(r"Traceback|Warning|deprecat|Exception|Error", line, re.IGNORECASE)]
+    assert not bad, "server log:\n" + "\n".join(bad[:20])
+
+
+def assert_no_exception(page) -> None:
+    boxes = page.locator("[data-testid='stException']")
+    assert boxes.count() == 0, boxes.first.inner_text()[:2000]
+
+
+def expected_lab(query: str):
+    """The lab the app builds from this query string, built here with the same code and engine."""
+    from components.config import from_query
+    from components.lab import build_lab
+
+    config, ignored = from_query({k: v[0] for k, v in parse_qs(query).items()})
+    assert not ignored, ignored
+    return build_lab(config)
+
+
+def cursor(page) -> int:
+    return int(page.evaluate(_CURSOR_JS))
+
+
+def formulas(page) -> list[tuple[str, str]]:
+    """[(TeX source, painted text without spaces)] of every formula in the main area."""
+    return [tuple(f) for f in page.evaluate(_FORMULAS_JS)]
+
+
+def wait_for_formula(page, tex: str) -> None:
+    """Wait until a formula with exactly this TeX source is painted."""
+    page.wait_for_function(
+        "tex => [...document.querySelectorAll('[data-testid=\"stMain\"] .katex-display annotation')]"
+        ".some(a => a.textContent === tex)", arg=tex, timeout=TIMEOUT_MS)
+
+
+def open_app(page, url: str, query: str = "") -> None:
+    """Load url (with ?query) and wait until the live view is drawn and → can be pressed."""
+    page.goto(f"{url}/?{query}" if query else url, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    # the live view has drawn: the step panel's formula is painted and → is live
+    page.wait_for_selector("[data-testid='stMain'] .katex-display", timeout=TIMEOUT_MS)
+    page.get_by_role("button", name=re.compile("Next")).wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+
+
+def press(page, key: str, expect_cursor: int, lab) -> None:
+    """Press key, wait for the cursor to reach expect_cursor and the engine's formula to be painted."""
+    page.keyboard.press(key)
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=expect_cursor, timeout=TIMEOUT_MS)
+    wait_for_formula(page, panel_tex(lab, expect_cursor)[-1])
+    wait_for_app(page, TIMEOUT_MS)
+
+
+def panel_tex(lab, k: int, presentation: bool = False) -> list[str]:
+    from components.step_panel import formula_lines
+
+    return formula_lines(lab.trace, k, lab.config.notation, digits=4, presentation=presentation)
+
+
+def progress(page) -> str:
+    """The captions and small headings of the main area (the panel's progress text is one of them)."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stCaptionContainer\"],"
+        " [data-testid=\"stMain\"] h4')].map(e => e.innerText).join(' | ')")
+
+
+def numbers(painted: str) -> list[float]:
+    """The unsigned decimal numbers in a painted formula (a minus may be a sign or a subtraction)."""
+    return [float(x) for x in re.findall(r"\d+(?:\.\d+)?", painted)]
+
+
+def assert_shows(painted: str, *values: float) -> None:
+    """Each engine value appears in the painted text, rounded as the panel rounds: 4 decimals,
+    or 4 significant figures for small numbers (0.008771)."""
+    shown = numbers(painted)
+    for v in values:
+        rounded = {round(abs(v), 4), float(f"{abs(v):.4g}")}
+        assert any(abs(n - r) < 1e-12 for n in shown for r in rounded), (v, painted)
+
+
+def clipped(page, slack_px: int = 4) -> list[str]:
+    """TeX of the formulas wider than the panel (KaTeX clips them: the end of the line is cut off)."""
+    return page.evaluate(
+        "slack => [...document.querySelectorAll('[data-testid=\"stMain\"] .katex-display')]"
+        ".filter(d => d.scrollWidth > d.clientWidth + slack)"
+        ".map(d => d.querySelector('annotation').textContent + '  (' + d.scrollWidth + ' px in ' + d.clientWidth + ')')",
+        slack_px)
+
+
+def shot(page, name: str) -> None:
+    os.makedirs(SCREENS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENS, f"browser_{name}.png"))
+
+
+def step_until(page, lab, kind_prefix: str) -> int:
+    """Press → until the event at the cursor is of this kind; returns the cursor."""
+    k = cursor(page)
+    while True:
+        k += 1
+        assert k < lab.stepper.n_events, f"no {kind_prefix} event"
+        press(page, "ArrowRight", k, lab)
+        if lab.trace.event(k).kind.startswith(kind_prefix):
+            return k
+
+
+# ------------------------------------------------------------------ tests
+def test_keyboard_steps_show_the_engines_numbers(app):
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    open_app(page, url, MAZUR)
+    assert cursor(page) == -1
+    wait_for_formula(page, panel_tex(lab, -1)[0])
+    shot(page, "1_start")
+
+    k = step_until(page, lab, "delta")
+    event = lab.trace.event(k)
+    assert (event.layer, event.i) == (2, 0)
+    tex = panel_tex(lab, k)
+    shown = formulas(page)
+    assert [s for s, _ in shown] == tex  # exactly the panel's formulas, nothing stale left over
+    symbolic, numeric = shown[0][1], shown[1][1]
+    assert "δ" in symbolic and "∂E" in symbolic
+    f = event.factors
+    assert_shows(numeric, f["a"], f["y"], event.value)  # = (0.7514 − 0.01)·0.7514·(1 − 0.7514) = 0.1385
+    assert numeric.endswith("=0.1385")
+    assert "δ 1 of 2" in progress(page)
+    assert not clipped(page)
+    assert_no_exception(page)
+    shot(page, "2_delta")
+    seen = {k: shown}
+
+    k = step_until(page, lab, "update")
+    event = lab.trace.event(k)
+    shown = formulas(page)
+    assert [s for s, _ in shown] == panel_tex(lab, k)
+    symbolic, numeric = shown[0][1], shown[1][1]
+    assert symbolic.startswith("w") and "′" in symbolic and "−η" in symbolic and "∂E" in symbolic, symbolic
+    f = event.factors
+    assert_shows(numeric, f["old"], f["lr"], f["grad"], event.value)  # = 0.4 − 0.5·0.0822 = 0.3589
+    assert numeric.startswith("=0.4−0.5") and numeric.endswith("=0.3589")
+    assert not clipped(page)
+    shot(page, "3_update")
+    before = formulas(page)
+
+    press(page, "ArrowLeft", k - 1, lab)
+    back = formulas(page)
+    assert [s for s, _ in back] == panel_tex(lab, k - 1)
+    assert lab.trace.event(k - 1).kind == "grad_b"
+    shot(page, "4_back")
+    press(page, "ArrowRight", k, lab)
+    assert formulas(page) == before  # the same formula, painted the same, after ← →
+
+    # back to the δ we saw: the same formula, painted the same
+    for j in range(k - 1, min(seen) - 1, -1):
+        press(page, "ArrowLeft", j, lab)
+    assert formulas(page) == seen[min(seen)]
+    assert_no_exception(page)
+    assert_clean_log(log_path)
+    ctx.close()
+
+
+def test_link_opens_the_same_step_in_a_fresh_browser(app):
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    open_app(page, url, MAZUR)
+    k_target = lab.trace.layout.delta_start + 2  # a hidden-layer δ, mid backward pass
+    page.get_by_role("button", name="↦ backward").click()  # the cursor just before the backward pass
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=k_target - 3, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    for k in range(k_target - 2, k_target + 1):
+        press(page, "ArrowRight", k, lab)
+    assert lab.trace.event(k_target).kind == "delta" and lab.trace.event(k_target).layer == 1
+    link, shown, text = page.url, formulas(page), progress(page)
+    assert "backward pass" in text
+    assert_shows(shown[1][1], lab.trace.event(k_target).value)  # 0.0088
+    ctx.close()
+
+    fresh = browser.new_context(viewport=VIEWPORT)  # no cookies, no storage: only the link
+    page = fresh.new_page()
+    open_app(page, link)
+    wait_for_formula(page, panel_tex(lab, k_target)[-1])
+    assert cursor(page) == k_target
+    assert formulas(page) == shown
+    assert progress(page) == text
+    shot(page, "5_link")
+    assert_no_exception(page)
+    # and it keeps stepping from there
+    press(page, "ArrowRight", k_target + 1, lab)
+    fresh.close()
+    assert_clean_log(log_path)
+
+
+def test_presentation_mode_hides_the_sidebar_and_still_steps(app):
+    url, log_path, browser = app
+    query = MAZUR + "&present=1"
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})  # a projector
+    page = ctx.new_page()
+    open_app(page, url, query)
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    assert page.get_by_role("switch", name="Presentation").is_checked()
+    wait_for_formula(page, panel_tex(lab, -1, presentation=True)[0])
+    for k in range(lab.trace.layout.delta_start + 1):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=k, timeout=TIMEOUT_MS)
+        wait_for_formula(page, panel_tex(lab, k, presentation=True)[-1])
+        wait_for_app(page, TIMEOUT_MS)
+    assert [s for s, _ in formulas(page)] == panel_tex(lab, k, presentation=True)
+    assert "present=1" in page.url
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    shot(page, "6_presentation")
+    page.locator("[data-testid='stMain'] .katex-display").last.scroll_into_view_if_needed()
+    shot(page, "7_presentation_formula")
+    assert_no_exception(page)
+    ctx.close()
+    assert_clean_log(log_path)
+
+
+@pytest.mark.xfail(reason="known: fit_latex cannot break a long product (no top-level = or +), and LINE_WIDTH "
+                          "overestimates the panel: the hidden-δ numbers at 1440 px and most presentation-mode "
+                          "formulas on a 1280 px projector are cut off", strict=False)
+def test_formulas_fit_the_step_panel(app):
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    cut = []
+    for query, k, viewport in ((MAZUR, lab.trace.layout.delta_start + 2, VIEWPORT),
+                               (MAZUR + "&present=1", lab.trace.layout.delta_start, {"width": 1280, "height": 800})):
+        ctx = browser.new_context(viewport=viewport)
+        page = ctx.new_page()
+        open_app(page, url, f"{query}&k={k}")
+        wait_for_formula(page, panel_tex(lab, k, presentation="present=1" in query)[-1])
+        cut += [f"{viewport['width']} px, k={k}: {c}" for c in clipped(page)]
+        ctx.close()
+    assert not cut, "\n".join(cut)
