@@ -113,11 +113,14 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
                                   height=620 if presentation else 500, font_size=20 if presentation else 15)
         fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
         picked = graph_view.show_graph(fig, key="graph")
-        if picked != lab.selected and picked is not None:
+        if picked is not None and picked != lab.selected:
             lab.selected = picked
+            st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
         st.button("Fit colour scale", key="graph_fit_scale", on_click=_fit_scale,
                   help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
     with right:
+        if lab.selected is not None:
+            render_selected(lab)
         step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
                                    presentation=presentation, show_table=not hidden("table"))
 
@@ -125,6 +128,39 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
 def hidden(name: str) -> bool:
     """Whether a classroom link asked to hide this part of the page (see HIDEABLE)."""
     return name in st.session_state.get("hidden_controls", ())
+
+
+def _go_to(kind: str, layer: int, i: int, sample: int) -> None:
+    lab = session.get_lab()
+    lab.seek(lab.trace.layout.index_of(kind, layer, i, sample=sample))
+
+
+def _clear_selection() -> None:
+    session.get_lab().selected = None
+
+
+def render_selected(lab) -> None:
+    """The neuron clicked in the graph: its numbers in this update, and jumps to its events."""
+    layer, i = lab.selected
+    tr = lab.trace
+    if not 0 <= layer < len(tr.layer_sizes) or not 0 <= i < tr.layer_sizes[layer]:
+        lab.selected = None
+        return
+    ev = lab.stepper.event
+    c = ev.sample if ev is not None and ev.sample is not None else 0
+    box = st.container(border=True)
+    if layer == 0:
+        box.markdown(f"**Input {i + 1}** · x = {tr.X[c, i]:.6g} (sample {c + 1})")
+        box.button("Clear selection", key="sel_clear", on_click=_clear_selection)
+        return
+    cols = box.columns([2.2, 1, 1, 1], vertical_alignment="center")
+    cols[0].markdown(f"**Neuron {i + 1} of layer {layer}** (sample {c + 1})  \n"
+                     f"z = {tr.Z[layer][c, i]:.6g} · a = {tr.A[layer][c, i]:.6g} · δ = {tr.deltas[layer][c, i]:.6g}")
+    cols[1].button("its a", key="sel_fwd", on_click=_go_to, args=("forward", layer, i, c), width="stretch",
+                   help="Put the cursor on this neuron's forward value")
+    cols[2].button("its δ", key="sel_delta", on_click=_go_to, args=("delta", layer, i, c), width="stretch",
+                   help="Put the cursor on this neuron's δ")
+    cols[3].button("clear", key="sel_clear", on_click=_clear_selection, width="stretch")
 
 
 def render_charts(lab, presentation: bool) -> None:

@@ -161,6 +161,30 @@ class Layout:
         first = base + cum[t - 1] + (r - cum[t - 1]) // row * row
         return first, first + row - 1
 
+    def index_of(self, kind: str, layer: int, i: int | None = None, j: int | None = None,
+                 sample: int = 0) -> int:
+        """The event index of (kind, layer, i, j, sample): the inverse of ``locate``."""
+        L, sizes = self.L, self.sizes
+        if kind == "loss":
+            return self.loss_index
+        if not 1 <= layer <= L or i is None or not 0 <= i < sizes[layer]:
+            raise ValueError(f"no neuron {i} in layer {layer}")
+        if kind in ("forward", "delta"):
+            if not 0 <= sample < self.m:
+                raise ValueError(f"no sample {sample} in a batch of {self.m}")
+            if kind == "forward":
+                return sample * self.N + self.cum_fwd[layer - 1] + i
+            return self.delta_start + sample * self.N + self.cum_bwd[L - layer] + i
+        upd = kind.startswith("update_")
+        if kind not in ("grad_w", "grad_b", "update_w", "update_b"):
+            raise ValueError(f"unknown event kind {kind!r}")
+        row = (self.upd_rows if upd else self.grad_rows)[layer]
+        col = sizes[layer - 1] if kind.endswith("_b") else j
+        if col is None or not 0 <= col < row:
+            raise ValueError(f"no {kind} event for j={j} in layer {layer}")
+        base = self.update_start if upd else self.grad_start
+        return base + (self.cum_upd if upd else self.cum_grad)[L - layer] + i * row + col
+
     def applied_updates(self, k: int) -> int:
         """How many update events have been applied once the cursor is at k (−1 = none)."""
         return int(min(max(k - self.update_start + 1, 0), self.cum_upd[-1]))

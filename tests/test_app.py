@@ -247,3 +247,20 @@ def test_network_json_round_trip_through_lab():
     net = Network.from_dict(d)
     for x, y in zip(net.weights, lab.net.weights):
         np.testing.assert_array_equal(x, y)
+
+
+def test_selected_neuron_panel_jumps_to_its_events():
+    at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
+    lab = lab_of(at)
+    lab.selected = (1, 1)  # what a click on hidden neuron 2 sets
+    at.run()
+    assert any("Neuron 2 of layer 1" in m.value for m in at.markdown)
+    click(at, "sel_delta")
+    ev = lab_of(at).stepper.event
+    assert (ev.kind, ev.layer, ev.i) == ("delta", 1, 1)
+    assert_panel_matches_engine(at)
+    click(at, "sel_fwd")
+    ev = lab_of(at).stepper.event
+    assert (ev.kind, ev.layer, ev.i) == ("forward", 1, 1)
+    click(at, "sel_clear")
+    assert lab_of(at).selected is None

@@ -340,3 +340,20 @@ def test_trace_metadata():
     assert tr.lr == 0.25 and tr.m == 3 and np.array_equal(tr.X, X) and np.array_equal(tr.Y, Y)
     assert all(np.array_equal(d, np.zeros_like(d)) for d in tr.delta_biases + tr.grad_biases)
     assert not any(e.kind in ("grad_b", "update_b") for e in tr.events)
+
+
+def test_index_of_inverts_locate():
+    from engine import Network
+
+    for bias, ub in ((True, True), (True, False), (False, True)):
+        net = Network([3, 4, 2, 2], ["tanh", "sigmoid", "sigmoid"], bias=bias, seed=1)
+        X = np.random.default_rng(0).normal(size=(3, 3))
+        tr = net.trace(X, np.full((3, 2), 0.5), 0.1, update_biases=ub)
+        lay = tr.layout
+        for k in range(lay.n_events):
+            kind, l, i, j, c = lay.locate(k)
+            assert lay.index_of(kind, l, i, j, 0 if c is None else c) == k
+    with pytest.raises(ValueError):
+        lay.index_of("forward", 1, 99)
+    with pytest.raises(ValueError):
+        lay.index_of("update_b", 1, 0)  # bias=False: no bias updates
