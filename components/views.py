@@ -24,7 +24,6 @@ _PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="collapsedControl"] {display: none;}
 html, body, [class*="css"] {font-size: 20px;}
-.katex {font-size: 1.45em !important;}
 .block-container {max-width: 100% !important; padding-left: 2rem; padding-right: 2rem;}
 </style>
 """
