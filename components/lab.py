@@ -76,7 +76,7 @@ class Lab:
     grad_norms: list = field(default_factory=list)  # (epoch as float, [‖∂E/∂W^l‖ for each layer])
     playing: bool = False
     problem: str | None = None  # why training stopped (divergence), shown until dismissed
-    last_finite: tuple | None = None  # (update, weights, biases) before the last step that diverged
+    last_finite: tuple | None = None  # (update, cursor, weights, biases before that update) before the last step
     selected: tuple | None = None  # (layer, neuron) clicked in the graph
     csv: Dataset | None = None
     edited: bool = False  # the user typed weights in
@@ -119,15 +119,18 @@ class Lab:
                 self.grad_norms.pop()
         self.curve.append((x, train, test))
         if np.isfinite(train):
-            gw, _ = self.net.gradients(self.dataset.X_train, self.dataset.Y_train)
-            self.grad_norms.append((x, [float(np.linalg.norm(g)) for g in gw]))
+            with np.errstate(all="ignore"):  # huge but finite weights: a norm may be inf, drawn as a gap
+                gw, _ = self.net.gradients(self.dataset.X_train, self.dataset.Y_train)
+                self.grad_norms.append((x, [float(np.linalg.norm(g)) for g in gw]))
         for series in (self.curve, self.grad_norms):
             if len(series) > MAX_CURVE_POINTS:
                 del series[1 : -MAX_CURVE_POINTS // 2 : 2]  # thin the old half, keep the first point
 
     def _snapshot(self) -> None:
-        if _finite_params(self.net):
-            self.last_finite = (self.stepper.update, *self.net.parameters())
+        """Remember exactly where we are (update, cursor, the parameters before this update) while finite."""
+        W, b = self.stepper.trace.parameters_at(-1)
+        if _finite_params(self.net) and _all_finite(W + b):
+            self.last_finite = (self.stepper.update, self.stepper.cursor, W, b)
 
     def _check(self) -> bool:
         """Stop playing and explain if the parameters or the current update blew up."""
@@ -135,7 +138,7 @@ class Lab:
         bad = not _finite_params(self.net) or not np.isfinite(tr.loss)
         if bad:
             self.playing = False
-            self.problem = (f"Training diverged at update {self.stepper.update}: a weight or the loss became "
+            self.problem = (f"Training diverged at update {self.stepper.update + 1}: a weight or the loss became "
                             f"infinite or NaN (learning rate η = {self.config.lr:g} is too large for this network). "
                             "Undo to the last finite state, then lower the learning rate.")
             return False
@@ -153,13 +156,14 @@ class Lab:
         if self.problem and forward:
             return
         before = self.stepper.update
-        if forward:
-            self._snapshot()
-            self.stepper.step(granularity)
-        else:
-            self.stepper.back(granularity)
-        if self.stepper.update != before:
-            self.record()
+        with np.errstate(all="ignore"):  # a diverging update computes inf/NaN: _check reports it, numpy need not
+            if forward:
+                self._snapshot()
+                self.stepper.step(granularity)
+            else:
+                self.stepper.back(granularity)
+            if self.stepper.update != before:
+                self.record()
         if forward:
             self._check()
 
@@ -171,9 +175,10 @@ class Lab:
         if self.problem:
             return 0
         self._snapshot()
-        done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record(x=epoch + 1.0, train=E))
-        if self.stepper.update % self.stepper.updates_per_epoch:
-            self.record()
+        with np.errstate(all="ignore"):  # the next trace of a diverged network is inf/NaN: _check says so
+            done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record(x=epoch + 1.0, train=E))
+            if self.stepper.update % self.stepper.updates_per_epoch:
+                self.record()
         self._check()
         return done
 
@@ -191,12 +196,14 @@ class Lab:
         return self.train_updates(target - self.stepper.update)
 
     def undo_problem(self) -> None:
-        """Back to the last finite parameters and clear the problem."""
+        """Back to exactly where the last step or training run started (finite), and clear the problem."""
         if self.last_finite is not None:
-            update, W, b = self.last_finite
-            self.net.set_parameters(W, b)
-            self.stepper.update = update
-            self.stepper.reload()
+            update, cursor, W, b = self.last_finite
+            with np.errstate(all="ignore"):
+                self.net.set_parameters(W, b)  # the parameters before that update …
+                self.stepper.update = update
+                self.stepper.reload()
+                self.stepper.seek(cursor)  # … with that update's events up to the cursor applied
             self.curve = [p for p in self.curve if p[0] <= update / self.stepper.updates_per_epoch]
             self.grad_norms = [p for p in self.grad_norms if p[0] <= update / self.stepper.updates_per_epoch]
         self.problem = None
@@ -227,8 +234,12 @@ class Lab:
         return json.dumps(d, indent=1)
 
 
+def _all_finite(arrays) -> bool:
+    return all(np.all(np.isfinite(a)) for a in arrays)
+
+
 def _finite_params(net: Network) -> bool:
-    return all(np.all(np.isfinite(W)) for W in net.weights) and all(np.all(np.isfinite(b)) for b in net.biases)
+    return _all_finite(net.weights) and _all_finite(net.biases)
 
 
 def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | None = None,
