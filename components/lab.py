@@ -20,10 +20,11 @@ from engine.datasets import Dataset, make, xor_truth_table
 from .config import LabConfig, validate
 from .presets import PRESETS
 
-__all__ = ["Lab", "build_lab", "make_dataset", "MAX_CURVE_POINTS", "SIGMOID_SATURATION", "LabError"]
+__all__ = ["Lab", "build_lab", "make_dataset", "MAX_CURVE_POINTS", "SIGMOID_SATURATION", "MAX_ABS_WEIGHT", "LabError"]
 
 MAX_CURVE_POINTS = 2000
 SIGMOID_SATURATION = 36.0  # |z| beyond this: σ(z) rounds to 0 or 1 in float64 and learning stops
+MAX_ABS_WEIGHT = 1e6  # typed, imported or linked parameters beyond ±this are refused (like CSV values)
 
 
 class LabError(ValueError):
@@ -218,14 +219,26 @@ class Lab:
         self.record()
 
     def set_parameters(self, weights, biases, *, edited: bool = True) -> None:
-        """Replace the parameters (validated by the engine); the current update restarts from them."""
+        """Replace the parameters (validated by the engine); the current update restarts from them.
+
+        Raises ValueError (nothing changed) for wrong shapes, NaN/inf or |value| > MAX_ABS_WEIGHT; undo
+        returns to the state before the edit if the new parameters diverge or saturate.
+        """
+        self._snapshot()  # (the state an undo returns to)
+        old = self.net.parameters()
         self.net.set_parameters(weights, biases)
-        self.stepper.reload()
-        self.edited = self.edited or edited
-        if self.stepper.update == 0:
-            self.start = self.net.parameters()
-        self.problem = None
-        self.record()
+        big = max(float(np.max(np.abs(a), initial=0.0)) for a in self.net.weights + self.net.biases)
+        if big > MAX_ABS_WEIGHT:
+            self.net.set_parameters(*old)
+            raise LabError(f"a value of magnitude {big:.3g} is beyond the limit ±{MAX_ABS_WEIGHT:g}")
+        with np.errstate(all="ignore"):
+            self.stepper.reload()
+            self.edited = self.edited or edited
+            if self.stepper.update == 0:
+                self.start = self.net.parameters()
+            self.problem = None
+            self.record()
+        self._check()
 
     def export_json(self) -> str:
         """The network as JSON (Network.to_dict plus the lab's configuration)."""
