@@ -115,10 +115,19 @@ def _import_json(lab, up) -> None:
         return
     try:
         d = json.loads(raw.decode("utf-8"))
-        net = Network.from_dict(d)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep, a 5,000-digit integer
         st.error("That file is not valid UTF-8 JSON.")
         return
+    sizes = d.get("layer_sizes") if isinstance(d, dict) else None
+    if sizes is None:
+        st.error("Not a Backprop Lab network: expected a JSON object with layer_sizes, activations, loss, weights.")
+        return
+    if sizes != list(lab.net.layer_sizes):  # before building it: a forged 100000-100000 network needs 80 GB
+        st.error(f"The file's layer sizes {str(sizes)[:60]} do not match the current network "
+                 f"{'-'.join(map(str, lab.net.layer_sizes))}. Configure a matching architecture first.")
+        return
+    try:
+        net = Network.from_dict(d)
     except (ValueError, TypeError, RecursionError) as e:
         st.error(f"Not a Backprop Lab network: {e}")
         return
@@ -128,7 +137,11 @@ def _import_json(lab, up) -> None:
                  f"{'-'.join(map(str, lab.net.layer_sizes))} ({', '.join(lab.net.activations)}, bias={lab.net.bias}). "
                  "Configure a matching architecture first.")
         return
-    lab.set_parameters(net.weights, net.biases)
+    try:
+        lab.set_parameters(net.weights, net.biases)
+    except ValueError as e:
+        st.error(f"Not imported: {e}. The previous weights are still in place.")
+        return
     session.flash("success", "Network imported.")
     st.rerun()
 
