@@ -21,7 +21,7 @@ HIGHLIGHT = "background-color: #ffe08a; font-weight: bold"
 PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in presentation mode
 # Half-em units per formula line (normal, presentation \Large): the panel is the right-hand column
 # of the wide layout, about 400–650 px across on a laptop or a projector.
-LINE_WIDTH = {False: 46, True: 34}
+LINE_WIDTH = {False: 42, True: 30}
 
 
 def formula_lines(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
@@ -75,7 +75,8 @@ def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
             i += 2
             continue
         depth += (tex[i] in "{([") - (tex[i] in "})]")
-        sep = next((s for s in seps if depth == 0 and tex.startswith(s, i)), None)
+        sep = next((s for s in seps if depth == 0 and tex.startswith(s, i)
+                    and not (s[-1].isalpha() and tex[i + len(s):i + len(s) + 1].isalpha())), None)  # \cdot ≠ \cdots
         if sep:
             out.append((before, tex[start:i]))
             before, i = sep, i + len(sep)
@@ -114,18 +115,25 @@ def fit_latex(tex: str, width: float) -> str:
 
 
 def _wrap_sum(row: str, width: float) -> list[str]:
-    """A row too wide for ``width`` broken at its top-level " + " signs (continuations indented)."""
+    """A row too wide for ``width`` broken at its top-level " + " signs, then (for long products)
+    at its top-level \\cdot signs; continuation lines are indented."""
     if _width(row) <= width or "&= " not in row:
         return [row]
     prefix, rest = row.split("&= ", 1)
-    terms = [t for _, t in _split_top_level(rest, (" + ",))]
-    lines, line = [], f"{prefix}&= {terms[0]}"
+    lines, line = [], f"{prefix}&= "
+    for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot")):
+        terms = [t for _, t in _split_top_level(rest, (sep,))]
+        if len(terms) > 1:
+            break
+    else:
+        return [row]
+    line += terms[0]
     for term in terms[1:]:
         if _width(line + term) + 2 <= width:
-            line = f"{line} + {term}"
+            line = f"{line}{op}{term}"
         else:
             lines.append(line)
-            line = rf"&\quad + {term}"
+            line = rf"&\quad {op.strip()} {term}"
     return lines + [line]
 
 

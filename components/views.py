@@ -17,6 +17,7 @@ __all__ = ["HIDEABLE", "hidden", "render_header", "render_flashes", "render_prob
 _CSS = """
 <style>
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+.katex-display {overflow-x: auto; overflow-y: hidden; padding-bottom: 2px;}
 [data-testid="stMetricValue"] {font-size: 1.6rem;}
 </style>
 """
@@ -106,7 +107,7 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
     from . import graph, graph_view, step_panel
     st.caption(f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
                f"{lab.stepper.n_events} events in this update")
-    left, right = st.columns([1.35, 1] if not presentation else [1.5, 1])
+    left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
     with left:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15)
