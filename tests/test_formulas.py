@@ -466,8 +466,10 @@ def test_fit_latex_breaks_long_lines_at_top_level_equals():
     assert fit_latex(short, 58) == short
     long = r"= \Big(0.1385\cdot 0.4 + (-0.0381)\cdot 0.5\Big)\cdot 0.5933\cdot(1 - 0.5933) = 0.0364\cdot 0.2413 = 0.0088"
     broken = fit_latex(long, 40)
-    assert broken == (r"\begin{aligned}&= \Big(0.1385\cdot 0.4 + (-0.0381)\cdot 0.5\Big)\cdot 0.5933\cdot(1 - 0.5933)"
-                      r" \\ &= 0.0364\cdot 0.2413 = 0.0088\end{aligned}")
+    assert broken.startswith(r"\begin{aligned}&= \Big(0.1385\cdot 0.4 + (-0.0381)\cdot 0.5\Big)")
+    assert r"\\ &\quad \cdot" in broken  # a product too wide for a line continues on the next
+    assert r"\\ &= 0.0364\cdot 0.2413 = 0.0088\end{aligned}" in broken and unbreak(broken) == unbreak(long)
+    assert r"\cdots" in fit_latex(r"= 1\cdot 2 + \cdots + 3\cdot 4 = 5\cdot 6\cdot 7\cdot 8\cdot 9 = 30240", 12)
     forward = r"z = 0.15\cdot 0.05 + 0.2\cdot 0.1 + 0.35 = 0.3775,\quad a = \sigma(0.3775) = 0.5933"
     assert fit_latex(forward, 40).count(r"\\") == 1 and unbreak(fit_latex(forward, 40)) == unbreak(forward)
     narrow = fit_latex(forward, 20)  # a sum too wide for a line continues on the next, indented
