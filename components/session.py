@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 from .config import LIMITS, LabConfig, from_query, to_query
-from .lab import Lab, LabError, build_lab
+from .lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
 from .presets import PRESETS
 
 __all__ = ["get_lab", "apply_config", "load_preset", "use_csv", "flash", "take_flashes", "sync_url",
@@ -23,6 +23,8 @@ __all__ = ["get_lab", "apply_config", "load_preset", "use_csv", "flash", "take_f
 
 KEY = "lab"
 MAX_LINK_PARAMETERS = 1500  # larger networks are rebuilt from their seeds (replayed), not from exact bytes
+MAX_REPLAY_UPDATES = 100_000  # a link replays at most this many updates …
+MAX_REPLAY_WORK = 1e10  # … and at most this many multiply-adds (a few seconds), so no link can pin the server
 DISPLAY_ONLY = {"notation", "color_by", "granularity"}
 _EXTRA_KEYS = {"u", "k", "w", "present", "hide"}
 
@@ -93,24 +95,42 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
     if "w" in params and lab.config.dataset != "csv":
         try:
             W, b = decode_params(str(params["w"]), lab.net.layer_sizes)
+            if max(float(np.max(np.abs(a), initial=0.0)) for a in W + b) > MAX_ABS_WEIGHT:
+                raise ValueError(f"a weight in the link is beyond ±{MAX_ABS_WEIGHT:g}")
             lab.net.set_parameters(W, b)
             lab.edited = update == 0
             if update == 0:
                 lab.start = lab.net.parameters()
             lab.stepper.update = update
-            lab.stepper.reload()
-            lab.curve, lab.grad_norms = [], []
-            lab.record()
+            with np.errstate(all="ignore"):
+                lab.stepper.reload()
+                lab.curve, lab.grad_norms = [], []
+                lab.record()
+            update = 0  # nothing to replay
         except ValueError as e:
             ignored.append(f"w ({e})")
-            if update:
-                lab.train_updates(update)
-    elif update:
-        lab.train_updates(min(update, 100_000))
+    if update:
+        cap = replay_limit(lab)
+        if update > cap:
+            ignored.append(f"u={update} (replaying more than {cap} updates of this network takes too long; "
+                           f"stopped at {cap})")
+        lab.train_updates(min(update, cap))
     k = _int_param(params, "k", -1, lab.stepper.n_events - 1, ignored)
     if k >= 0:
         lab.seek(k)
+    lab._check()  # linked weights may already be diverged or saturated: say so, and pause
     return lab, ignored
+
+
+def replay_limit(lab: Lab) -> int:
+    """How many updates a link may replay: MAX_REPLAY_UPDATES, fewer for networks and batches so large
+    that MAX_REPLAY_WORK multiply-adds run out first (an update costs ~3 · batch · parameters plus
+    numpy's per-call overhead, ~10⁵ multiply-adds' worth per layer; the curves cost ~7 · m · parameters
+    per epoch)."""
+    n, st_ = lab.net.n_parameters, lab.stepper
+    per_update = (3 * n * st_.batch_size + 1e5 * lab.net.n_layers
+                  + 7 * n * lab.dataset.n_train / st_.updates_per_epoch)
+    return int(max(1, min(MAX_REPLAY_UPDATES, MAX_REPLAY_WORK // per_update)))
 
 
 def _query_keys() -> set[str]:
