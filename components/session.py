@@ -14,7 +14,7 @@ import zlib
 import numpy as np
 import streamlit as st
 
-from .config import LIMITS, LabConfig, from_query, to_query
+from .config import LIMITS, LabConfig, from_query, to_query, validate
 from .lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
 from .presets import PRESETS
 
@@ -189,12 +189,17 @@ def apply_config(new: LabConfig) -> None:
         return
     if changed == {"lr"}:
         try:
-            lab.stepper.set_lr(new.lr)
+            problems = validate(new)  # the engine alone would take η = 0
+            if problems:
+                raise ValueError(problems[0])
+            with np.errstate(all="ignore"):
+                lab.stepper.set_lr(new.lr)
         except ValueError as e:
             flash("error", f"Learning rate not changed: {e}")
             _replace(lab)
             return
         lab.config, lab.edited, lab.problem = new, True, None
+        lab._check()  # a diverged network stays diverged whatever the new η: keep saying so
         return
     try:
         _replace(build_lab(new, csv=lab.csv))
