@@ -74,7 +74,10 @@ def _config_from_widgets(current: LabConfig) -> LabConfig:
 
 def _on_change() -> None:
     lab = session.get_lab()
-    session.apply_config(_config_from_widgets(lab.config))
+    new = _config_from_widgets(lab.config)
+    # choosing "CSV upload" before any file is refused (the widget snaps back): keep the uploader in view
+    st.session_state["csv_wanted"] = new.dataset == "csv"
+    session.apply_config(new)
 
 
 def _load_preset(name: str) -> None:
@@ -143,7 +146,7 @@ def render_sidebar() -> None:
         sb.slider("Test fraction", 0.0, LIMITS["test_fraction"], step=0.05, key="cfg_test_fraction",
                   on_change=_on_change)
         sb.number_input("Data seed", 0, LIMITS["seed"], key="cfg_data_seed", on_change=_on_change)
-    if ds == "csv":
+    if ds == "csv" or st.session_state.get("csv_wanted"):
         sb.file_uploader(f"CSV: numeric feature columns, target last (≤ {MAX_CSV_BYTES // 2**20} MB)", type=["csv", "txt"],
                          key="cfg_csv", on_change=_on_upload)
         if lab.csv is not None:
