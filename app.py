@@ -24,7 +24,10 @@ views.render_flashes()
 def live_view() -> None:
     """The moving parts: controls, graph, step panel and charts (rerun alone while playing)."""
     lab = session.get_lab()
+    was_playing = lab.playing
     controls.advance_play(lab)
+    if was_playing and not lab.playing:  # paused by a divergence: a full run stops this fragment's timer
+        st.rerun()
     views.render_problem(lab)
     controls.render_step_controls(presentation)
     views.render_graph_and_panel(lab, presentation)
