@@ -9,6 +9,7 @@ link opened in a fresh browser rebuilds the same network at the same step.
 from __future__ import annotations
 
 import base64
+import re
 import zlib
 
 import numpy as np
@@ -85,7 +86,7 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
     """A lab from URL parameters; every part that is invalid is ignored and named."""
     config, ignored = from_query(params)
     unknown = [k for k in params if k not in _EXTRA_KEYS and k not in _query_keys()]
-    ignored += [f"{k} (unknown parameter)" for k in unknown[:5]]
+    ignored += [f"{k[:40]!r} (unknown parameter)" for k in unknown[:5]]
     try:
         lab = build_lab(config)
     except LabError as e:
@@ -152,6 +153,15 @@ def _int_param(params: dict, key: str, default: int, hi: int, ignored: list) -> 
         return default
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~:&=\"'])")
+
+
+def plain_markdown(text: str) -> str:
+    """Text from a link shown literally by st.warning/st.error, which render Markdown and $LaTeX$:
+    every punctuation mark is backslash-escaped, so no link, image or formula can be injected."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 # ------------------------------------------------------------ the session's lab
 def get_lab() -> Lab:
     """This session's lab, built from the URL the first time."""
@@ -162,7 +172,8 @@ def get_lab() -> Lab:
         params = {k: st.query_params[k] for k in st.query_params}
         lab, ignored = restore_from_query(params)
         if ignored:
-            flash("warning", "Some link parameters were ignored and their defaults used: " + "; ".join(ignored))
+            flash("warning", "Some link parameters were ignored and their defaults used: "
+                  + plain_markdown("; ".join(ignored))[:2000])
         s[KEY] = lab
         s["presentation"] = params.get("present") == "1"
         s["hidden_controls"] = tuple(x for x in str(params.get("hide", "")).split("-") if x)[:10]
