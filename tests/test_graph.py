@@ -11,13 +11,14 @@ import plotly.graph_objects as go
 import pytest
 
 from components import graph as G
+from components import graph_data as D
 from components.graph import GraphOptions, build_figure, build_graph, edge_done, edge_values, fit_scale, graph_layout
 from components.graph_view import clicked_node
 from engine import Network, Stepper
 
-ORANGE = set(G.BUCKET_COLORS[G.K + 1:].tolist())
-BLUE = set(G.BUCKET_COLORS[: G.K].tolist())
-NEUTRAL = str(G.BUCKET_COLORS[G.K])
+ORANGE = set(D.BUCKET_COLORS[D.K + 1:].tolist())
+BLUE = set(D.BUCKET_COLORS[: D.K].tolist())
+NEUTRAL = str(D.BUCKET_COLORS[D.K])
 
 
 # ------------------------------------------------------------------------ helpers
@@ -71,7 +72,7 @@ def drawn_edges(fig, net) -> dict:
 
 
 def flat(ws, bs, bias=True):
-    return G._flat(ws, bs, bias)
+    return D.flat_edges(ws, bs, bias)
 
 
 def mazur():
@@ -158,9 +159,9 @@ def test_scale_is_the_passed_one_and_clips():
     assert b.cmin == -0.1 and b.cmax == 0.1 and b.colorbar.title.text == "weight w"
     assert b.colorbar.ticktext[-1] == "≥ 0.1"
     drawn = drawn_edges(fig, net)
-    assert {c for c, _, _ in drawn.values()} == {G.BUCKET_COLORS[-1]}  # all ≥ 0.15 > 0.1: clipped to the end colour
+    assert {c for c, _, _ in drawn.values()} == {D.BUCKET_COLORS[-1]}  # all ≥ 0.15 > 0.1: clipped to the end colour
     mid = drawn_edges(build_figure(net, st.trace, -1, GraphOptions(scale=0.6)), net)
-    assert mid[0][0] == G.BUCKET_COLORS[G.K + round(0.15 / 0.6 * G.K)]  # w[1]_00 = 0.15 → bucket round(1.5) = 2
+    assert mid[0][0] == D.BUCKET_COLORS[D.K + round(0.15 / 0.6 * D.K)]  # w[1]_00 = 0.15 → bucket round(1.5) = 2
     refit = build_figure(net, st.trace, -1, GraphOptions())
     assert bar(refit).cmax == fit_scale(flat(net.weights, net.biases))
 
@@ -389,8 +390,8 @@ def test_784_32_10_stays_few_traces_in_every_mode(big):
             assert len(fig.data) < 40 and bar(fig).cmax > 0
             assert not traces(fig, "edge hover")  # > 2,000 edges: no edge hover
             n_segments = sum(len(arr(t.x)) // 3 for t in traces(fig, prefix="edges "))
-            assert n_segments >= 300 + G.DENSE_KEEP  # many edges per trace, never one each
-            assert len(traces(fig, prefix="edges ")) <= 2 * G.N_BUCKETS
+            assert n_segments >= 300 + D.DENSE_KEEP  # many edges per trace, never one each
+            assert len(traces(fig, prefix="edges ")) <= 2 * D.N_BUCKETS
 
 
 def test_one_trace_per_bucket_not_per_edge():
@@ -399,7 +400,7 @@ def test_one_trace_per_bucket_not_per_edge():
     for k, color_by in [(-1, "weight"), (tr.layout.grad_start + 100, "gradient"), (tr.layout.update_start + 50, "delta_w")]:
         fig = build_figure(net, tr, k, GraphOptions(color_by=color_by))
         buckets = traces(fig, prefix="edges ")
-        assert len(buckets) <= 2 * G.N_BUCKETS and len(fig.data) < 40
+        assert len(buckets) <= 2 * D.N_BUCKETS and len(fig.data) < 40
         assert len(drawn_edges(fig, net)) == 344 + 49  # all weights and biases
         assert len({(t.line.color, t.name) for t in buckets}) == len(buckets)
 
@@ -409,9 +410,9 @@ def test_dense_pair_draws_its_strongest_weights(big):
     fig = build_figure(net, tr, -1, GraphOptions())
     drawn = drawn_edges(fig, net)
     first_pair = [e for e in drawn if e < 784 * 32]
-    assert len(first_pair) == G.DENSE_KEEP
+    assert len(first_pair) == D.DENSE_KEEP
     w = np.abs(tr.weights_before[0].ravel())
-    assert w[first_pair].min() >= np.sort(w)[-G.DENSE_KEEP]
+    assert w[first_pair].min() >= np.sort(w)[-D.DENSE_KEEP]
     assert all(e in drawn for e in range(784 * 32, 784 * 32 + 320))  # the 32→10 pair in full
 
 
