@@ -9,9 +9,11 @@ nodes blank until their event is reached; "auto" nodes show a up to the loss, δ
 The current event is marked: a ring on the neuron just computed (forward, δ) or on the
 output layer (loss, "E = …"); a dark halo under the edges into a forward neuron (a
 wedge for > 100); dashed lines on the edges a hidden δ came back along; the edge of a
-grad/update event thick, outlined, with "∂E/∂w[2]₀₁ = …" or "w[2]₀₁  0.4500 → 0.4087".
+grad/update event thick, outlined, with "∂E/∂w[2]₁₂ = …" or "w[2]₁₂  0.4500 → 0.4087".
 Values are printed on nodes for ≤ 12 neurons per layer and ≤ 60 weights per pair (or
 show_labels=True), on edges for ≤ 12 weights per pair; edge hover up to 2,000 edges.
+Text shows neurons 1-based (neuron 1…n, w[l]ᵢⱼ with i, j from 1) like the step panel's
+formulas; customdata and everything else keeps the engine's 0-based indices.
 """
 
 from __future__ import annotations
@@ -112,9 +114,10 @@ def _label(v: float, decimals: int = 4) -> str:
 
 
 def _sub(*idx) -> str:
-    """Unicode _sub of the indices as given: side by side, comma-separated if one is > 9."""
-    sep = "," if any(int(i) > 9 for i in idx) else ""
-    return sep.join(str(int(i)) for i in idx).translate(_SUB)
+    """Engine indices (0-based) as a Unicode subscript shown 1-based, as components.notation
+    writes them: side by side (w₁₂), comma-separated when one has two digits (w₁₀,₂)."""
+    shown = [str(int(i) + 1) for i in idx]
+    return ("," if any(len(s) > 1 for s in shown) else "").join(shown).translate(_SUB)
 
 
 def _layer_name(l: int, L: int) -> str:
@@ -134,20 +137,21 @@ def _lines(name, lay, idx, color, width, opacity=1.0, dash=None) -> dict:
 
 
 def _hover_template(bias: bool, state: int, compact: bool) -> str:
-    """plotly.js formats the numbers from customdata [l+1, i, j, l, w, ∂E/∂w, Δw, w before]:
-    state 0 = nothing computed yet, 1 = gradient computed, 2 = update applied."""
+    """plotly.js formats the numbers from customdata (``edge_hover_rows``) [l+1, i, i+1, j+1,
+    l, w, ∂E/∂w, Δw, w before], showing neurons 1-based: state 0 = nothing computed yet,
+    1 = gradient computed, 2 = update applied; compact: all indices one digit (w₁₂, not w₁,₂)."""
     cd = "%{{customdata[{}]{}}}".format
     if bias:
-        name, q = f"b[{cd(0, '')}]<sub>{cd(1, '')}</sub>", "b"
-        where = f"bias of neuron {cd(1, '')} of layer {cd(0, '')}"
+        name, q = f"b[{cd(0, '')}]<sub>{cd(2, '')}</sub>", "b"
+        where = f"bias of neuron {cd(2, '')} of layer {cd(0, '')}"
     else:
-        name, q = f"w[{cd(0, '')}]<sub>{cd(1, '')}{'' if compact else ','}{cd(2, '')}</sub>", "w"
-        where = f"from neuron {cd(2, '')} of layer {cd(3, '')} to neuron {cd(1, '')} of layer {cd(0, '')}"
-    out = f"<b>{name} = {cd(4, ':.4f')}</b> ({where})"
+        name, q = f"w[{cd(0, '')}]<sub>{cd(2, '')}{'' if compact else ','}{cd(3, '')}</sub>", "w"
+        where = f"from neuron {cd(3, '')} of layer {cd(4, '')} to neuron {cd(2, '')} of layer {cd(0, '')}"
+    out = f"<b>{name} = {cd(5, ':.4f')}</b> ({where})"
     if state >= 1:
-        out += f"<br>∂E/∂{q} = {cd(5, ':.4g')},  Δ{q} = −η·∂E/∂{q} = {cd(6, ':.4g')}"
+        out += f"<br>∂E/∂{q} = {cd(6, ':.4g')},  Δ{q} = −η·∂E/∂{q} = {cd(7, ':.4g')}"
     if state == 2:
-        out += f"<br>updated: {cd(7, ':.4f')} → {cd(4, ':.4f')}"
+        out += f"<br>updated: {cd(8, ':.4f')} → {cd(5, ':.4f')}"
     return out + "<extra></extra>"
 
 
@@ -159,7 +163,7 @@ def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> list[dict]:
     cd, state = edge_hover_rows(lay, trace, cursor, w_now)
     E = w_now.size
     is_bias = np.arange(E) >= lay.n_weights
-    compact = max(lay.sizes) <= 10
+    compact = max(lay.sizes) <= 9  # one digit, 1-based
     out = []
     for kind in (False, True):
         for st in (0, 1, 2):
@@ -179,7 +183,7 @@ def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> list[dict]:
 @functools.lru_cache(maxsize=16)
 def _node_heads(sizes: tuple, acts: tuple) -> tuple:
     L = len(sizes) - 1
-    return tuple(f"<b>{_layer_name(l, L)} · neuron {i}</b>" + (f" ({acts[l - 1]})" if l else "")
+    return tuple(f"<b>{_layer_name(l, L)} · neuron {i + 1}</b>" + (f" ({acts[l - 1]})" if l else "")
                  for l, n in enumerate(sizes) for i in range(n))
 
 

@@ -141,12 +141,14 @@ def segments(lay: GraphLayout, idx: np.ndarray, frac: float | None = None):
 
 @functools.lru_cache(maxsize=16)
 def edge_ids(sizes: tuple, bias: bool) -> np.ndarray:
-    """(E, 4) per edge in GraphLayout order: target layer l+1, neuron i, source j (−1 for a
-    bias), source layer l — the indices its hover text shows."""
-    rows = [(l + 1, i, j, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1]) for j in range(sizes[l])]
+    """(E, 5) per edge in GraphLayout order: the neuron it feeds as (layer l+1, neuron i),
+    0-based like the neurons' customdata (``graph_view.clicked_node`` reads these two), then
+    what its hover text shows: i+1, j+1 (1-based; 0 for a bias) and the source layer l."""
+    rows = [(l + 1, i, i + 1, j + 1, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1])
+            for j in range(sizes[l])]
     if bias:
-        rows += [(l + 1, i, -1, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1])]
-    return _frozen(np.array(rows, float).reshape(-1, 4))
+        rows += [(l + 1, i, i + 1, 0, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1])]
+    return _frozen(np.array(rows, float).reshape(-1, 5))
 
 
 def event_marks(ev, lay: GraphLayout):
@@ -242,9 +244,9 @@ def edge_done(trace, cursor: int, color_by: str) -> tuple[list[np.ndarray], list
 
 
 def edge_hover_rows(lay: GraphLayout, trace, cursor: int, w_now: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(customdata (E, 8), state (E,)) for every edge's hover, w_now (E,) the parameters at
-    the cursor: rows [l+1, i, j, l, w, ∂E/∂w, Δw, w before the update]; state 0 = nothing
-    computed yet, 1 = gradient computed, 2 = update applied."""
+    """(customdata (E, 9), state (E,)) for every edge's hover, w_now (E,) the parameters at
+    the cursor: rows ``edge_ids`` [l+1, i, i+1, j+1, l] then w, ∂E/∂w, Δw, w before the
+    update; state 0 = nothing computed yet, 1 = gradient computed, 2 = update applied."""
     E = w_now.size
     if trace is None:
         g = d = np.zeros(E)

@@ -13,9 +13,11 @@ import pytest
 from components import graph as G
 from components import graph_data as D
 from components.graph import GraphOptions, build_figure, build_graph, edge_done, edge_values, fit_scale, graph_layout
+from components.formulas import event_formula
 from components.graph_view import clicked_node
 from engine import Network, Stepper
 
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 ORANGE = set(D.BUCKET_COLORS[D.K + 1:].tolist())
 BLUE = set(D.BUCKET_COLORS[: D.K].tolist())
 NEUTRAL = str(D.BUCKET_COLORS[D.K])
@@ -255,6 +257,9 @@ def test_forward_event_rings_neuron_and_marks_incoming_edges():
     assert ring_nodes(fig) == {node_xy(net, 1, 1)}
     assert line_edges(fig, net, "event halo") == {edge_of(net, 0, 1, 0), edge_of(net, 0, 1, 1), edge_of(net, 0, 1)}
     assert not traces(fig, "δ path") and not traces(fig, "event edge")
+    bare = build_figure(net, tr, k, GraphOptions(sample=None, show_labels=False))  # the value in a note instead
+    assert [a.text for a in bare.layout.annotations if a.showarrow] == [
+        f"a[1]₂ = {G._fmt(ev.value)} (sample 2)"]  # neuron 2 of layer 1 (engine i = 1)
 
 
 def test_loss_event_highlights_the_output_layer():
@@ -286,14 +291,14 @@ def test_output_delta_rings_without_a_path():
 def test_parameter_events_highlight_their_edge(kind):
     net, st = mazur()
     tr = st.trace
-    k = first(tr, kind) + (1 if kind.endswith("_w") else 0)  # w[2]_01 (Mazur's w6) or b[2]_0
+    k = first(tr, kind) + (1 if kind.endswith("_w") else 0)  # w[2]_12 (Mazur's w6) or b[2]_1, 1-based
     ev = tr.event(k)
-    assert ev.kind == kind
+    assert ev.kind == kind and (ev.layer, ev.i) == (2, 0) and ev.j == (1 if kind.endswith("_w") else None)
     fig = build_figure(net, tr, k, GraphOptions())
     e = edge_of(net, ev.layer - 1, ev.i, ev.j)
     assert line_edges(fig, net, "event edge") == {e} == line_edges(fig, net, "event edge outline")
     texts = [a.text for a in fig.layout.annotations if a.showarrow]
-    sym = f"w[{ev.layer}]{G._sub(ev.i, ev.j)}" if kind.endswith("_w") else f"b[{ev.layer}]{G._sub(ev.i)}"
+    sym = "w[2]₁₂" if kind.endswith("_w") else "b[2]₁"  # neuron 1 (engine i = 0), input 2 (j = 1)
     if kind.startswith("update"):
         expected = f"{sym}  {ev.factors['old']:.4f} → {ev.factors['new']:.4f}"
     else:
@@ -304,9 +309,9 @@ def test_parameter_events_highlight_their_edge(kind):
 def test_mazur_update_annotation_numbers():
     net, st = mazur()
     tr = st.trace
-    k = tr.layout.update_start + 1  # w[2]_01 (Mazur's w6): 0.45 → 0.408666…
+    k = tr.layout.update_start + 1  # w[2]_12 (Mazur's w6): 0.45 → 0.408666…
     fig = build_figure(net, tr, k, GraphOptions())
-    assert any(a.text == "w[2]₀₁  0.4500 → 0.4087" for a in fig.layout.annotations)
+    assert any(a.text == "w[2]₁₂  0.4500 → 0.4087" for a in fig.layout.annotations)
 
 
 # ------------------------------------------------------------------ node values
@@ -324,6 +329,8 @@ def test_node_labels_are_the_engines_activations_then_deltas():
     assert list(text) == [G._label(v, 4 if d >= 60 else 3) for v, d in zip(values, arr(one(fwd, "neurons").marker.size))]
     assert len(set(text)) > 3
     assert f"a = {G._fmt(tr.A[1][2, 0])}" in hover[2] and f"z = {G._fmt(tr.Z[1][2, 0])}" in hover[2]
+    assert hover[0].startswith("<b>input · neuron 1</b><br>x₁ = ") and hover[1].startswith("<b>input · neuron 2</b>")
+    assert hover[2].startswith("<b>hidden 1 · neuron 1</b> (sigmoid)") and hover[-1].startswith("<b>output · neuron 2</b>")
     bwd = build_figure(net, tr, tr.layout.grad_start - 1, GraphOptions(sample=2))
     text, hover, _ = node_trace_values(bwd)
     values = np.concatenate([tr.X[2]] + [tr.deltas[l][2] for l in (1, 2)])
@@ -438,7 +445,8 @@ def hover_texts(fig, net) -> dict:
                 v = row[int(m.group(1))]
                 return format(v, m.group(2)) if m.group(2) else str(int(v))
             text = re.sub(r"%\{customdata\[(\d)\](?::([^}]*))?\}", fill, tr.hovertemplate)
-            l1, i, j = int(row[0]), int(row[1]), int(row[2])
+            l1, i, j = int(row[0]), int(row[1]), int(row[3]) - 1  # [l+1, i, i+1, j+1 (0: bias), l, …]
+            assert row[2] == i + 1 and row[4] == l1 - 1
             out[edge_of(net, l1 - 1, i, None if j < 0 else j)] = text.replace("<extra></extra>", "")
     return out
 
@@ -450,14 +458,36 @@ def test_edge_hover_text_small_nets_only():
     fig = build_figure(net, tr, k, GraphOptions())
     hover = hover_texts(fig, net)
     assert len(hover) == 12 and len(traces(fig, "edge hover")) <= 4
-    w6, w1 = hover[edge_of(net, 1, 0, 1)], hover[edge_of(net, 0, 0, 0)]
-    assert w6.startswith("<b>w[2]<sub>01</sub> = 0.4087</b> (from neuron 1 of layer 1 to neuron 0 of layer 2)")
+    w6, w1 = hover[edge_of(net, 1, 0, 1)], hover[edge_of(net, 0, 0, 0)]  # neurons shown 1-based
+    assert w6.startswith("<b>w[2]<sub>12</sub> = 0.4087</b> (from neuron 2 of layer 1 to neuron 1 of layer 2)")
     assert "∂E/∂w = 0.08267" in w6 and "Δw = −η·∂E/∂w = -0.04133" in w6 and "updated: 0.4500 → 0.4087" in w6
-    assert w1.startswith("<b>w[1]<sub>00</sub> = 0.1500</b> (from neuron 0 of layer 0 to neuron 0 of layer 1)")
+    assert w1.startswith("<b>w[1]<sub>11</sub> = 0.1500</b> (from neuron 1 of layer 0 to neuron 1 of layer 1)")
     assert "∂E" in w1 and "updated" not in w1  # computed, not yet applied
-    assert hover[edge_of(net, 1, 1)].startswith("<b>b[2]<sub>1</sub> = 0.6000</b> (bias of neuron 1 of layer 2)")
+    assert hover[edge_of(net, 1, 1)].startswith("<b>b[2]<sub>2</sub> = 0.6000</b> (bias of neuron 2 of layer 2)")
     early = hover_texts(build_figure(net, tr, 0, GraphOptions()), net)
     assert len(early) == 12 and not any("∂E" in h for h in early.values())  # nothing computed yet
+
+
+@pytest.mark.parametrize("sizes", [[2, 3, 2], [2, 11, 2]])
+def test_delta_w_text_names_the_weight_like_the_formula(sizes):
+    """Every Δw event: the graph's note and the edge's hover name the weight with the same
+    1-based subscripts as the step panel's formula (neutral notation, w^{(l)}_{ij})."""
+    net, st = stepper(sizes, m=1)
+    tr = st.trace
+    events = [tr.event(k) for k in range(tr.layout.update_start, tr.layout.n_events)]
+    for ev in (e for e in events if e.kind == "update_w"):
+        sym = event_formula(ev, tr, "neutral").symbolic
+        layer, sub = re.search(r"w\^\{\((\d+)\)\}_\{([\d,]+)\}", sym).groups()
+        indices = sub.split(",") if "," in sub else list(sub)
+        assert (int(layer), indices) == (ev.layer, [str(ev.i + 1), str(ev.j + 1)])  # the formula is 1-based
+        fig = build_figure(net, tr, ev.index, GraphOptions())
+        notes = [a.text for a in fig.layout.annotations if a.showarrow]
+        assert len(notes) == 1 and notes[0].startswith(f"w[{layer}]{sub.translate(SUBSCRIPT)}  ")
+        hover = hover_texts(fig, net)[edge_of(net, ev.layer - 1, ev.i, ev.j)]
+        h_layer, h_sub = re.match(r"<b>w\[(\d+)\]<sub>([\d,]+)</sub>", hover).groups()
+        assert h_layer == layer and (h_sub.split(",") if "," in h_sub else list(h_sub)) == indices
+        if max(sizes) <= 9:  # one-digit indices: written exactly alike (a wider net's hover always has commas)
+            assert h_sub == sub
 
 
 def test_trace_count_small_for_every_event_and_mode():
