@@ -64,7 +64,7 @@ def _apply_edits(lab, layer_frames) -> None:
     for l, df in enumerate(layer_frames):
         try:
             values = df.to_numpy(dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # text, or an integer beyond float range
             st.error(f"Layer {l + 1}: every cell must be a number.")
             return
         n_in = lab.net.layer_sizes[l]
