@@ -25,6 +25,7 @@ import plotly.io as pio
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from components.graph import GraphOptions, build_figure, graph_layout  # noqa: E402
+from components.palette import BLUE, ORANGE  # noqa: E402
 from engine import Network  # noqa: E402
 
 NETS = {"2-4-4-1": [2, 4, 4, 1], "2-8x6-1": [2, 8, 8, 8, 8, 8, 8, 1], "784-32-10": [784, 32, 10]}
@@ -64,7 +65,7 @@ def naive_figure(net, tr, cursor) -> go.Figure:
     v = np.concatenate([w.ravel() for w in W])
     fig = go.Figure()
     for e in range(v.size):
-        color = "#d94801" if v[e] > 0 else "#08519c"
+        color = ORANGE if v[e] > 0 else BLUE
         fig.add_trace(go.Scatter(x=[lay.x0[e], lay.x1[e]], y=[lay.y0[e], lay.y1[e]], mode="lines",
                                  line=dict(color=color, width=0.5 + 5 * min(abs(v[e]), 1)), hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=lay.node_x, y=lay.node_y, mode="markers", marker=dict(size=30)))

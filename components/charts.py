@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE
+
 __all__ = ["loss_figure", "data_figure", "grad_norm_figure", "BLUE", "ORANGE"]
 
-BLUE, ORANGE, GREY = "#2166ac", "#e08214", "#888888"  # colour-blind-safe pair (as in the graph)
 GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
 # No `template=`: st.plotly_chart's Streamlit theme styles the charts in the browser anyway, and
 # validating a named template into every figure cost ~25 ms per chart on each rerun and play tick.
@@ -66,7 +67,7 @@ def data_figure(net, dataset) -> go.Figure | None:
         zz = np.where(np.isfinite(zz), zz, np.nan)
         label = Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1) / max(Y.shape[1] - 1, 1)
         lo, hi = (float(np.nanmin(label)), float(np.nanmax(label))) if label.size else (0.0, 1.0)
-        data = [dict(type="heatmap", x=gx, y=gy, z=zz, colorscale=[[0, "#b2d1e8"], [0.5, "#f7f7f7"], [1, "#f9c98d"]],
+        data = [dict(type="heatmap", x=gx, y=gy, z=zz, colorscale=[[0, BLUE_PALE], [0.5, "#f7f7f7"], [1, ORANGE_PALE]],
                      zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=False, hoverinfo="skip")]
         for part, sl, symbol in (("train", slice(0, n_train), "circle"), ("test", slice(n_train, None), "diamond-open")):
             pts, lab = X[sl], label[sl]

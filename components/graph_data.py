@@ -8,9 +8,9 @@ Per-edge arrays follow GraphLayout's order: every weight (l, i, j), then every b
 Values at the cursor: "weight" = ``trace.parameters_at(cursor)``; "gradient" = ∂E/∂w of
 the update, done once its grad event is reached; "delta_w" = Δw = −η ∂E/∂w, done once
 applied; node values (x, a or δ = ∂E/∂z of one sample) done once their event is reached.
-Colour: one colour-blind-safe diverging scale, blue < 0 < orange, grey at 0; edges fall
-in 2K+1 = 13 buckets of v / scale, clipped to ±1. Arrays travel to plotly.js as base64
-typed arrays (``typed``), the way plotly itself encodes them, minus its conversion cost.
+Colour: one colour-blind-safe diverging scale (``palette``), blue < 0 < orange, grey at
+0; edges fall in 2K+1 = 13 buckets of v / scale, clipped to ±1. Arrays travel to plotly.js
+as base64 typed arrays (``typed``), as plotly itself encodes them, minus its conversion cost.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+
+from .palette import DIVERGING
 
 __all__ = ["GraphLayout", "build_graph", "graph_layout", "flat_edges", "segments", "edge_ids", "edge_hover_rows",
            "event_marks", "node_sizes", "valid_node", "edge_values", "edge_done", "node_values", "node_ranges",
@@ -33,8 +35,8 @@ N_BUCKETS = 2 * K + 1
 DENSE_PAIR, DENSE_KEEP = 5000, 400  # a layer pair with more weights keeps only its strongest
 DOT_MIN_NEURONS = 40  # wider layers are drawn as dots
 NODE_FILL_MAX, NAN_FILL = 0.7, "#b8b8b8"  # node fills ≤ 70 % of the scale; NaN darker than the grey of 0
-_STOPS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])  # ColorBrewer Blues / Oranges, grey at zero
-_RGB = np.array([[8, 81, 156], [107, 174, 214], [224, 224, 224], [253, 174, 107], [217, 72, 1]], float)
+_STOPS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])  # where palette.DIVERGING's colours sit
+_RGB = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in DIVERGING], float)
 
 
 # ------------------------------------------------------------------------ structure
