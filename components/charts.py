@@ -67,8 +67,8 @@ def data_figure(net, dataset) -> go.Figure | None:
         zz = np.where(np.isfinite(zz), zz, np.nan)
         label = Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1) / max(Y.shape[1] - 1, 1)
         lo, hi = (float(np.nanmin(label)), float(np.nanmax(label))) if label.size else (0.0, 1.0)
-        data = [dict(type="heatmap", x=gx, y=gy, z=zz, colorscale=[[0, BLUE_PALE], [0.5, "#f7f7f7"], [1, ORANGE_PALE]],
-                     zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=False, hoverinfo="skip")]
+        data = [dict(type="heatmap", x=gx, y=gy, z=zz, zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=False,
+                     colorscale=[[0, BLUE_PALE], [0.5, "#f7f7f7"], [1, ORANGE_PALE]], hoverinfo="skip")]
         for part, sl, symbol in (("train", slice(0, n_train), "circle"), ("test", slice(n_train, None), "diamond-open")):
             pts, lab = X[sl], label[sl]
             if len(pts):

@@ -329,8 +329,9 @@ def test_node_labels_are_the_engines_activations_then_deltas():
     assert list(text) == [G._label(v, 4 if d >= 60 else 3) for v, d in zip(values, arr(one(fwd, "neurons").marker.size))]
     assert len(set(text)) > 3
     assert f"a = {G._fmt(tr.A[1][2, 0])}" in hover[2] and f"z = {G._fmt(tr.Z[1][2, 0])}" in hover[2]
-    assert hover[0].startswith("<b>input · neuron 1</b><br>x₁ = ") and hover[1].startswith("<b>input · neuron 2</b>")
-    assert hover[2].startswith("<b>hidden 1 · neuron 1</b> (sigmoid)") and hover[-1].startswith("<b>output · neuron 2</b>")
+    assert hover[0].startswith("<b>input · neuron 1</b><br>x₁ = ")  # neurons shown 1-based
+    assert hover[1].startswith("<b>input · neuron 2</b>") and hover[-1].startswith("<b>output · neuron 2</b>")
+    assert hover[2].startswith("<b>hidden 1 · neuron 1</b> (sigmoid)")
     bwd = build_figure(net, tr, tr.layout.grad_start - 1, GraphOptions(sample=2))
     text, hover, _ = node_trace_values(bwd)
     values = np.concatenate([tr.X[2]] + [tr.deltas[l][2] for l in (1, 2)])
