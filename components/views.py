@@ -108,6 +108,13 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
     st.caption(f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
                f"{lab.stepper.n_events} events in this update")
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
+    # The panel is filled first (same layout): its formula reaches the browser ahead of the
+    # graph, whose plotly redraw would otherwise hold it back (~75 ms per step, bench_step_latency).
+    with right:
+        if lab.selected is not None:
+            render_selected(lab)
+        step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
+                                   presentation=presentation, show_table=not hidden("table"))
     with left:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15)
@@ -118,11 +125,6 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
             st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
         st.button("Fit colour scale", key="graph_fit_scale", on_click=_fit_scale,
                   help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
-    with right:
-        if lab.selected is not None:
-            render_selected(lab)
-        step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
-                                   presentation=presentation, show_table=not hidden("table"))
 
 
 def hidden(name: str) -> bool:
