@@ -147,8 +147,9 @@ class Lab:
             if act == "sigmoid" and np.max(np.abs(tr.Z[l]), initial=0.0) > SIGMOID_SATURATION:
                 self.playing = False
                 self.problem = (f"Layer {l}'s sigmoid saturated (|z| > {SIGMOID_SATURATION:g}): σ(z) rounds to "
-                                "exactly 0 or 1 and its gradient vanishes. The learning rate is probably too "
-                                "large; undo to the last good state or lower η.")
+                                "exactly 0 or 1 and its gradient vanishes. If it came suddenly, η is too large: "
+                                "undo to the last good state and lower η. After long training it means the "
+                                "network has become certain of some samples: dismiss to go on.")
                 return False
         return True
 
