@@ -3,8 +3,10 @@
 Plain Python (no Streamlit) so it can be tested directly; the app keeps one ``Lab``
 per browser session in ``st.session_state``. Every number comes from the engine:
 this module only decides which engine call to make and remembers the results.
-Memory is bounded: the stepper keeps at most ``HISTORY_LIMIT`` traces, the curves at
-most ``MAX_CURVE_POINTS`` points (older points are thinned, never the newest).
+Memory is bounded: one update's trace holds at most ``MAX_TRACE_BYTES`` (larger batches ×
+networks are refused), the stepper keeps at most ``HISTORY_LIMIT`` traces and ``HISTORY_BYTES``
+for stepping back, the curves at most ``MAX_CURVE_POINTS`` points (older points are thinned,
+never the newest).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from engine.datasets import Dataset, make, xor_truth_table
 from .config import LabConfig, validate
 from .presets import PRESETS
 
-__all__ = ["Lab", "build_lab", "make_dataset", "MAX_CURVE_POINTS", "SIGMOID_SATURATION", "MAX_ABS_WEIGHT", "LabError"]
+__all__ = ["Lab", "build_lab", "make_dataset", "trace_bytes", "MAX_CURVE_POINTS", "SIGMOID_SATURATION",
+           "MAX_ABS_WEIGHT", "MAX_TRACE_BYTES", "HISTORY_BYTES", "LabError"]
 
 MAX_CURVE_POINTS = 2000
 SIGMOID_SATURATION = 36.0  # |z| beyond this: σ(z) rounds to 0 or 1 in float64 and learning stops
 MAX_ABS_WEIGHT = 1e6  # typed, imported or linked parameters beyond ±this are refused (like CSV values)
+MAX_TRACE_BYTES = 64 * 2**20  # one update's trace (≈ 8 · batch · (n_0 + n_L + 4 Σ n_l) bytes) may hold this
+HISTORY_BYTES = 64 * 2**20  # the step-back history of finished updates holds at most this (and HISTORY_LIMIT)
 
 
 class LabError(ValueError):
@@ -256,6 +261,12 @@ def _finite_params(net: Network) -> bool:
     return _all_finite(net.weights) and _all_finite(net.biases)
 
 
+def trace_bytes(layer_sizes, batch: int) -> int:
+    """About how many bytes one update's Trace holds: X, Y and Z, A, δ, g'(Z) of every layer,
+    each (batch, n_l) float64 (the parameters are negligible beside them)."""
+    return 8 * batch * (layer_sizes[0] + layer_sizes[-1] + 4 * sum(layer_sizes[1:]))
+
+
 def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | None = None,
               update: int = 0) -> Lab:
     """A fresh lab for a configuration; raises LabError (a ValueError) with a readable message."""
@@ -268,9 +279,14 @@ def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | Non
         if params is not None:
             net.set_parameters(*params)
         batch = None if config.batch_size == 0 else config.batch_size
+        m = dataset.X_train.shape[0]
+        size = trace_bytes(net.layer_sizes, m if batch is None else min(batch, m))
+        if size > MAX_TRACE_BYTES:
+            raise LabError(f"one update of this batch through this network would hold {size / 2**20:.0f} MB of "
+                           f"numbers (the limit is {MAX_TRACE_BYTES // 2**20} MB): choose a smaller batch size")
         stepper = Stepper(net, dataset.X_train, dataset.Y_train, config.lr, batch_size=batch,
                           update_biases=config.bias == "on", shuffle=config.shuffle, seed=config.data_seed,
-                          history=HISTORY_LIMIT)
+                          history=min(HISTORY_LIMIT, HISTORY_BYTES // size))
     except LabError:
         raise
     except ValueError as e:
