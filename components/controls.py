@@ -18,6 +18,7 @@ from . import session
 __all__ = ["render_step_controls", "render_play_controls", "advance_play", "PLAY_INTERVAL"]
 
 PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
+MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
 _GRAN_LABELS = {"event": "event", "neuron": "neuron", "layer": "layer", "sample": "sample", "phase": "phase",
                 "update": "whole update"}
 
@@ -90,6 +91,7 @@ def _toggle_play() -> None:
         lab.playing = False
         return
     lab.playing = not lab.playing
+    st.session_state["play_tick_at"] = None  # the first tick of a new play credits one interval
 
 
 def render_play_controls() -> bool:
@@ -140,7 +142,14 @@ def advance_play(lab) -> None:
         return
     if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
         speed = int(st.session_state.get("ctl_speed", 30))
-        owed = st.session_state.get("play_owed", 0.0) + speed * PLAY_INTERVAL
+        # Credit the time since the last tick, not the nominal interval: a busy browser ticks
+        # less often than every PLAY_INTERVAL and the chosen epochs per second would otherwise
+        # shrink with it (bench_play). At most MAX_TICK_CREDIT seconds, so resuming never lurches.
+        now = time.monotonic()
+        last = st.session_state.get("play_tick_at")
+        elapsed = PLAY_INTERVAL if last is None else min(max(now - last, PLAY_INTERVAL), MAX_TICK_CREDIT)
+        st.session_state["play_tick_at"] = now
+        owed = st.session_state.get("play_owed", 0.0) + speed * elapsed
         n = int(owed)
         st.session_state["play_owed"] = owed - n
         if n:
