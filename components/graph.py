@@ -19,6 +19,7 @@ formulas; customdata and everything else keeps the engine's 0-based indices.
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,7 @@ EDGE_TITLES = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w"
 LABEL_MAX_NEURONS, LABEL_MAX_PAIR, EDGE_LABEL_MAX_PAIR = 12, 60, 12
 HOVER_MAX_EDGES = 2000
 EDGE_LABEL_AT = 0.4  # edge value chips 40 % along the edge
+GRAPH_MIN_WIDTH = 430  # px: the plot area beside the step panel in a 1280-px-wide window (heads and notes fit it)
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
 _FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
@@ -122,6 +124,26 @@ def _sub(*idx) -> str:
 
 def _layer_name(l: int, L: int) -> str:
     return "input" if l == 0 else ("output" if l == L else f"hidden {l}")
+
+
+_SHORT_ACT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU", "linear": "lin",
+              "softmax": "soft"}
+
+
+def _layer_title(l: int, L: int, n: int, act: str, fs: int, labels: bool) -> str:
+    """A column's head: its name in bold over its activation (and size, when nodes carry no
+    labels). Columns are ~GRAPH_MIN_WIDTH / (L + 0.64) px apart; a head that would run into its
+    neighbour's is shortened (h2, σ) rather than overlapping it."""
+    room = 0.85 * GRAPH_MIN_WIDTH / (L + 0.64)  # with a gap between neighbours
+    name = _layer_name(l, L)
+    if len(name) * 0.7 * fs > room:  # bold
+        name = "in" if l == 0 else ("out" if l == L else f"h{l}")
+    sub = act if labels else f"{n} · {act}"
+    if len(sub) * 0.5 * fs > room:
+        sub = _SHORT_ACT.get(act, act) if labels else f"{n} {_SHORT_ACT.get(act, act)}"
+    if len(sub) * 0.5 * fs > room:
+        sub = str(n) if not labels else sub
+    return f"<b>{name}</b><br><span style='font-size:{round(fs * 0.8)}px'>{sub}</span>"
 
 
 # ---------------------------------------------------------------------------- traces
@@ -231,15 +253,36 @@ def _colour_bar(ed: EdgeBuckets, title: str, fs: int) -> dict:
                               tickfont=dict(size=round(fs * 0.85)), tickvals=[-s, -s / 2, 0, s / 2, s], ticktext=ticks))
 
 
+def _bucket_draw_order(group: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(group, edge indices) per bucket trace, bottom to top: pending before done, faint before
+    strong. The trace drawn last covers the others where lines cross, so in a crowded picture a
+    fixed colour order would make that colour look dominant (64×64 random weights looked all
+    orange). Where one trace per bucket leaves room (≤ N_BUCKETS groups), each bucket is split
+    into two halves and a magnitude is drawn negative, positive, positive, negative; otherwise
+    the colour on top alternates from one magnitude to the next."""
+    present = sorted(set(np.unique(group).tolist()) - {-1})
+    split = len(present) <= N_BUCKETS and int((group >= 0).sum()) > 300
+    out = []
+    for (done, mag), gs in itertools.groupby(sorted(present, key=lambda g: (g // N_BUCKETS, abs(g % N_BUCKETS - K),
+                                                                            g)),
+                                             key=lambda g: (g // N_BUCKETS, abs(g % N_BUCKETS - K))):
+        gs = list(gs)  # negative bucket first, then positive (or just one)
+        if split:
+            halves = [(g, np.flatnonzero(group == g)) for g in gs]
+            out += [(g, idx[0::2]) for g, idx in halves] + [(g, idx[1::2]) for g, idx in reversed(halves)]
+        else:
+            out += [(g, np.flatnonzero(group == g)) for g in (gs if mag % 2 == 0 else gs[::-1])]
+    return [(g, idx) for g, idx in out if idx.size]
+
+
 def _edge_traces(lay: GraphLayout, ed: EdgeBuckets, halo, dashed, focus) -> list[dict]:
     """The event's halo, the buckets (pending before done, faint before strong), δ path, event edge."""
     data = []
     if halo and len(halo) <= 100:  # a dark halo under the incoming edges
         data.append(_lines("event halo", lay, halo, "rgba(17,17,17,0.30)", ed.w_max + 7))
-    present = set(np.unique(ed.group).tolist()) - {-1}
-    for g in sorted(present, key=lambda g: (g // N_BUCKETS, abs(g % N_BUCKETS - K))):
+    for g, idx in _bucket_draw_order(ed.group):
         b, done = g % N_BUCKETS - K, g >= N_BUCKETS
-        data.append(_lines(f"edges {b:+d}" + ("" if done else " pending"), lay, np.flatnonzero(ed.group == g),
+        data.append(_lines(f"edges {b:+d}" + ("" if done else " pending"), lay, idx,
                            str(BUCKET_COLORS[b + K]), ed.width(b), ed.alpha if done else 0.18))
     if len(halo) > 100:  # a wide fan (784 inputs): one translucent wedge from the whole column
         h = np.asarray(halo)
@@ -314,8 +357,7 @@ def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focu
     """Layer titles, edge value chips (small nets), caption, and the event's number."""
     sizes, L = lay.sizes, len(lay.sizes) - 1
     notes = [dict(x=l, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=fs, color=_INK),
-                  text=f"<b>{_layer_name(l, L)}</b>{f' ({n})' if not labels else ''}<br>"
-                       f"<span style='font-size:{round(fs * 0.8)}px'>{'x' if l == 0 else acts[l - 1]}</span>")
+                  text=_layer_title(l, L, n, "x" if l == 0 else acts[l - 1], fs, labels))
              for l, n in enumerate(sizes)]
     if edge_labels:  # each edge's value 40 % along it, on a white chip; nothing for pending values
         lx, ly = segments(lay, np.arange(ed.v.size), EDGE_LABEL_AT)
@@ -341,10 +383,13 @@ def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focu
     elif ev.kind in ("forward", "delta") and (not labels or other_sample):  # else the node's label shows it
         q = lay.node_start[ev.layer] + ev.i
         sym = "a" if ev.kind == "forward" else "δ"
-        side = -1 if ev.layer > 0 else 1  # up and to the left, over edges rather than the column's nodes
-        notes.append(dict(x=float(lay.node_x[q]), y=float(lay.node_y[q]), ax=side * (diam[ev.layer] / 2 + 60),
-                          ay=-(diam[ev.layer] / 2 + 24), xanchor="right" if side < 0 else "left", **box,
-                          text=f"{sym}[{ev.layer}]{_sub(ev.i)} = {_fmt(ev.value)} (sample {ev.sample + 1})"))
+        # up and towards the middle of the picture (over edges rather than the column's nodes), in two
+        # short lines, so the box stays inside a narrow picture
+        side = 1 if ev.layer < L / 2 else -1
+        notes.append(dict(x=float(lay.node_x[q]), y=float(lay.node_y[q]), ax=side * (diam[ev.layer] / 2 + 28),
+                          ay=-(diam[ev.layer] / 2 + 30), xanchor="right" if side < 0 else "left", **box,
+                          text=f"{sym}[{ev.layer}]{_sub(ev.i)} = {_fmt(ev.value)}<br>"
+                               f"<span style='font-size:{round(fs * 0.8)}px'>sample {ev.sample + 1}</span>"))
     return notes
 
 

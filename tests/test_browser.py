@@ -281,3 +281,43 @@ def test_formulas_fit_the_step_panel(app):
         cut += [f"{viewport['width']} px, k={k}: {c}" for c in clipped(page)]
         ctx.close()
     assert not cut, "\n".join(cut)
+
+
+# Each plotly annotation of the network graph: its text and its box on the screen, and the plot's box.
+_GRAPH_NOTES_JS = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')];
+  const graph = charts[0];  // the left column: the network graph comes before the training charts
+  const box = r => [r.left, r.top, r.right, r.bottom];
+  return {plot: box(graph.querySelector('.main-svg').getBoundingClientRect()),
+          notes: [...graph.querySelectorAll('.annotation')].map(a => [a.textContent,
+                   box(a.querySelector('.annotation-text-g').getBoundingClientRect())])};
+}"""
+
+
+@pytest.mark.parametrize("name, query", [
+    ("small", MAZUR + "&k=4"),  # the textbook 2-2-2: values on nodes and edges
+    ("large", "h=64-64-64&k=70"),  # 2-64-64-64-1, 8,448 weights: a forward value mid layer 2
+])
+def test_graph_is_legible_for_small_and_large_networks(app, name, query):
+    """Column heads side by side without overlapping, every note inside the picture, no
+    exception; the screenshot (artifacts/screens/browser_graph_*.png) is for a person to judge."""
+    url, log_path, browser = app
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a lecture-hall projector
+    page = ctx.new_page()
+    open_app(page, url, query)
+    page.wait_for_selector("[data-testid='stMain'] [data-testid='stPlotlyChart'] .annotation", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)  # plotly lays annotations out after drawing them
+    page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").first.screenshot(
+        path=os.path.join(SCREENS, f"browser_graph_{name}.png"))
+    g = page.evaluate(_GRAPH_NOTES_JS)
+    left, top, right, bottom = g["plot"]
+    head_top = min(box[1] for _, box in g["notes"])
+    heads = sorted(box for _, box in g["notes"] if abs(box[1] - head_top) < 2)  # the column titles along the top
+    assert len(heads) == (5 if name == "large" else 3), (top, g["notes"])
+    for a, b in zip(heads, heads[1:]):
+        assert a[2] + 4 <= b[0], f"column heads touch or overlap: {a} {b}"
+    for text, (l, t, r, b) in g["notes"]:
+        assert left - 1 <= l and r <= right + 1 and top - 1 <= t and b <= bottom + 1, f"{text!r} outside the graph"
+    assert_no_exception(page)
+    ctx.close()
+    assert_clean_log(log_path)
