@@ -14,10 +14,9 @@ import streamlit as st
 from .formulas import event_formula, layer_table, loss_formula, progress_text
 from .notation import Notation, format_plain, get_notation
 
-__all__ = ["show_step_panel", "formula_lines", "fit_latex", "TABLE_ROWS", "LINE_WIDTH"]
+__all__ = ["show_step_panel", "formula_lines", "fit_latex", "table_markdown", "TABLE_ROWS", "LINE_WIDTH"]
 
-TABLE_ROWS = 400  # rows of the layer table shown around the current one
-HIGHLIGHT = "background-color: #ffe08a; font-weight: bold"
+TABLE_ROWS = 12  # rows of the layer table shown around the current one
 PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in presentation mode
 # Half-em units per formula line (normal, presentation \Large): the panel is the right-hand column
 # of the wide layout, about 400–650 px across on a laptop or a projector.
@@ -168,18 +167,32 @@ def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", di
 
 
 def _show_table(df: pd.DataFrame, digits: int, layer: int) -> None:
-    """The layer table with the current row highlighted; long tables show a window around it."""
+    """The layer table around the current row, which is highlighted.
+
+    A Markdown table: a pandas Styler in ``st.dataframe`` cost ~10 ms of server time and a
+    data-grid redraw in the browser on every step (bench_step_latency); this is a few µs."""
     n = len(df)
     current = np.flatnonzero(df["current"].to_numpy())
-    first = 0
-    if n > TABLE_ROWS:
-        centre = int(current[0]) if len(current) else 0
-        first = max(0, min(centre - TABLE_ROWS // 2, n - TABLE_ROWS))
-        df = df.iloc[first:first + TABLE_ROWS]
-    st.caption(f"Layer {layer}" + (f" · rows {first + 1}–{first + len(df)} of {n}" if n > TABLE_ROWS else "")
+    centre = int(current[0]) if len(current) else 0
+    first = max(0, min(centre - TABLE_ROWS // 2, n - TABLE_ROWS))
+    st.caption(f"Layer {layer}" + (f" · rows {first + 1}–{min(first + TABLE_ROWS, n)} of {n}" if n > TABLE_ROWS else "")
                + " · the highlighted row is the current step; blanks are not computed yet")
-    numeric = [c for c in df.columns if df[c].dtype.kind == "f"]
-    styler = (df.style
-              .apply(lambda row: [HIGHLIGHT if row["current"] else "" for _ in row], axis=1)
-              .format({c: (lambda x: "" if pd.isna(x) else format_plain(x, digits)) for c in numeric}))
-    st.dataframe(styler, hide_index=True, column_config={"current": None}, width="stretch", placeholder="")
+    st.markdown(table_markdown(df.iloc[first:first + TABLE_ROWS], digits))
+
+
+def table_markdown(df: pd.DataFrame, digits: int) -> str:
+    """``df`` (with a boolean ``current`` column) as a Markdown table: numbers as ``format_plain``
+    writes them, not-yet-computed values (NaN) blank, the current row bold on a highlight."""
+    names = [c for c in df.columns if c != "current"]
+    cols = []
+    for c in names:
+        v = df[c].to_numpy()
+        cols.append(["" if x != x else format_plain(x, digits) for x in v.tolist()] if v.dtype.kind == "f"
+                    else [str(x) for x in v.tolist()])
+    lines = ["| " + " | ".join(names) + " |", "|" + "---:|" * len(names)]
+    for r, mark in enumerate(df["current"].tolist()):
+        cells = [col[r] for col in cols]
+        if mark:
+            cells = [f":orange-background[**{x}**]" if x else "" for x in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

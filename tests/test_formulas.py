@@ -444,7 +444,8 @@ def test_step_panel_renders_the_formulas(cursor, notation, presentation):
     else:
         f = event_formula(tr.event(cursor), tr, notation)
         expected = [f.symbolic, " ".join(p for p in (f.substituted, f.result) if p)]
-        assert len(at.dataframe) == 1
+        tables = [m.value for m in at.markdown if m.value.startswith("| ")]
+        assert len(tables) == 1 and ":orange-background[**" in tables[0]  # the layer, current row highlighted
     shown = [m.value for m in at.markdown] if presentation else [c.value for c in at.caption]
     assert shown[0].removeprefix("#### ") == progress_text(tr, cursor)
     assert [unbreak(b) for b in bodies] == [unbreak(x) for x in expected]
@@ -474,3 +475,25 @@ def test_fit_latex_breaks_long_lines_at_top_level_equals():
     assert fit_latex(forward, 40).count(r"\\") == 1 and unbreak(fit_latex(forward, 40)) == unbreak(forward)
     narrow = fit_latex(forward, 20)  # a sum too wide for a line continues on the next, indented
     assert r"\\ &\quad + 0.2\cdot 0.1" in narrow and unbreak(narrow) == unbreak(forward)
+
+
+def test_layer_table_markdown_highlights_the_current_row_and_leaves_pending_blank():
+    from components.notation import format_plain
+    from components.step_panel import table_markdown
+
+    tr = mazur_trace()
+    g = tr.layout.grad_start + 1  # the second gradient of the output layer: later ones not computed yet
+    df = layer_table(tr, tr.event(g))
+    md = table_markdown(df, 4).splitlines()
+    assert md[0] == "| " + " | ".join(c for c in df.columns if c != "current") + " |"
+    rows = md[2:]
+    assert len(rows) == len(df)
+    for r, (_, row) in enumerate(df.iterrows()):
+        cells = [c.strip() for c in rows[r].strip("|").split("|")]
+        want = ["" if isinstance(v, float) and np.isnan(v) else format_plain(v, 4) if isinstance(v, float) else str(v)
+                for k, v in row.items() if k != "current"]
+        if row["current"]:
+            want = [f":orange-background[**{w}**]" if w else "" for w in want]
+        assert cells == want
+    assert sum(":orange-background" in r for r in rows) == 1
+    assert any(c.strip() == "" for c in rows[-1].strip("|").split("|")[3:])  # the last gradient is still pending
