@@ -33,10 +33,18 @@ def live_view() -> None:
     views.render_graph_and_panel(lab, presentation)
     if controls.render_play_controls():
         st.rerun()
-    views.render_charts(lab, presentation)
+    if lab.playing:  # redrawn every tick
+        views.render_charts(lab, presentation)
+    elif not st.session_state.get("full_run") and views.charts_stale(lab):  # a step completed or undid
+        st.rerun()  # an update in a run of this fragment alone: redraw the charts below too
     session.sync_url(lab)
 
 
+st.session_state["full_run"] = True  # (the fragment's runs alone find it False)
 st.fragment(live_view, run_every=views.play_interval(lab))()
+st.session_state["full_run"] = False
+lab = session.get_lab()
+if not lab.playing:  # while stepping, the charts stay put (they change once per update)
+    views.render_charts(lab, presentation)
 if not presentation:
     views.render_tools(lab)

@@ -52,8 +52,10 @@ def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:
     return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
 
 
-def data_figure(net, dataset) -> go.Figure | None:
-    """2-D data: points over the network's output as a heatmap; 1-D: data and fitted curve."""
+def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
+    """2-D data: points over the network's output as a heatmap; 1-D: data and fitted curve.
+    ``title_note`` says which parameters ``net`` holds (e.g. "after 3 updates")."""
+    note = f" · {title_note}" if title_note else ""
     X, Y = dataset.X, dataset.Y
     n_train = dataset.X_train.shape[0]
     if X.shape[1] == 2:
@@ -76,7 +78,7 @@ def data_figure(net, dataset) -> go.Figure | None:
                                  marker=dict(symbol=symbol, size=8, color=lab, cmin=lo, cmax=hi if hi > lo else lo + 1,
                                              colorscale=[[0, BLUE], [1, ORANGE]],
                                              line=dict(color="white" if part == "train" else "black", width=1))))
-        return _figure(data, title=dict(text="Decision boundary (network output)", x=0.01),
+        return _figure(data, title=dict(text=f"Decision boundary{note}", x=0.01),
                        xaxis=dict(title=dataset.feature_names[0], range=[x0, x1]),
                        yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x"),
                        height=360)
@@ -91,7 +93,7 @@ def data_figure(net, dataset) -> go.Figure | None:
                      marker=dict(color=ORANGE, size=7, symbol="diamond-open")),
                 dict(type="scatter", x=gx, y=np.where(np.isfinite(out), out, np.nan), mode="lines",
                      name="network", line=dict(color="#333", width=3))]
-        return _figure(data, title=dict(text="Fitted curve", x=0.01), xaxis=dict(title=dataset.feature_names[0]),
+        return _figure(data, title=dict(text=f"Fitted curve{note}", x=0.01), xaxis=dict(title=dataset.feature_names[0]),
                        yaxis=dict(title=dataset.target_names[0]), height=320)
     return None
 

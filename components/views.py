@@ -12,7 +12,7 @@ HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scru
             "table": "layer table", "notation": "notation and colour choices"}
 
 __all__ = ["HIDEABLE", "hidden", "render_header", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
-           "render_tools", "play_interval"]
+           "charts_stale", "render_tools", "play_interval"]
 
 _CSS = """
 <style>
@@ -165,14 +165,44 @@ def render_selected(lab) -> None:
     cols[3].button("clear", key="sel_clear", on_click=_clear_selection, width="stretch")
 
 
+def charts_key(lab) -> tuple:
+    """What the training charts show: they change when an update completes or is undone, never
+    while stepping inside one (the boundary is drawn from the parameters the update started from)."""
+    return (lab.stepper.update, len(lab.curve), lab.curve[-1] if lab.curve else None, id(lab.net),
+            id(lab.dataset), lab.config.loss, hidden("charts"))
+
+
+def charts_stale(lab) -> bool:
+    """Whether the charts on the page no longer match the lab (a step crossed an update boundary)."""
+    return st.session_state.get("charts_drawn") != charts_key(lab)
+
+
+def _net_at_update_start(lab):
+    """The network with the parameters this update started from (``lab.net`` once Δw are applied)."""
+    tr = lab.trace
+    if lab.stepper.cursor < tr.layout.update_start:
+        return lab.net  # no Δw applied yet: the same parameters
+    start = lab.net.copy()
+    try:
+        start.set_parameters(tr.weights_before, tr.biases_before)
+    except ValueError:  # non-finite (diverged): draw what the lab holds, NaN where it is NaN
+        return lab.net
+    return start
+
+
 def render_charts(lab, presentation: bool) -> None:
+    """Loss curve, decision boundary (or fitted curve) and gradient norms, as of the start of the
+    current update. Drawn by full runs, and by the live view only while playing: stepping inside
+    an update does not resend or redraw them (bench_step_latency)."""
+    st.session_state["charts_drawn"] = charts_key(lab)
     if hidden("charts"):
         return
     c1, c2, c3 = st.columns(3)
     d = lab.dataset
     c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]),
                     key="chart_loss", config={"displaylogo": False})
-    fig = charts.data_figure(lab.net, lab.dataset)
+    u = lab.stepper.update  # completed updates: the parameters the current one started from
+    fig = charts.data_figure(_net_at_update_start(lab), lab.dataset, title_note=f"after {u} update{'s' * (u != 1)}")
     if fig is not None:
         c2.plotly_chart(fig, key="chart_data", config={"displaylogo": False})
     else:

@@ -264,3 +264,46 @@ def test_selected_neuron_panel_jumps_to_its_events():
     assert (ev.kind, ev.layer, ev.i) == ("forward", 1, 1)
     click(at, "sel_clear")
     assert lab_of(at).selected is None
+
+
+def _array(v) -> np.ndarray:
+    """A plotly JSON array: a list, or a typed-array spec {dtype, bdata[, shape]}."""
+    if isinstance(v, dict):
+        import base64
+
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(n) for n in v["shape"].split(",")]) if "shape" in v else a
+    return np.array(v, dtype=float)
+
+
+def _chart(at, title_start: str) -> dict:
+    """The plotly figure (as JSON) of the chart whose title starts so."""
+    for el in at.get("plotly_chart"):
+        fig = json.loads(el.proto.spec)
+        if fig["layout"].get("title", {}).get("text", "").startswith(title_start):
+            return fig
+    raise AssertionError(f"no chart titled {title_start!r}")
+
+
+def test_charts_show_the_parameters_the_update_started_from():
+    """Inside an update (Δw partly applied) the boundary is the network before the update, and
+    its title says so; once the update is done and the next begins, it follows."""
+    from engine import Network
+
+    at = new_app({"data": "xor", "bs": "0"})  # one output: the heatmap is the network's output itself
+    lab = lab_of(at)
+    lab.seek(lab.trace.layout.update_start + 1)  # two Δw applied
+    at.run()
+    start = Network.from_dict(lab.net.to_dict())
+    start.set_parameters(lab.trace.weights_before, lab.trace.biases_before)
+    assert not np.allclose(np.concatenate([w.ravel() for w in start.weights]),
+                           np.concatenate([w.ravel() for w in lab.net.weights]))
+    heat = _chart(at, "Decision boundary · after 0 updates")["data"][0]
+    xx, yy = np.meshgrid(_array(heat["x"]), _array(heat["y"]))
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    np.testing.assert_allclose(_array(heat["z"]), start.forward(grid)[:, 0].reshape(xx.shape), rtol=1e-12)
+    assert not np.allclose(_array(heat["z"]), lab.net.forward(grid)[:, 0].reshape(xx.shape), rtol=1e-12)
+    click(at, "ctl_finish")
+    click(at, "ctl_next")
+    assert lab_of(at).stepper.update == 1
+    _chart(at, "Decision boundary · after 1 update")

@@ -321,3 +321,36 @@ def test_graph_is_legible_for_small_and_large_networks(app, name, query):
     assert_no_exception(page)
     ctx.close()
     assert_clean_log(log_path)
+
+
+def test_charts_stay_put_while_stepping_and_follow_each_update(app):
+    """The training charts change once per update: stepping inside one does not resend or redraw
+    them (the step's reply stays small and fast); moving on to the next update redraws them."""
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    open_app(page, url, MAZUR)
+    titles_js = ("() => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]"
+                 " .g-gtitle')].map(t => t.textContent).filter(t => t)")
+    page.wait_for_function(f"() => ({titles_js})().length === 3", timeout=TIMEOUT_MS)
+    assert any(t.startswith("Decision boundary · after 0 updates") for t in page.evaluate(titles_js))
+    page.evaluate("""() => { window.__chartMutations = 0;
+      [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')].slice(1).forEach(el =>
+        new MutationObserver(r => { window.__chartMutations += r.length; })
+          .observe(el, {subtree: true, childList: true, attributes: true, characterData: true})); }""")
+    for k in range(lab.trace.layout.update_start + 2):  # into the update phase: Δw already applied
+        press(page, "ArrowRight", k, lab)
+    assert page.evaluate("() => window.__chartMutations") == 0
+    page.get_by_role("button", name=re.compile("Finish update")).click()  # every Δw applied …
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=lab.trace.layout.n_events - 1,
+                           timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    page.keyboard.press("ArrowRight")  # … and → moves on to update 2: the charts show update 1 done
+    page.wait_for_function(f"() => ({titles_js})().some(t => t.startsWith('Decision boundary · after 1 update'))",
+                           timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    assert page.evaluate("() => window.__chartMutations") > 0
+    assert_no_exception(page)
+    ctx.close()
+    assert_clean_log(log_path)
