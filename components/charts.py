@@ -25,6 +25,11 @@ def _figure(data, **layout) -> go.Figure:
     return go.Figure({"data": data, "layout": {**_LAYOUT, **layout}}, skip_invalid=False)
 
 
+def _line_mode(n_points: int) -> str:
+    """Lines, with markers while there are few points (a lone point of a line is invisible)."""
+    return "lines+markers" if n_points <= 20 else "lines"
+
+
 def loss_figure(curve: list, loss_name: str, m_train: int = 1, m_test: int = 1) -> go.Figure:
     """Train (and test) loss against epochs; log y-axis once the loss spans decades.
 
@@ -33,10 +38,11 @@ def loss_figure(curve: list, loss_name: str, m_train: int = 1, m_test: int = 1) 
     per_train, per_test = (m_train, max(m_test, 1)) if loss_name == "half_sse" else (1, 1)
     x = [p[0] for p in curve]
     train = [p[1] / per_train if np.isfinite(p[1]) else None for p in curve]
-    data = [dict(type="scatter", x=x, y=train, name="train", mode="lines", line=dict(color=BLUE, width=3))]
+    mode = _line_mode(len(x))
+    data = [dict(type="scatter", x=x, y=train, name="train", mode=mode, line=dict(color=BLUE, width=3))]
     if any(p[2] is not None for p in curve):
         test = [p[2] / per_test if p[2] is not None and np.isfinite(p[2]) else None for p in curve]
-        data.append(dict(type="scatter", x=x, y=test, name="test", mode="lines",
+        data.append(dict(type="scatter", x=x, y=test, name="test", mode=mode,
                          line=dict(color=ORANGE, width=3, dash="dash")))
     finite = [v for v in train if v is not None and v > 0]
     log = bool(finite) and max(finite) / max(min(finite), 1e-300) > 100
@@ -48,7 +54,7 @@ def loss_figure(curve: list, loss_name: str, m_train: int = 1, m_test: int = 1) 
 
 def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:
     lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = 0.1 * np.maximum(hi - lo, 1e-9)
+    pad = np.where(hi - lo > 1e-6 * np.maximum(np.abs(hi), 1.0), 0.1 * (hi - lo), 0.5)  # one point: ±0.5 around it
     return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
 
 
@@ -108,7 +114,7 @@ def grad_norm_figure(grad_norms: list) -> go.Figure:
         palette = ["#2166ac", "#4393c3", "#92c5de", "#fdb863", "#e08214", "#b35806", "#542788", "#8073ac", "#333333"]
         for l in range(L):
             y = np.array([p[1][l] if len(p[1]) > l and p[1][l] > 0 else np.nan for p in grad_norms], dtype=float)
-            data.append(dict(type="scatter", x=x, y=y, mode="lines", name=f"W{l + 1}",
+            data.append(dict(type="scatter", x=x, y=y, mode=_line_mode(x.size), name=f"W{l + 1}",
                              line=dict(color=palette[l % len(palette)], width=2.5)))
     return _figure(data, title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01),
                    xaxis=dict(title="epoch"), yaxis=dict(title="norm", type="log"))
