@@ -182,8 +182,8 @@ def _net_at_update_start(lab):
     tr = lab.trace
     if lab.stepper.cursor < tr.layout.update_start:
         return lab.net  # no Δw applied yet: the same parameters
-    start = lab.net.copy()
     try:
+        start = lab.net.copy()  # (copy validates the parameters it copies)
         start.set_parameters(tr.weights_before, tr.biases_before)
     except ValueError:  # non-finite (diverged): draw what the lab holds, NaN where it is NaN
         return lab.net
