@@ -47,15 +47,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: str = "app.py", timeout: float = 60.0):
-    """Run `streamlit run script` headless on 127.0.0.1:<free port>; yields (base_url, log_path)."""
+def streamlit_server(script: str = "app.py", timeout: float = 60.0, extra_args: tuple[str, ...] = ()):
+    """Run `streamlit run script` headless on 127.0.0.1:<free port>; yields (base_url, log_path).
+    ``extra_args``: more command-line options, e.g. ("--runner.postScriptGC", "true")."""
     port = free_port()
     os.makedirs(SCREENS, exist_ok=True)
     log_path = os.path.join(ROOT, "artifacts", f"streamlit-{port}.log")
     log = open(log_path, "w")
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+           "--server.fileWatcherType", "none", *extra_args]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

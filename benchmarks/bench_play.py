@@ -1,0 +1,150 @@
+"""Play-mode throughput in a real browser: epochs per second and chart redraws per second.
+
+    python benchmarks/bench_play.py [--seconds 10]
+
+Starts `streamlit run --server.headless true` on a free loopback port, opens the app with a
+2-8×6-1 tanh network on 250 training points in mini-batches of 10 (25 updates per epoch, η = 0.05),
+presses ▶ Play and watches for ``--seconds``:
+
+* epochs per second: the completed updates the app writes into its link (``u=``) on every
+  tick, divided by the updates per epoch (computed with the same configuration here);
+* redraws per second of each chart: in the page, every animation frame, a fingerprint of
+  what the chart has drawn (the loss and gradient-norm lines' SVG paths, the decision
+  boundary's heatmap image, the network graph's node labels); a changed fingerprint is a
+  redraw that reached the screen;
+* ticks per second: live-view reruns (each rewrites the link).
+
+Prints a markdown table. Targets (README): ≥ 30 epochs/s and ≥ 4 redraws/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+from browser_support import chromium, streamlit_server, wait_for_app  # noqa: E402
+
+# η = 0.05: at the default 0.5 this network's tanh output saturates at +1 within the first tick,
+# training stalls and nothing on screen changes any more (no redraw to count).
+QUERY = "h=8-8-8-8-8-8&act=tanh&out=tanh&n=250&test=0&bs=10&lr=0.05"
+CHARTS = ("graph", "loss", "boundary", "gradient norms")  # told apart by their titles (the graph has none)
+
+# A MutationObserver marks the charts whose DOM changed; on the next animation frame each marked
+# chart is fingerprinted (heatmap images, line paths and their colours, texts) and counted as
+# redrawn if what it shows changed. Each frame also notes the link, rewritten on every tick.
+WATCH_JS = """
+() => {
+  const w = window.__watch = {changes: [], urls: [], stop: false};
+  const last = new Map(), shown = new Map(), dirty = new Set();
+  const hash = s => { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return s.length + ':' + h; };
+  const print = el => hash(
+    [...el.querySelectorAll('image')].map(i => i.getAttribute('href') || '').join('|') + '#' +
+    [...el.querySelectorAll('.scatterlayer path')].map(p => (p.getAttribute('d') || '') + (p.getAttribute('style') || '')).join('|') + '#' +
+    [...el.querySelectorAll('.scatterlayer text, .annotation-text')].map(t => t.textContent).join('|'));
+  // the visible chart of each kind (a chart being replaced can linger, unlaid, for a moment)
+  const kind = el => { const t = (el.querySelector('.g-gtitle') || {}).textContent || '';
+    return t.startsWith('Loss') ? 1 : t.startsWith('Decision') || t.startsWith('Fitted') ? 2 : t.startsWith('Gradient') ? 3 : 0; };
+  const charts = () => { const out = [];
+    for (const el of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+      if (el.getBoundingClientRect().height > 0 && el.querySelector('.main-svg')) out[kind(el)] = el;
+    return out; };
+  new MutationObserver(records => {
+    for (const r of records) {
+      const el = (r.target.nodeType === 1 ? r.target : r.target.parentElement);
+      const chart = el && el.closest('[data-testid="stPlotlyChart"]');
+      if (chart) dirty.add(chart);
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  charts().forEach((el, i) => el && last.set(i, print(el)));
+  const frame = () => {
+    if (w.stop) return;
+    const now = performance.now();
+    charts().forEach((el, i) => {
+      if (!el || (!dirty.has(el) && shown.get(i) === el)) return;  // unchanged, and not a new element
+      shown.set(i, el);
+      const f = print(el);
+      if (last.get(i) !== f) w.changes.push([now, i]);
+      last.set(i, f);
+    });
+    dirty.clear();
+    if (!w.urls.length || w.urls[w.urls.length - 1][1] !== location.href) w.urls.push([now, location.href]);
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+"""
+
+
+def updates_in(url: str) -> int:
+    return int(parse_qs(urlsplit(url).query).get("u", ["0"])[0])
+
+
+def updates_per_epoch(query: str) -> int:
+    from components.config import from_query
+    from components.lab import build_lab
+
+    config, ignored = from_query({k: v[0] for k, v in parse_qs(query).items()})
+    assert not ignored, ignored
+    return build_lab(config).stepper.updates_per_epoch
+
+
+def run(seconds: float, script: str = "app.py", extra: str = "") -> dict:
+    query = QUERY + (f"&{extra}" if extra else "")
+    per_epoch = updates_per_epoch(QUERY)
+    with streamlit_server(script) as (url, _log), chromium() as browser:
+        page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+        page.goto(f"{url}/?{query}", timeout=120_000)
+        wait_for_app(page, 120_000)
+        page.get_by_role("button", name="▶ Play").wait_for(timeout=120_000)
+        page.wait_for_selector("[data-testid='stMain'] .katex-display", timeout=120_000)  # the live view is drawn
+        wait_for_app(page, 120_000)
+        page.get_by_role("button", name="▶ Play").click()
+        page.get_by_role("button", name="⏸ Pause").wait_for(timeout=120_000)
+        page.wait_for_function(f"() => (new URL(location.href).searchParams.get('u') ?? '0') !== '0'",
+                               timeout=120_000)
+        page.evaluate(WATCH_JS)
+        t_start, u_start = time.time(), updates_in(page.url)
+        page.wait_for_timeout(seconds * 1000)
+        w = page.evaluate("() => { window.__watch.stop = true; return window.__watch; }")
+        elapsed_py, u_end = time.time() - t_start, updates_in(page.url)
+        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="▶ Play").wait_for(timeout=120_000)
+        errors = page.locator("[data-testid='stException']").count()
+    span = (w["urls"][-1][0] - w["urls"][0][0]) / 1000 if len(w["urls"]) > 1 else elapsed_py
+    u0, u1 = updates_in(w["urls"][0][1]), updates_in(w["urls"][-1][1])
+    redraws = {name: sum(1 for _, i in w["changes"] if i == k) / elapsed_py for k, name in enumerate(CHARTS)}
+    return {"epochs_per_s": (u1 - u0) / per_epoch / span if span else 0.0,
+            "epochs_per_s_coarse": (u_end - u_start) / per_epoch / elapsed_py,
+            "ticks_per_s": (len(w["urls"]) - 1) / span if span else 0.0,
+            "redraws": redraws, "seconds": elapsed_py, "errors": errors, "per_epoch": per_epoch}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--script", default="app.py", help="the app to run (default app.py)")
+    ap.add_argument("--extra", default="", help="more query parameters, e.g. hide=charts")
+    args = ap.parse_args()
+    r = run(args.seconds, args.script, args.extra)
+    print(f"\nPlay mode, 2-8×6-1 tanh, 250 points, batch 10 ({r['per_epoch']} updates per epoch), η = 0.05, "
+          f"default speed (30 epochs/s), {r['seconds']:.0f} s; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs\n")
+    print("| measure | per second | target |")
+    print("|---|---:|---:|")
+    print(f"| epochs | {r['epochs_per_s']:.1f} | ≥ 30 |")
+    print(f"| live-view ticks (link rewritten) | {r['ticks_per_s']:.1f} | |")
+    for name, v in r["redraws"].items():
+        target = "≥ 4" if name in ("loss", "boundary", "graph") else ""
+        print(f"| redraws: {name} | {v:.1f} | {target} |")
+    if r["errors"]:
+        print(f"\n{r['errors']} exception box(es) on the page")
+
+
+if __name__ == "__main__":
+    main()
