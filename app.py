@@ -22,29 +22,35 @@ views.render_flashes()
 
 
 def live_view() -> None:
-    """The moving parts: controls, graph, step panel and charts (rerun alone while playing)."""
+    """The moving parts: step controls, graph and step panel, rerun alone on each step; while
+    playing, also the play controls and charts, rerun alone on each tick."""
     lab = session.get_lab()
     was_playing = lab.playing
     controls.advance_play(lab)
-    if was_playing and not lab.playing:  # paused by a divergence: a full run stops this fragment's timer
-        st.rerun()
+    full_run, toggled = st.session_state.get("full_run"), controls.play_toggled()
+    if (was_playing and not lab.playing) or (toggled and not full_run):
+        st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
     views.render_problem(lab)
     controls.render_step_controls(presentation)
     views.render_graph_and_panel(lab, presentation)
-    if controls.render_play_controls():
-        st.rerun()
-    if lab.playing:  # redrawn every tick
-        views.render_charts(lab, presentation)
-    elif not st.session_state.get("full_run") and views.charts_stale(lab):  # a step completed or undid
-        st.rerun()  # an update in a run of this fragment alone: redraw the charts below too
+    if lab.playing:
+        below(lab)
+    elif not full_run and views.charts_stale(lab):
+        st.rerun()  # a step completed or undid an update: the charts below follow (once per update)
     session.sync_url(lab)
+
+
+def below(lab) -> None:
+    """Play controls and charts: in the live view while playing, after it (not resent by steps) when not."""
+    controls.render_play_controls()
+    views.render_charts(lab, presentation)
 
 
 st.session_state["full_run"] = True  # (the fragment's runs alone find it False)
 st.fragment(live_view, run_every=views.play_interval(lab))()
 st.session_state["full_run"] = False
 lab = session.get_lab()
-if not lab.playing:  # while stepping, the charts stay put (they change once per update)
-    views.render_charts(lab, presentation)
+if not lab.playing:
+    below(lab)
 if not presentation:
     views.render_tools(lab)

@@ -54,7 +54,8 @@ class RunResult:
     exceptions: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # st.error bodies
     auto_rerun: float | None = None  # a fragment asked to be rerun every … s (play mode) …
-    auto_fragment: str = ""  # … this one
+    auto_fragment: str = ""  # … this one (the last to ask)
+    auto_fragments: dict = field(default_factory=dict)  # every fragment that asked: id → interval
 
     @property
     def ok(self) -> bool:
@@ -130,6 +131,7 @@ class StreamlitClient:
                 self.query = fm.page_info_changed.query_string
             elif kind == "auto_rerun":
                 result.auto_rerun, result.auto_fragment = fm.auto_rerun.interval, fm.auto_rerun.fragment_id
+                result.auto_fragments[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 self._element(fm.delta.new_element, fm.delta.fragment_id, result)
             elif kind == "script_finished":

@@ -15,7 +15,7 @@ from engine import GRANULARITIES
 
 from . import session
 
-__all__ = ["render_step_controls", "render_play_controls", "advance_play", "PLAY_INTERVAL"]
+__all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "PLAY_INTERVAL"]
 
 PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
 MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
@@ -87,6 +87,7 @@ def render_step_controls(presentation: bool = False) -> None:
 
 def _toggle_play() -> None:
     lab = session.get_lab()
+    st.session_state["play_toggled"] = True
     if lab.problem:
         lab.playing = False
         return
@@ -94,16 +95,20 @@ def _toggle_play() -> None:
     st.session_state["play_tick_at"] = None  # the first tick of a new play credits one interval
 
 
-def render_play_controls() -> bool:
-    """Play/pause, speed, and train-N-epochs. Returns True when playing was toggled (needs a full rerun)."""
+def play_toggled() -> bool:
+    """Whether ▶/⏸ was pressed since the last call (the page must then rerun in full)."""
+    return bool(st.session_state.pop("play_toggled", False))
+
+
+def render_play_controls() -> None:
+    """Play/pause, speed, and train-N-epochs. When not playing they are drawn after the live view,
+    so a step does not resend them; pressing ▶/⏸ reruns the whole page (see ``play_toggled``)."""
     lab = session.get_lab()
     if "play" in st.session_state.get("hidden_controls", ()):
-        return False
+        return
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
-    toggled = cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary",
-                             width="stretch", disabled=lab.problem is not None)
-    if toggled:
-        _toggle_play()
+    cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary", on_click=_toggle_play,
+                   width="stretch", disabled=lab.problem is not None)
     cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode",
                       format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
                       help="whole epochs: fast training, redrawn 5× a second; single steps: the cursor walks "
@@ -115,7 +120,6 @@ def render_play_controls() -> bool:
     cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
     if cols[4].button("Train N epochs", key="ctl_train", width="stretch", disabled=lab.problem is not None):
         _train_with_progress(lab, int(st.session_state.get("ctl_n_epochs", 10)))
-    return toggled
 
 
 def _train_with_progress(lab, epochs: int) -> None:
