@@ -116,6 +116,7 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
             ignored.append(f"u={update} (replaying more than {cap} updates of this network takes too long; "
                            f"stopped at {cap})")
         lab.train_updates(min(update, cap))
+    lab.fit_scale()  # colours fit the restored weights, as "Train N epochs" left them for whoever shared the link
     k = _int_param(params, "k", -1, lab.stepper.n_events - 1, ignored)
     if k >= 0:
         lab.seek(k)

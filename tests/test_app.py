@@ -307,3 +307,18 @@ def test_charts_show_the_parameters_the_update_started_from():
     click(at, "ctl_next")
     assert lab_of(at).stepper.update == 1
     _chart(at, "Decision boundary · after 1 update")
+
+
+def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
+    """Trained weights outgrow the initial colour range; a link restoring them fits the scale to
+    them (as training in the app does), rather than saturating every edge at the old ±0.5."""
+    from components.graph import edge_values, fit_scale
+
+    query = {"h": "4", "act": "tanh", "data": "xor", "bs": "10", "lr": "0.3", "u": "480"}
+    lab = lab_of(new_app(query))
+    fitted = fit_scale(edge_values(lab.net, lab.trace, -1, "weight")[0])
+    assert lab.scale == fitted > 1.0
+    trained = new_app({k: v for k, v in query.items() if k != "u"})
+    trained.number_input(key="ctl_n_epochs").set_value(30).run()
+    click(trained, "ctl_train")  # 30 epochs × 16 updates: the same 480 updates, trained in the app
+    assert lab_of(trained).stepper.update == 480 and lab_of(trained).scale == lab.scale
