@@ -17,8 +17,8 @@ __all__ = ["loss_figure", "data_figure", "grad_norm_figure", "BLUE", "ORANGE"]
 GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
 # No `template=`: st.plotly_chart's Streamlit theme styles the charts in the browser anyway, and
 # validating a named template into every figure cost ~25 ms per chart on each rerun and play tick.
-_LAYOUT = dict(margin=dict(l=50, r=10, t=36, b=40), height=280,
-               legend=dict(orientation="h", y=1.12, x=0), font=dict(size=14))
+_LAYOUT = dict(margin=dict(l=50, r=10, t=62, b=40), height=300,  # title on top, the legend between it and the plot
+               legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), font=dict(size=14))
 
 
 def _figure(data, **layout) -> go.Figure:
