@@ -116,7 +116,7 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
         step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
                                    presentation=presentation, show_table=not hidden("table"))
     with left:
-        opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected,
+        opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected, sample=None,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15)
         fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
         picked = graph_view.show_graph(fig, key="graph")
