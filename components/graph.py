@@ -39,7 +39,6 @@ EDGE_TITLES = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w"
 LABEL_MAX_NEURONS, LABEL_MAX_PAIR, EDGE_LABEL_MAX_PAIR = 12, 60, 12
 HOVER_MAX_EDGES = 2000
 EDGE_LABEL_AT = 0.4  # edge value chips 40 % along the edge
-GRAPH_MIN_WIDTH = 430  # px: the plot area beside the step panel in a 1280-px-wide window (heads and notes fit it)
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
 _FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
@@ -57,6 +56,7 @@ class GraphOptions:
     show_labels: print values on nodes (and edges of tiny nets); None = when readable
     selected:    (layer, neuron) to ring, e.g. from ``graph_view.show_graph``; invalid = none
     height, font_size: pixels; presentation mode passes a larger font (nodes grow with it)
+    width:       the plot's expected width in pixels (it fills its column): heads fit it
     """
 
     color_by: str = "weight"
@@ -67,6 +67,7 @@ class GraphOptions:
     selected: tuple[int, int] | None = None
     height: int = 520
     font_size: int = 16
+    width: int = 430  # px the plot is expected to get (autosized): column heads are shortened to fit it
 
     def __post_init__(self):
         if self.color_by not in COLOR_BY:
@@ -104,14 +105,15 @@ def _short(v: float, sig: int = 3) -> str:
 
 
 def _label(v: float, decimals: int = 4) -> str:
-    """A node's printed value: fixed decimals like the hover text, ≤ 7 characters."""
+    """A node's printed value: fixed decimals like the hover text, ≤ 7 characters (≤ 6 for
+    decimals < 4, the narrower nodes: −1.8e−5 becomes −2e−5)."""
     a = abs(float(v))
     if a == 0 or 10.0 ** -decimals <= a < 10:
         s = f"{float(v) + 0.0:.{decimals}f}"
     elif 10 <= a < 1e4:
         s = f"{float(v):.{decimals}g}"
     else:
-        s = f"{float(v):.1e}".replace("e-0", "e-").replace("e+0", "e")
+        s = f"{float(v):.{1 if decimals >= 4 else 0}e}".replace("e-0", "e-").replace("e+0", "e")
     return s.replace("-", "−")
 
 
@@ -130,11 +132,11 @@ _SHORT_ACT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lR
               "softmax": "soft"}
 
 
-def _layer_title(l: int, L: int, n: int, act: str, fs: int, labels: bool) -> str:
+def _layer_title(l: int, L: int, n: int, act: str, fs: int, labels: bool, width: int) -> str:
     """A column's head: its name in bold over its activation (and size, when nodes carry no
-    labels). Columns are ~GRAPH_MIN_WIDTH / (L + 0.64) px apart; a head that would run into its
+    labels). Columns are ~width / (L + 0.64) px apart; a head that would run into its
     neighbour's is shortened (h2, σ) rather than overlapping it."""
-    room = 0.85 * GRAPH_MIN_WIDTH / (L + 0.64)  # with a gap between neighbours
+    room = 0.85 * width / (L + 0.64)  # with a gap between neighbours
     name = _layer_name(l, L)
     if len(name) * 0.7 * fs > room:  # bold
         name = "in" if l == 0 else ("out" if l == L else f"h{l}")
@@ -353,11 +355,12 @@ def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs,
     return data
 
 
-def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focus, other_sample) -> list[dict]:
+def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focus, other_sample,
+                 width) -> list[dict]:
     """Layer titles, edge value chips (small nets), caption, and the event's number."""
     sizes, L = lay.sizes, len(lay.sizes) - 1
     notes = [dict(x=l, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=fs, color=_INK),
-                  text=_layer_title(l, L, n, "x" if l == 0 else acts[l - 1], fs, labels))
+                  text=_layer_title(l, L, n, "x" if l == 0 else acts[l - 1], fs, labels, width))
              for l, n in enumerate(sizes)]
     if edge_labels:  # each edge's value 40 % along it, on a white chip; nothing for pending values
         lx, ly = segments(lay, np.arange(ed.v.size), EDGE_LABEL_AT)
@@ -373,9 +376,11 @@ def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focu
     box = dict(bgcolor="rgba(255,255,255,0.92)", bordercolor=_RING, borderwidth=1.5, borderpad=4,
                font=dict(size=fs, color=_INK), arrowcolor=_RING, arrowwidth=1.5, showarrow=True)
     note = _event_note(ev)
-    if note and focus is not None:
+    if note and focus is not None:  # above the edge's middle, reaching towards the picture's middle
         fx, fy = segments(lay, np.array([focus]), 0.5)
-        notes.append(dict(x=float(fx[0]), y=float(fy[0]), text=note, ax=0, ay=-46, **box))
+        right = float(fx[0]) < L / 2
+        notes.append(dict(x=float(fx[0]), y=float(fy[0]), text=note, ax=-12 if right else 12, ay=-46,
+                          xanchor="left" if right else "right", **box))
     elif ev.kind == "loss":
         q = lay.node_start[L + 1] - 1
         notes.append(dict(x=L, y=float(lay.node_y[q]), text=f"E = {_fmt(ev.value)}", ax=0, ay=diam[L] / 2 + 34,
@@ -441,7 +446,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     data += _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs, ring, selected)
     other_sample = ev is not None and ev.sample not in (None, c)
     notes = _annotations(lay, ed, ev, acts, labels, labels and pair <= EDGE_LABEL_MAX_PAIR, fs, caption, diam, focus,
-                         other_sample)
+                         other_sample, int(o.width))
     layout = dict(height=o.height, margin=dict(l=12, r=right, t=top, b=bottom, pad=0), autosize=True,
                   paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False, dragmode=False,
                   hovermode="closest", uirevision=f"graph-{'-'.join(map(str, sizes))}-{int(lay.bias)}",

@@ -158,7 +158,7 @@ def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", di
         return
     event = trace.event(cursor)
     f = event_formula(event, trace, nt, digits)
-    st.markdown(("## " if presentation else "#### ") + f.title)
+    st.markdown(("### " if presentation else "#### ") + f.title)
     for line in lines:
         st.latex(line)
     st.markdown(f"**{f.explanation}**" if presentation else f.explanation)

@@ -296,6 +296,7 @@ _GRAPH_NOTES_JS = """() => {
 
 @pytest.mark.parametrize("name, query", [
     ("small", MAZUR + "&k=4"),  # the textbook 2-2-2: values on nodes and edges
+    ("small_gradient", MAZUR + "&k=15&present=1"),  # ∂E/∂w of an input edge: its note near the left edge
     ("large", "h=64-64-64&k=70"),  # 2-64-64-64-1, 8,448 weights: a forward value mid layer 2
 ])
 def test_graph_is_legible_for_small_and_large_networks(app, name, query):
@@ -314,6 +315,9 @@ def test_graph_is_legible_for_small_and_large_networks(app, name, query):
     head_top = min(box[1] for _, box in g["notes"])
     heads = sorted(box for _, box in g["notes"] if abs(box[1] - head_top) < 2)  # the column titles along the top
     assert len(heads) == (5 if name == "large" else 3), (top, g["notes"])
+    if name != "large":  # room for the full names
+        names = [t for t, box in sorted(g["notes"], key=lambda n: n[1][0]) if abs(box[1] - head_top) < 2]
+        assert [n[:6] for n in names] == ["inputx", "hidden", "output"], names
     for a, b in zip(heads, heads[1:]):
         assert a[2] + 4 <= b[0], f"column heads touch or overlap: {a} {b}"
     for text, (l, t, r, b) in g["notes"]:

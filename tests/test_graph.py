@@ -173,6 +173,7 @@ def test_node_label_format():
     assert [G._label(v) for v in (0.5932699, -0.0380982, 0.00877, 0, 12.3456, -2.5e-5, 123456.0)] == [
         "0.5933", "−0.0381", "0.0088", "0.0000", "12.35", "−2.5e−5", "1.2e5"]
     assert G._label(0.5932699, 3) == "0.593"
+    assert G._label(-1.8e-5, 3) == "−2e−5" and all(len(G._label(v, 3)) <= 6 for v in (-1.8e-5, -123456.0, 1e-300))
 
 
 def test_fit_scale_never_zero_and_robust():
