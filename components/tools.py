@@ -29,11 +29,11 @@ def gradient_check_table(lab) -> pd.DataFrame:
     rows = []
     for l, (bw, nw, ew) in enumerate(zip(chk.backprop_weights, chk.numeric_weights, chk.error_weights), start=1):
         for (i, j), v in np.ndenumerate(bw):
-            rows.append({"parameter": f"w[{l}] {i}←{j}", "backprop": v, "finite difference": nw[i, j],
+            rows.append({"parameter": f"w[{l}] {i + 1}←{j + 1}", "backprop": v, "finite difference": nw[i, j],
                          "relative error": ew[i, j]})
         if lab.net.bias:
             for i, v in enumerate(chk.backprop_biases[l - 1]):
-                rows.append({"parameter": f"b[{l}] {i}", "backprop": v, "finite difference": chk.numeric_biases[l - 1][i],
+                rows.append({"parameter": f"b[{l}] {i + 1}", "backprop": v, "finite difference": chk.numeric_biases[l - 1][i],
                              "relative error": chk.error_biases[l - 1][i]})
     return pd.DataFrame(rows)
 
@@ -84,13 +84,14 @@ def render_weight_editor(lab) -> None:
     if net.n_parameters > 2000:
         st.info("Editing cell by cell is offered for networks up to 2,000 parameters; use JSON import instead.")
     else:
-        st.markdown("Rows: neuron i of layer l; columns: neuron j of layer l − 1 (w_ij) and the bias b_i. "
+        st.markdown("Rows: neuron i of layer l; columns: neuron j of layer l − 1 (w_ij) and the bias b_i, "
+                    "numbered from 1 as in the step panel. "
                     "Edits replace the parameters at the start of the current update.")
         W0, b0 = lab.trace.weights_before, lab.trace.biases_before
         frames = []
         for l in range(net.n_layers):
-            df = pd.DataFrame(W0[l], columns=[f"from {j}" for j in range(W0[l].shape[1])],
-                              index=[f"to {i}" for i in range(W0[l].shape[0])])
+            df = pd.DataFrame(W0[l], columns=[f"from {j + 1}" for j in range(W0[l].shape[1])],  # 1-based like
+                              index=[f"to {i + 1}" for i in range(W0[l].shape[0])])  # the panel and graph
             if net.bias:
                 df["bias"] = b0[l]
             st.caption(f"Layer {l + 1} ({net.activations[l]})")

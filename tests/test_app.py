@@ -322,3 +322,16 @@ def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
     trained.number_input(key="ctl_n_epochs").set_value(30).run()
     click(trained, "ctl_train")  # 30 epochs × 16 updates: the same 480 updates, trained in the app
     assert lab_of(trained).stepper.update == 480 and lab_of(trained).scale == lab.scale
+
+
+def test_tools_number_neurons_from_1_like_the_panel():
+    from components.tools import gradient_check_table
+
+    at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
+    table = gradient_check_table(lab_of(at))
+    names = table["parameter"].tolist()
+    assert names[:3] == ["w[1] 1←1", "w[1] 1←2", "w[1] 2←1"] and "b[1] 1" in names and "b[2] 2" in names
+    editors = [df.value for df in at.dataframe]  # the weight editor's tables, one per layer
+    assert len(editors) == 2
+    for df in editors:
+        assert list(df.columns) == ["from 1", "from 2", "bias"] and list(df.index) == ["to 1", "to 2"]

@@ -486,7 +486,7 @@ def editor_app():
 @example([[0.9, 0.1, 0.2, 0.3, 0.35, 0.35], [0.4, 0.45, 0.5, 0.55, 0.6, 0.6]])
 def test_any_weight_edit_is_applied_or_refused_with_a_message(editor_app, grid):
     at = editor_app
-    frames = [{"from 0": g[0:2], "from 1": g[2:4], "bias": g[4:6]} for g in grid]  # 2×2 weights + biases
+    frames = [{"from 1": g[0:2], "from 2": g[2:4], "bias": g[4:6]} for g in grid]  # 2×2 weights + biases
     lab = lab_of(at)
     before = fingerprint(lab)
     at.session_state["flashes"] = []
