@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -168,5 +168,18 @@ def render_export(lab) -> None:
     if hide:
         extra["hide"] = "-".join(hide)
     q = session.query_for(lab, extra)
-    st.code("?" + urlencode(q), language=None)
-    st.caption("Append it to the app's address. The graph's toolbar (camera icon) saves the graph as PNG.")
+    base = _app_url()
+    st.code(f"{base}?{urlencode(q)}", language=None)  # a code block: copy button, nothing rendered
+    st.caption(("Copy it with the button on the right. " if base else "Append it to the app's address. ")
+               + "The graph's toolbar (camera icon) saves the graph as PNG.")
+
+
+def _app_url() -> str:
+    """This app's address as the browser sees it (no query), or "" when Streamlit cannot tell."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - an older Streamlit or no browser (AppTest): the relative link
+        return ""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return ""
+    return url if urlsplit(url).path else url + "/"

@@ -358,3 +358,24 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
     assert_no_exception(page)
     ctx.close()
     assert_clean_log(log_path)
+
+
+def test_classroom_link_is_a_full_address_that_opens_presentation_mode(app):
+    url, log_path, browser = app
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    open_app(page, url, MAZUR + "&k=5")
+    page.get_by_role("tab", name="Export & share").click()
+    code = page.locator("[data-testid='stMain'] [data-testid='stCode'] code").last
+    code.wait_for(timeout=TIMEOUT_MS)
+    link = code.inner_text().strip()
+    assert link.startswith(url + "/?") and "present=1" in link and "hide=charts" in link and "k=5" in link, link
+    ctx.close()
+    fresh = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = fresh.new_page()
+    open_app(page, link)
+    assert page.locator("[data-testid='stSidebar']").is_hidden() and cursor(page) == 5
+    assert page.get_by_role("switch", name="Presentation").is_checked()
+    assert_no_exception(page)
+    fresh.close()
+    assert_clean_log(log_path)
