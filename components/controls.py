@@ -111,7 +111,7 @@ def render_play_controls() -> None:
                    width="stretch", disabled=lab.problem is not None)
     cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode",
                       format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
-                      help="whole epochs: fast training, redrawn 5× a second; single steps: the cursor walks "
+                      help="whole epochs: fast training, redrawn up to 5× a second; single steps: the cursor walks "
                            "event by event at the chosen step size")
     if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
         cols[2].select_slider("Epochs per second", [1, 2, 5, 10, 20, 30, 50, 100, 200], value=30, key="ctl_speed")
