@@ -12,7 +12,7 @@ HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scru
             "table": "layer table", "notation": "notation and colour choices"}
 
 __all__ = ["HIDEABLE", "hidden", "render_header", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
-           "charts_stale", "render_tools", "play_interval"]
+           "charts_stale", "render_tools", "play_interval", "TOOL_TABS"]
 
 _CSS = """
 <style>
@@ -211,13 +211,16 @@ def render_charts(lab, presentation: bool) -> None:
     c3.plotly_chart(charts.grad_norm_figure(lab.grad_norms), key="chart_grad", config={"displaylogo": False})
 
 
+TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")
+
+
 def render_tools(lab) -> None:
+    """The tool tabs. Only the open one is built and sent (choosing another reruns the page): the
+    weight editor's tables and the export widgets made every → press ~20 % slower (bench_step_latency)."""
     from . import tools
 
-    tabs = st.tabs(["Gradient check", "Edit weights", "Export & share"])
-    with tabs[0]:
-        tools.render_gradient_check(lab)
-    with tabs[1]:
-        tools.render_weight_editor(lab)
-    with tabs[2]:
-        tools.render_export(lab)
+    tabs = st.tabs(list(TOOL_TABS), key="tools_tab", on_change="rerun")
+    for tab, render in zip(tabs, (tools.render_gradient_check, tools.render_weight_editor, tools.render_export)):
+        if tab.open is not False:  # (None: a Streamlit that cannot tell draws every tab)
+            with tab:
+                render(lab)

@@ -331,7 +331,20 @@ def test_tools_number_neurons_from_1_like_the_panel():
     table = gradient_check_table(lab_of(at))
     names = table["parameter"].tolist()
     assert names[:3] == ["w[1] 1←1", "w[1] 1←2", "w[1] 2←1"] and "b[1] 1" in names and "b[2] 2" in names
-    editors = [df.value for df in at.dataframe]  # the weight editor's tables, one per layer
+    at.session_state["tools_tab"] = "Edit weights"  # only the open tool tab is drawn
+    editors = [df.value for df in at.run().dataframe]  # the weight editor's tables, one per layer
     assert len(editors) == 2
     for df in editors:
         assert list(df.columns) == ["from 1", "from 2", "bias"] and list(df.index) == ["to 1", "to 2"]
+
+
+def test_only_the_open_tool_tab_is_drawn():
+    """Hidden tabs cost every → press their elements: only the chosen one is built and sent."""
+    at = new_app()
+    assert [b.key for b in at.button if b.key.startswith("tool_")] == ["tool_gradcheck"]
+    assert not at.file_uploader and not at.get("download_button")
+    for tab, key in (("Edit weights", "tool_json_upload"), ("Export & share", "exp_hide")):
+        at.session_state["tools_tab"] = tab
+        at.run()
+        assert not at.exception and key in [w.key for w in at.file_uploader] + [w.key for w in at.multiselect]
+        assert not [b for b in at.button if b.key == "tool_gradcheck"]

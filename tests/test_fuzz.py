@@ -369,7 +369,9 @@ def test_a_good_csv_then_a_bad_one_keeps_the_good_one(csv_app):
 # ------------------------------------------------------------------ network JSON imports
 @pytest.fixture(scope="module")
 def json_app():
-    return new_app()
+    at = new_app()
+    at.session_state["tools_tab"] = "Edit weights"  # only the open tool tab is drawn
+    return at.run()
 
 
 def upload_json(at, data: bytes):

@@ -58,6 +58,7 @@ def arrays(lab) -> list[np.ndarray]:
 def test_interleaved_sessions_keep_their_own_network_cursor_and_uploads():
     a, b = new_app(MAZUR), new_app()
     assert lab_of(a) is not lab_of(b)
+    b.session_state["tools_tab"] = "Edit weights"  # (its JSON import below; only the open tool tab is drawn)
     for _ in range(3):
         act(a, "ctl_next")
     a_before = state(a)
