@@ -139,19 +139,38 @@ def _train_with_progress(lab, epochs: int) -> None:
     st.rerun()  # redraw the whole page (graph, panel, problem box) from the trained network
 
 
+def browser_caught_up(lab) -> bool:
+    """Whether the browser shows the lab's current step: the link it sent with this run (its
+    address bar, rewritten by the last run's reply) names the same update and cursor. A busy
+    browser draws ticks more slowly than its timer asks for them; without this check play ran
+    ahead of the picture, seconds further behind with every tick (bench_play)."""
+    def shown(key: str, default: int) -> int:
+        try:
+            return int(st.query_params.get(key, default))
+        except (TypeError, ValueError):
+            return default
+
+    return (shown("u", 0), shown("k", -1)) == (lab.stepper.update, lab.stepper.cursor)
+
+
 def advance_play(lab) -> None:
-    """One tick of play mode: a batch of epochs, or one step at the chosen granularity."""
+    """One tick of play mode: a batch of epochs, or one step at the chosen granularity. A tick
+    that finds the browser still drawing the previous one does nothing (its time is credited to
+    the next), so the picture never lags behind the training."""
     if not lab.playing or lab.problem:
         lab.playing = False
         return
+    if not browser_caught_up(lab):
+        return
     if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
         speed = int(st.session_state.get("ctl_speed", 30))
-        # Credit the time since the last tick, not the nominal interval: a busy browser ticks
-        # less often than every PLAY_INTERVAL and the chosen epochs per second would otherwise
-        # shrink with it (bench_play). At most MAX_TICK_CREDIT seconds, so resuming never lurches.
+        # Credit exactly the time since the last tick that trained, not the nominal interval: a busy
+        # browser draws ticks less often than every PLAY_INTERVAL and the chosen epochs per second
+        # would otherwise shrink with it, while a floor of one interval trained faster than chosen
+        # (bench_play). At most MAX_TICK_CREDIT seconds, so resuming never lurches.
         now = time.monotonic()
         last = st.session_state.get("play_tick_at")
-        elapsed = PLAY_INTERVAL if last is None else min(max(now - last, PLAY_INTERVAL), MAX_TICK_CREDIT)
+        elapsed = PLAY_INTERVAL if last is None else min(now - last, MAX_TICK_CREDIT)
         st.session_state["play_tick_at"] = now
         owed = st.session_state.get("play_owed", 0.0) + speed * elapsed
         n = int(owed)

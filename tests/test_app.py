@@ -348,3 +348,25 @@ def test_only_the_open_tool_tab_is_drawn():
         at.run()
         assert not at.exception and key in [w.key for w in at.file_uploader] + [w.key for w in at.multiselect]
         assert not [b for b in at.button if b.key == "tool_gradcheck"]
+
+
+def test_play_waits_for_the_browser_to_show_the_last_tick():
+    """A tick whose request carries an older step in its link (the browser is still drawing the
+    last one) trains nothing; once the link is current, play goes on (no lag builds up)."""
+    import time
+
+    at = new_app({"data": "xor_table", "bs": "0"})
+    click(at, "ctl_play")
+    lab = lab_of(at)
+    time.sleep(0.3)
+    at.run()
+    moved = lab.stepper.update
+    assert moved > 0
+    at.query_params["u"] = "0"  # the browser still shows the start
+    time.sleep(0.3)
+    at.run()
+    assert lab_of(at).stepper.update == moved
+    at.query_params["u"] = str(moved)  # it has caught up
+    time.sleep(0.3)
+    at.run()
+    assert lab_of(at).stepper.update > moved
