@@ -19,6 +19,8 @@ __all__ = ["render_step_controls", "render_play_controls", "advance_play", "play
 
 PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
 MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
+MAX_BROWSER_WAIT = 1.5  # seconds play waits for the browser to show the last tick (a host that does not
+#                         echo the link back, e.g. in a frame, still plays, a tick every 1.5 s)
 _GRAN_LABELS = {"event": "event", "neuron": "neuron", "layer": "layer", "sample": "sample", "phase": "phase",
                 "update": "whole update"}
 
@@ -160,7 +162,8 @@ def advance_play(lab) -> None:
     if not lab.playing or lab.problem:
         lab.playing = False
         return
-    if not browser_caught_up(lab):
+    last = st.session_state.get("play_tick_at")
+    if not browser_caught_up(lab) and last is not None and time.monotonic() - last < MAX_BROWSER_WAIT:
         return
     if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
         speed = int(st.session_state.get("ctl_speed", 30))
@@ -169,7 +172,6 @@ def advance_play(lab) -> None:
         # would otherwise shrink with it, while a floor of one interval trained faster than chosen
         # (bench_play). At most MAX_TICK_CREDIT seconds, so resuming never lurches.
         now = time.monotonic()
-        last = st.session_state.get("play_tick_at")
         elapsed = PLAY_INTERVAL if last is None else min(now - last, MAX_TICK_CREDIT)
         st.session_state["play_tick_at"] = now
         owed = st.session_state.get("play_owed", 0.0) + speed * elapsed
@@ -181,4 +183,5 @@ def advance_play(lab) -> None:
             lab.fit_scale()
             st.session_state["play_last_ms"] = (time.perf_counter() - t0) * 1e3
     else:
+        st.session_state["play_tick_at"] = time.monotonic()
         lab.step(lab.config.granularity, forward=True)
