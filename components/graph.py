@@ -143,8 +143,8 @@ def _layer_title(l: int, L: int, n: int, act: str, fs: int, labels: bool, width:
     sub = act if labels else f"{n} · {act}"
     if len(sub) * 0.5 * fs > room:
         sub = _SHORT_ACT.get(act, act) if labels else f"{n} {_SHORT_ACT.get(act, act)}"
-    if len(sub) * 0.5 * fs > room:
-        sub = str(n) if not labels else sub
+    if not labels and len(sub) * 0.5 * fs > room:  # still too wide: the size alone
+        sub = str(n)
     return f"<b>{name}</b><br><span style='font-size:{round(fs * 0.8)}px'>{sub}</span>"
 
 
@@ -262,12 +262,13 @@ def _bucket_draw_order(group: np.ndarray) -> list[tuple[int, np.ndarray]]:
     orange). Where one trace per bucket leaves room (≤ N_BUCKETS groups), each bucket is split
     into two halves and a magnitude is drawn negative, positive, positive, negative; otherwise
     the colour on top alternates from one magnitude to the next."""
-    present = sorted(set(np.unique(group).tolist()) - {-1})
+    def layer_of(g: int) -> tuple[int, int]:  # (done, |bucket|): the drawing order
+        return g // N_BUCKETS, abs(g % N_BUCKETS - K)
+
+    present = sorted(set(np.unique(group).tolist()) - {-1}, key=lambda g: (*layer_of(g), g))
     split = len(present) <= N_BUCKETS and int((group >= 0).sum()) > 300
     out = []
-    for (done, mag), gs in itertools.groupby(sorted(present, key=lambda g: (g // N_BUCKETS, abs(g % N_BUCKETS - K),
-                                                                            g)),
-                                             key=lambda g: (g // N_BUCKETS, abs(g % N_BUCKETS - K))):
+    for (_, mag), gs in itertools.groupby(present, key=layer_of):
         gs = list(gs)  # negative bucket first, then positive (or just one)
         if split:
             halves = [(g, np.flatnonzero(group == g)) for g in gs]
