@@ -40,6 +40,7 @@ LABEL_MAX_NEURONS, LABEL_MAX_PAIR, EDGE_LABEL_MAX_PAIR = 12, 60, 12
 HOVER_MAX_EDGES = 2000
 EDGE_LABEL_AT = 0.4  # edge value chips 40 % along the edge
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
+_HALO = "0 0 2px #ffffff, 0 0 2px #ffffff, 0 0 3px #ffffff"  # a white rim: text stays legible over edges
 _FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
@@ -179,29 +180,32 @@ def _hover_template(bias: bool, state: int, compact: bool) -> str:
     return out + "<extra></extra>"
 
 
-def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> list[dict]:
+def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> dict:
     """Invisible points at the edge midpoints whose hover shows w at the cursor, then ∂E/∂w
-    and Δw once computed, and the old value once applied. The numbers travel as customdata
-    and a few templates (by kind and state), not as one string per edge; the first trace
-    also carries the colour bar."""
+    and Δw once computed, and the old value once applied. ONE trace (each trace costs the
+    browser a few ms per redraw): the numbers travel as customdata, with one of six templates
+    (weight/bias × state) per point; it also carries the colour bar."""
     cd, state = edge_hover_rows(lay, trace, cursor, w_now)
-    E = w_now.size
-    is_bias = np.arange(E) >= lay.n_weights
+    is_bias = np.arange(w_now.size) >= lay.n_weights
     compact = max(lay.sizes) <= 9  # one digit, 1-based
-    out = []
-    for kind in (False, True):
-        for st in (0, 1, 2):
-            idx = np.flatnonzero((is_bias == kind) & (state == st))
-            if idx.size == 0:
-                continue
-            mx, my = segments(lay, idx, 0.5)
-            marker = dict(size=14, opacity=0)
-            if not out:
-                marker.update(color=typed(ed.v[idx]), **bar)
-            out.append(_scatter("edge hover", "markers", typed(mx), typed(my), customdata=typed_rows(cd[idx]),
-                                hovertemplate=_hover_template(kind, st, compact), marker=marker,
-                                selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0))))
-    return out
+    templates = [_hover_template(kind, st, compact) for kind in (False, True) for st in (0, 1, 2)]
+    mx, my = segments(lay, np.arange(w_now.size), 0.5)
+    return _scatter("edge hover", "markers", typed(mx), typed(my), customdata=typed_rows(cd),
+                    hovertemplate=[templates[3 * b + s] for b, s in zip(is_bias.tolist(), state.tolist())],
+                    marker=dict(size=14, opacity=0, color=typed(ed.v), **bar),
+                    selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)))
+
+
+def _edge_chips(lay, ed, fs) -> dict | None:
+    """Each computed edge value printed 40 % along its edge (small nets), as one text trace with
+    a white halo: as annotations on white boxes they cost the browser ~7 ms per redraw."""
+    done = np.flatnonzero(ed.done)
+    if not done.size:
+        return None
+    lx, ly = segments(lay, done, EDGE_LABEL_AT)
+    return _scatter("edge values", "text", typed(lx), typed(ly), text=[_short(v) for v in ed.v[done].tolist()],
+                    textposition="middle center", hoverinfo="skip",
+                    textfont=dict(size=round(fs * 0.85), color=_INK, shadow=_HALO))
 
 
 @functools.lru_cache(maxsize=16)
@@ -356,19 +360,12 @@ def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs,
     return data
 
 
-def _annotations(lay, ed, ev, acts, labels, edge_labels, fs, caption, diam, focus, other_sample,
-                 width) -> list[dict]:
-    """Layer titles, edge value chips (small nets), caption, and the event's number."""
+def _annotations(lay, ev, acts, labels, fs, caption, diam, focus, other_sample, width) -> list[dict]:
+    """Layer titles, caption, and the event's number."""
     sizes, L = lay.sizes, len(lay.sizes) - 1
     notes = [dict(x=l, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=fs, color=_INK),
                   text=_layer_title(l, L, n, "x" if l == 0 else acts[l - 1], fs, labels, width))
              for l, n in enumerate(sizes)]
-    if edge_labels:  # each edge's value 40 % along it, on a white chip; nothing for pending values
-        lx, ly = segments(lay, np.arange(ed.v.size), EDGE_LABEL_AT)
-        chip = dict(showarrow=False, bgcolor="rgba(255,255,255,0.85)", borderpad=1,
-                    font=dict(size=round(fs * 0.85), color=_INK))
-        notes += [dict(x=x, y=y, text=_short(val), **chip)
-                  for x, y, val, d in zip(lx.tolist(), ly.tolist(), ed.v.tolist(), ed.done.tolist()) if d]
     if caption:
         notes.append(dict(x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top", showarrow=False,
                           text=caption, font=dict(size=round(fs * 0.8), color="#555555")))
@@ -411,9 +408,10 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     ``net``'s parameters, no node values) as a plotly figure; see the module doc.
 
     Traces, bottom to top: the event's halo, ≤ 26 edge buckets (13 colours × done/pending),
-    δ path (dashed), the event's edge, edge hover points (≤ 2,000 edges, ≤ 6 traces, the
-    first carrying the colour bar; beyond, a point-less colour-bar trace comes first), bias squares, neurons
-    (customdata [layer, neuron], for click selection), rings (event black, selection pink).
+    δ path (dashed), the event's edge, edge values (text, small nets), edge hover points (one
+    trace for ≤ 2,000 edges, carrying the colour bar; beyond, a point-less colour-bar trace comes
+    first), bias squares, neurons (customdata [layer, neuron], for click selection), rings (event
+    black, selection pink).
     """
     o, sizes, L = options, tuple(net.layer_sizes), net.n_layers
     lay, acts, fs = graph_layout(sizes, bool(net.bias)), tuple(net.activations), int(o.font_size)
@@ -428,8 +426,10 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     data = _edge_traces(lay, ed, halo, dashed, focus)
     bar = _colour_bar(ed, EDGE_TITLES[o.color_by], fs)
     w_now, b_now = edge_values(net, trace, cursor, "weight")
+    if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs)) is not None:
+        data.append(chips)
     if ed.v.size <= HOVER_MAX_EDGES:
-        data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias), ed, bar)
+        data.append(_edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias), ed, bar))
     else:  # the colour bar on a point-less trace
         data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip",
                                 marker=dict(color=[0.0], **bar)))
@@ -446,8 +446,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     selected = valid_node(o.selected, sizes) if o.selected is not None else None
     data += _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs, ring, selected)
     other_sample = ev is not None and ev.sample not in (None, c)
-    notes = _annotations(lay, ed, ev, acts, labels, labels and pair <= EDGE_LABEL_MAX_PAIR, fs, caption, diam, focus,
-                         other_sample, int(o.width))
+    notes = _annotations(lay, ev, acts, labels, fs, caption, diam, focus, other_sample, int(o.width))
     layout = dict(height=o.height, margin=dict(l=12, r=right, t=top, b=bottom, pad=0), autosize=True,
                   paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False, dragmode=False,
                   hovermode="closest", uirevision=f"graph-{'-'.join(map(str, sizes))}-{int(lay.bias)}",

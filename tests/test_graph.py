@@ -316,6 +316,20 @@ def test_mazur_update_annotation_numbers():
     assert any(a.text == "w[2]₁₂  0.4500 → 0.4087" for a in fig.layout.annotations)
 
 
+def test_edge_values_are_one_text_trace_of_the_computed_values():
+    """Small nets print each edge's value on it (one text trace, not an annotation per edge);
+    a value not yet computed (∂E/∂w before the backward pass) is left off."""
+    net, st = mazur()
+    tr = st.trace
+    fig = build_figure(net, tr, tr.layout.update_start + 1, GraphOptions())  # w[2]₁₂ updated: 0.4087
+    chips = one(fig, "edge values")
+    assert chips.mode == "text" and chips.hoverinfo == "skip" and "#ffffff" in chips.textfont.shadow
+    assert len(chips.text) == 12 and "0.409" in chips.text and "0.15" in chips.text
+    assert not traces(build_figure(net, tr, 0, GraphOptions(color_by="gradient")), "edge values")  # none computed yet
+    wide = Network([2, 16, 1], seed=0)  # 32 weights between two columns: too many to print
+    assert not traces(build_figure(wide, None, -1, GraphOptions()), "edge values")
+
+
 # ------------------------------------------------------------------ node values
 def node_trace_values(fig):
     t = one(fig, "neurons")
@@ -460,11 +474,12 @@ def hover_texts(fig, net) -> dict:
     """edge number → its hover text, rendered from customdata the way plotly.js does."""
     out = {}
     for tr in traces(fig, "edge hover"):
-        for row in arr(tr.customdata):
+        templates = tr.hovertemplate if isinstance(tr.hovertemplate, (list, tuple)) else None
+        for n, row in enumerate(arr(tr.customdata)):
             def fill(m, row=row):
                 v = row[int(m.group(1))]
                 return format(v, m.group(2)) if m.group(2) else str(int(v))
-            text = re.sub(r"%\{customdata\[(\d)\](?::([^}]*))?\}", fill, tr.hovertemplate)
+            text = re.sub(r"%\{customdata\[(\d)\](?::([^}]*))?\}", fill, templates[n] if templates else tr.hovertemplate)
             l1, i, j = int(row[0]), int(row[1]), int(row[3]) - 1  # [l+1, i, i+1, j+1 (0: bias), l, …]
             assert row[2] == i + 1 and row[4] == l1 - 1
             out[edge_of(net, l1 - 1, i, None if j < 0 else j)] = text.replace("<extra></extra>", "")
@@ -477,7 +492,7 @@ def test_edge_hover_text_small_nets_only():
     k = tr.layout.update_start + 1
     fig = build_figure(net, tr, k, GraphOptions())
     hover = hover_texts(fig, net)
-    assert len(hover) == 12 and len(traces(fig, "edge hover")) <= 4
+    assert len(hover) == 12 and len(traces(fig, "edge hover")) == 1
     w6, w1 = hover[edge_of(net, 1, 0, 1)], hover[edge_of(net, 0, 0, 0)]  # neurons shown 1-based
     assert w6.startswith("<b>w[2]<sub>12</sub> = 0.4087</b> (from neuron 2 of layer 1 to neuron 1 of layer 2)")
     assert "∂E/∂w = 0.08267" in w6 and "Δw = −η·∂E/∂w = -0.04133" in w6 and "updated: 0.4500 → 0.4087" in w6
