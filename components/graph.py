@@ -180,20 +180,29 @@ def _hover_template(bias: bool, state: int, compact: bool) -> str:
     return out + "<extra></extra>"
 
 
-def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> dict:
+def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> list[dict]:
     """Invisible points at the edge midpoints whose hover shows w at the cursor, then ∂E/∂w
-    and Δw once computed, and the old value once applied. ONE trace (each trace costs the
-    browser a few ms per redraw): the numbers travel as customdata, with one of six templates
-    (weight/bias × state) per point; it also carries the colour bar."""
+    and Δw once computed, and the old value once applied. The numbers travel as customdata
+    and a few templates (by kind and state), not as one string per edge (a template per point
+    made a 2-8×6-1 graph 100 kB larger); the first trace also carries the colour bar."""
     cd, state = edge_hover_rows(lay, trace, cursor, w_now)
-    is_bias = np.arange(w_now.size) >= lay.n_weights
+    E = w_now.size
+    is_bias = np.arange(E) >= lay.n_weights
     compact = max(lay.sizes) <= 9  # one digit, 1-based
-    templates = [_hover_template(kind, st, compact) for kind in (False, True) for st in (0, 1, 2)]
-    mx, my = segments(lay, np.arange(w_now.size), 0.5)
-    return _scatter("edge hover", "markers", typed(mx), typed(my), customdata=typed_rows(cd),
-                    hovertemplate=[templates[3 * b + s] for b, s in zip(is_bias.tolist(), state.tolist())],
-                    marker=dict(size=14, opacity=0, color=typed(ed.v), **bar),
-                    selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)))
+    out = []
+    for kind in (False, True):
+        for st in (0, 1, 2):
+            idx = np.flatnonzero((is_bias == kind) & (state == st))
+            if idx.size == 0:
+                continue
+            mx, my = segments(lay, idx, 0.5)
+            marker = dict(size=14, opacity=0)
+            if not out:
+                marker.update(color=typed(ed.v[idx]), **bar)
+            out.append(_scatter("edge hover", "markers", typed(mx), typed(my), customdata=typed_rows(cd[idx]),
+                                hovertemplate=_hover_template(kind, st, compact), marker=marker,
+                                selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0))))
+    return out
 
 
 def _edge_chips(lay, ed, fs) -> dict | None:
@@ -408,9 +417,9 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     ``net``'s parameters, no node values) as a plotly figure; see the module doc.
 
     Traces, bottom to top: the event's halo, ≤ 26 edge buckets (13 colours × done/pending),
-    δ path (dashed), the event's edge, edge values (text, small nets), edge hover points (one
-    trace for ≤ 2,000 edges, carrying the colour bar; beyond, a point-less colour-bar trace comes
-    first), bias squares, neurons (customdata [layer, neuron], for click selection), rings (event
+    δ path (dashed), the event's edge, edge values (text, small nets), edge hover points (≤ 2,000
+    edges, ≤ 6 traces, the first carrying the colour bar; beyond, a point-less colour-bar trace
+    comes first), bias squares, neurons (customdata [layer, neuron], for click selection), rings (event
     black, selection pink).
     """
     o, sizes, L = options, tuple(net.layer_sizes), net.n_layers
@@ -429,7 +438,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs)) is not None:
         data.append(chips)
     if ed.v.size <= HOVER_MAX_EDGES:
-        data.append(_edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias), ed, bar))
+        data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias), ed, bar)
     else:  # the colour bar on a point-less trace
         data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip",
                                 marker=dict(color=[0.0], **bar)))
