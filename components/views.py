@@ -215,12 +215,17 @@ TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")
 
 
 def render_tools(lab) -> None:
-    """The tool tabs. Only the open one is built and sent (choosing another reruns the page): the
-    weight editor's tables and the export widgets made every → press ~20 % slower (bench_step_latency)."""
+    """The tools, one at a time under a row of choices (a second click on the open one closes it).
+    Only the open tool is built and sent: the weight editor's tables and the export widgets made
+    every → press ~20 % slower. A segmented control, not st.tabs: tabs measure their layout on
+    every rerun of the live view, ~13 ms per → press (bench_step_latency, A/B)."""
     from . import tools
 
-    tabs = st.tabs(list(TOOL_TABS), key="tools_tab", on_change="rerun")
-    for tab, render in zip(tabs, (tools.render_gradient_check, tools.render_weight_editor, tools.render_export)):
-        if tab.open is not False:  # (None: a Streamlit that cannot tell draws every tab)
-            with tab:
-                render(lab)
+    st.session_state.setdefault("tools_tab", TOOL_TABS[0])
+    if st.session_state["tools_tab"] not in (*TOOL_TABS, None):  # e.g. a stale value from an old session
+        st.session_state["tools_tab"] = TOOL_TABS[0]
+    st.markdown("##### Tools")
+    choice = st.segmented_control("Tool", list(TOOL_TABS), key="tools_tab", label_visibility="collapsed")
+    for name, render in zip(TOOL_TABS, (tools.render_gradient_check, tools.render_weight_editor, tools.render_export)):
+        if choice == name:
+            render(lab)

@@ -338,9 +338,11 @@ def test_tools_number_neurons_from_1_like_the_panel():
         assert list(df.columns) == ["from 1", "from 2", "bias"] and list(df.index) == ["to 1", "to 2"]
 
 
-def test_only_the_open_tool_tab_is_drawn():
-    """Hidden tabs cost every → press their elements: only the chosen one is built and sent."""
+def test_only_the_open_tool_is_drawn():
+    """Hidden tools cost every → press their elements: only the chosen one is built and sent,
+    and none once the open one is clicked again."""
     at = new_app()
+    assert at.get("button_group")[-1].value == "Gradient check"  # the tool choice (a segmented control)
     assert [b.key for b in at.button if b.key.startswith("tool_")] == ["tool_gradcheck"]
     assert not at.file_uploader and not at.get("download_button")
     for tab, key in (("Edit weights", "tool_json_upload"), ("Export & share", "exp_hide")):
@@ -348,6 +350,9 @@ def test_only_the_open_tool_tab_is_drawn():
         at.run()
         assert not at.exception and key in [w.key for w in at.file_uploader] + [w.key for w in at.multiselect]
         assert not [b for b in at.button if b.key == "tool_gradcheck"]
+    at.session_state["tools_tab"] = None  # closed
+    at.run()
+    assert not at.exception and not [b for b in at.button if b.key.startswith("tool_")] and not at.file_uploader
 
 
 def test_play_waits_for_the_browser_to_show_the_last_tick(monkeypatch):

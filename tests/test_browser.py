@@ -365,7 +365,7 @@ def test_classroom_link_is_a_full_address_that_opens_presentation_mode(app):
     ctx = browser.new_context(viewport=VIEWPORT)
     page = ctx.new_page()
     open_app(page, url, MAZUR + "&k=5")
-    page.get_by_role("tab", name="Export & share").click()
+    page.locator("[data-testid='stMain'] [data-testid='stButtonGroup'] button", has_text="Export & share").click()
     code = page.locator("[data-testid='stMain'] [data-testid='stCode'] code").last
     code.wait_for(timeout=TIMEOUT_MS)
     link = code.inner_text().strip()
