@@ -54,3 +54,4 @@ if not lab.playing:
     below(lab)
 if not presentation:
     views.render_tools(lab)
+views.render_keyboard_focus_fix()

@@ -22,7 +22,10 @@ MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a sl
 MAX_BROWSER_WAIT = 1.5  # seconds play waits for the browser to show the last tick (a host that does not
 #                         echo the link back, e.g. in a frame, still plays, a tick every 1.5 s)
 _GRAN_LABELS = {"event": "event", "neuron": "neuron", "layer": "layer", "sample": "sample", "phase": "phase",
-                "update": "whole update"}
+                "update": "update"}
+# Jump targets: the cursor just before the forward pass (the start of the update), the backward
+# pass or the weight update, so the next → shows that phase's first event.
+JUMPS = {"forward": "⟲ start", "backward": "↦ backward pass", "update": "↦ weight update"}
 
 
 def _gran() -> str:
@@ -48,12 +51,12 @@ def _scrub() -> None:
         lab.seek(max(-1, min(k, lab.stepper.n_events - 1)))
 
 
-def _jump(phase: str) -> None:
-    session.get_lab().stepper.jump_to_phase(phase)
-
-
-def _reset_update() -> None:
-    session.get_lab().stepper.reset()
+def _jump() -> None:
+    """The jump control acts like three buttons: it jumps, then shows nothing chosen again."""
+    phase = st.session_state.get("ctl_jump")
+    st.session_state["ctl_jump"] = None
+    if phase in JUMPS:
+        session.get_lab().stepper.jump_to_phase(phase)
 
 
 def _finish_update() -> None:
@@ -62,29 +65,31 @@ def _finish_update() -> None:
 
 
 def render_step_controls(presentation: bool = False) -> None:
-    """The row of stepping buttons, the granularity choice and the scrubber."""
+    """Two rows: ← Back, Next →, Finish update and the phase jumps; the step size and the scrubber.
+    Every element here is redrawn on every → press (bench_step_latency), so the three jumps are
+    one control, not a button each in its own column."""
     lab = session.get_lab()
-    st.session_state["ctl_granularity"] = lab.config.granularity
-    cols = st.columns([1.1, 1.1, 1.3, 3.2], vertical_alignment="bottom")
+    show_jumps = "jumps" not in st.session_state.get("hidden_controls", ())
+    cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
     cols[0].button("← Back", key="ctl_back", on_click=_step, args=(False,), shortcut="Left",
                    disabled=not lab.stepper.can_back(), width="stretch", help="Step back (← key)")
     cols[1].button("Next →", key="ctl_next", on_click=_step, args=(True,), shortcut="Right", type="primary",
                    disabled=lab.problem is not None, width="stretch", help="Step forward (→ key)")
     cols[2].button("Finish update ⇥", key="ctl_finish", on_click=_finish_update, width="stretch",
                    disabled=lab.problem is not None, help="Apply the rest of this update and stop before the next")
-    cols[3].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
-                              on_change=_set_granularity, selection_mode="single")
-    if "jumps" in st.session_state.get("hidden_controls", ()):
-        return
-    jump = st.columns([1, 1, 1, 1, 2.4], vertical_alignment="bottom")
-    jump[0].button("⟲ Start of update", key="ctl_reset_update", on_click=_reset_update, width="stretch")
-    for col, phase in zip(jump[1:4], ("forward", "backward", "update")):
-        col.button(f"↦ {phase}", key=f"ctl_jump_{phase}", on_click=_jump, args=(phase,), width="stretch",
-                   help=f"Put the cursor just before the {phase} phase")
-    n = lab.stepper.n_events
-    st.session_state["ctl_scrub"] = lab.stepper.cursor
-    jump[4].slider(f"Scrub through update {lab.stepper.update + 1} ({n} events)", -1, n - 1, key="ctl_scrub",
-                   on_change=_scrub, label_visibility="visible")
+    if show_jumps:
+        cols[3].segmented_control("Jump to", list(JUMPS), format_func=JUMPS.get, key="ctl_jump", on_change=_jump,
+                                  help="Put the cursor just before the update's first event, its backward pass or "
+                                       "its weight update")
+    row = st.columns([2.9, 2.6], vertical_alignment="bottom")
+    st.session_state["ctl_granularity"] = lab.config.granularity
+    row[0].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
+                             on_change=_set_granularity, selection_mode="single")
+    if show_jumps:
+        n = lab.stepper.n_events
+        st.session_state["ctl_scrub"] = lab.stepper.cursor
+        row[1].slider(f"Scrub through update {lab.stepper.update + 1} ({n} events)", -1, n - 1, key="ctl_scrub",
+                      on_change=_scrub, label_visibility="visible")
 
 
 def _toggle_play() -> None:

@@ -11,7 +11,7 @@ from .notation import NOTATIONS
 HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
             "table": "layer table", "notation": "notation and colour choices"}
 
-__all__ = ["HIDEABLE", "hidden", "render_header", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
+__all__ = ["HIDEABLE", "hidden", "render_header", "render_keyboard_focus_fix", "render_flashes", "render_problem", "render_graph_and_panel", "render_charts",
            "charts_stale", "render_tools", "play_interval", "TOOL_TABS"]
 
 _CSS = """
@@ -51,7 +51,7 @@ def render_header() -> bool:
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
     lab = session.get_lab()
-    cols = st.columns([2.6, 1.6, 1.4, 1.1], vertical_alignment="bottom")
+    cols = st.columns([2.3, 1.6, 1.4, 1.4], vertical_alignment="bottom")
     sizes = "-".join(map(str, lab.net.layer_sizes))
     cols[0].markdown(f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
                      f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
@@ -74,6 +74,26 @@ def render_header() -> bool:
 def _set_display(field: str, key: str) -> None:
     lab = session.get_lab()
     lab.config = lab.config.with_(**{field: st.session_state[key]})
+
+
+# After a click on a segmented control (step size, jumps, tools) the page takes the focus back: a
+# focused option keeps ← and → for moving between options, so the step shortcuts stopped working.
+# Static code of ours (no user text), run once per page.
+_KEYBOARD_JS = """<script>
+(() => {
+  if (window.__backpropLabKeys) return;
+  window.__backpropLabKeys = true;
+  const group = el => el && el.closest && el.closest('[data-testid="stButtonGroup"]');
+  document.addEventListener('pointerup', e => {
+    if (group(e.target)) setTimeout(() => { if (group(document.activeElement)) document.activeElement.blur(); }, 0);
+  }, true);
+})();
+</script>"""
+
+
+def render_keyboard_focus_fix() -> None:
+    """Keep ← and → stepping after a mouse click on a segmented control (see _KEYBOARD_JS)."""
+    st.html(_KEYBOARD_JS, unsafe_allow_javascript=True)
 
 
 def render_flashes() -> None:

@@ -48,6 +48,15 @@ def click(at, key):
     return at
 
 
+def jump(at, phase):
+    """Choose ``phase`` in the "Jump to" control (which then shows nothing chosen again)."""
+    control = next(w for w in at.get("button_group") if w.key == "ctl_jump")
+    control.set_value(phase).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["ctl_jump"] is None
+    return at
+
+
 def test_page_renders_without_exception_or_error():
     at = new_app()
     assert not at.error
@@ -94,13 +103,16 @@ def test_granularity_steps_by_groups(gran):
 def test_phase_jumps_and_start_of_update():
     at = new_app()
     for phase in ("backward", "update", "forward"):
-        click(at, f"ctl_jump_{phase}")
+        jump(at, phase)
         lab = lab_of(at)
         assert lab.stepper.cursor == lab.trace.layout.phase_bounds(phase)[0] - 1
-    click(at, "ctl_jump_update")
+    jump(at, "update")
     click(at, "ctl_next")
     assert lab_of(at).stepper.event.kind.startswith("update")
-    click(at, "ctl_reset_update")
+    jump(at, "backward")
+    jump(at, "backward")  # the same choice twice: it jumps again (the control forgets its choice)
+    assert lab_of(at).stepper.cursor == lab_of(at).trace.layout.phase_bounds("backward")[0] - 1
+    jump(at, "forward")  # "⟲ start"
     assert lab_of(at).stepper.cursor == -1
 
 
@@ -128,7 +140,7 @@ def test_finish_update_then_next_update():
 def test_notation_selector_changes_formulas(notation):
     at = new_app({"preset": "seed000", "data": "preset", "h": "2-2", "act": "sigmoid", "bias": "off", "bs": "0"})
     at.selectbox(key="hdr_notation").select(notation).run()
-    click(at, "ctl_jump_backward")
+    jump(at, "backward")
     click(at, "ctl_next")
     lab = lab_of(at)
     assert lab.config.notation == notation

@@ -209,6 +209,30 @@ def test_keyboard_steps_show_the_engines_numbers(app):
     ctx.close()
 
 
+def test_arrow_keys_still_step_after_a_click_on_a_segmented_control(app):
+    """A clicked option of "Step by" or "Jump to" keeps the focus, and a focused option takes ←
+    and → for itself: the page gives the focus back, so the keys go on stepping."""
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    open_app(page, url, MAZUR)
+    option = lambda text: page.locator("[data-testid='stMain'] [data-testid='stButtonGroup'] button", has_text=text)
+    option("layer").click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('g') === 'layer'", timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    press(page, "ArrowRight", lab.trace.layout.group(0, "layer")[1], lab)  # a whole layer at once
+    option("↦ weight update").click()
+    start = lab.trace.layout.phase_bounds("update")[0]
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=start - 1, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    press(page, "ArrowRight", lab.trace.layout.group(start, "layer")[1], lab)
+    press(page, "ArrowLeft", start - 1, lab)
+    assert_no_exception(page)
+    ctx.close()
+    assert_clean_log(log_path)
+
+
 def test_link_opens_the_same_step_in_a_fresh_browser(app):
     url, log_path, browser = app
     lab = expected_lab(MAZUR)
@@ -216,7 +240,8 @@ def test_link_opens_the_same_step_in_a_fresh_browser(app):
     page = ctx.new_page()
     open_app(page, url, MAZUR)
     k_target = lab.trace.layout.delta_start + 2  # a hidden-layer δ, mid backward pass
-    page.get_by_role("button", name="↦ backward").click()  # the cursor just before the backward pass
+    page.locator("[data-testid='stMain'] [data-testid='stButtonGroup'] button", has_text="↦ backward pass").click()
+    # (the cursor just before the backward pass)
     page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=k_target - 3, timeout=TIMEOUT_MS)
     wait_for_app(page, TIMEOUT_MS)
     for k in range(k_target - 2, k_target + 1):

@@ -81,7 +81,7 @@ def unescape(md: str) -> str:
 
 def widget(at, kind: str, key: str):
     """The widget of this kind and key on the page, or None if it is not drawn."""
-    for w in getattr(at, kind):
+    for w in (at.get(kind) if kind == "button_group" else getattr(at, kind)):
         if getattr(w, "key", None) == key:
             return w
     return None
@@ -208,7 +208,8 @@ WIDGET_ACTIONS = [
     ("checkbox", "cfg_shuffle", st.booleans()),
     ("button", "ctl_next", st.just(None)), ("button", "ctl_back", st.just(None)),
     ("button", "ctl_finish", st.just(None)), ("button", "ctl_train", st.just(None)),
-    ("button", "ctl_play", st.just(None)), ("button", "ctl_jump_backward", st.just(None)),
+    ("button", "ctl_play", st.just(None)),
+    ("button_group", "ctl_jump", st.sampled_from(["forward", "backward", "update"])),
     ("button", "prob_undo", st.just(None)), ("button", "prob_dismiss", st.just(None)),
     ("button", "graph_fit_scale", st.just(None)), ("button", "tool_gradcheck", st.just(None)),
 ]
