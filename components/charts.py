@@ -7,12 +7,16 @@ more than the data at these sizes.
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
+
 import numpy as np
 import plotly.graph_objects as go
 
 from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE
 
-__all__ = ["loss_figure", "data_figure", "grad_norm_figure", "BLUE", "ORANGE"]
+__all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "BLUE", "ORANGE"]
 
 GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
 # No `template=`: st.plotly_chart's Streamlit theme styles the charts in the browser anyway, and
@@ -58,25 +62,64 @@ def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:
     return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
 
 
+def boundary_grid(net, X: np.ndarray):
+    """The network's output over the inputs' bounding box: (x0, x1, y0, y1), pixel centres gx
+    (GRID,), gy (GRID,) and z (GRID, GRID), z[r, c] at (gx[c], gy[r]): output 0 of one-output
+    networks, else argmax / (k − 1); NaN where the output is not finite."""
+    x0, x1, y0, y1 = _bounds(X)
+    gx = x0 + (np.arange(GRID) + 0.5) * (x1 - x0) / GRID  # the centres of GRID × GRID pixels
+    gy = y0 + (np.arange(GRID) + 0.5) * (y1 - y0) / GRID
+    xx, yy = np.meshgrid(gx, gy)
+    with np.errstate(all="ignore"):
+        out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))
+    k = out.shape[1]
+    zz = (out[:, 0] if k == 1 else out.argmax(axis=1) / max(k - 1, 1)).reshape(GRID, GRID)
+    return (x0, x1, y0, y1), gx, gy, np.where(np.isfinite(zz), zz, np.nan)
+
+
+def _hex_rgb(c: str) -> np.ndarray:
+    return np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], float)
+
+
+_BOUNDARY_SCALE = [(0.0, _hex_rgb(BLUE_PALE)), (0.5, _hex_rgb("#f7f7f7")), (1.0, _hex_rgb(ORANGE_PALE))]
+
+
+def boundary_png(z: np.ndarray, lo: float, hi: float) -> str:
+    """z (h, w), rows bottom to top, as a PNG data URI: pale blue at lo, white at the middle, pale
+    orange at hi (linear in RGB between), transparent where NaN. A plotly heatmap converted each of
+    the GRID² cells to a colour string in the browser on every redraw, the largest part of a
+    play tick's chart drawing; this image is a few kB and the browser only decodes it."""
+    t = np.clip((z - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)[::-1]  # the image's rows go top down
+    (p0, c0), (p1, c1), (p2, c2) = _BOUNDARY_SCALE
+    rgb = np.where((t <= p1)[..., None], c0 + (c1 - c0) * (t / p1)[..., None],
+                   c1 + (c2 - c1) * ((t - p1) / (p2 - p1))[..., None])
+    alpha = np.where(np.isnan(t), 0, 255)[..., None]
+    rgba = np.concatenate([np.nan_to_num(np.rint(rgb)), alpha], axis=-1).astype(np.uint8)
+    h, w = z.shape
+    raw = np.concatenate([np.zeros((h, 1), np.uint8), rgba.reshape(h, w * 4)], axis=1).tobytes()  # filter 0 per row
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
-    """2-D data: points over the network's output as a heatmap; 1-D: data and fitted curve.
-    ``title_note`` says which parameters ``net`` holds (e.g. "after 3 updates")."""
+    """2-D data: points over the network's output as an image (``boundary_grid``, ``boundary_png``);
+    1-D: data and fitted curve. ``title_note`` says which parameters ``net`` holds (e.g. "after
+    3 updates")."""
     note = f" · {title_note}" if title_note else ""
     X, Y = dataset.X, dataset.Y
     n_train = dataset.X_train.shape[0]
     if X.shape[1] == 2:
-        x0, x1, y0, y1 = _bounds(X)
-        gx, gy = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
-        xx, yy = np.meshgrid(gx, gy)
-        with np.errstate(all="ignore"):
-            out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))
-        k = out.shape[1]
-        zz = (out[:, 0] if k == 1 else out.argmax(axis=1) / max(k - 1, 1)).reshape(GRID, GRID)
-        zz = np.where(np.isfinite(zz), zz, np.nan)
+        (x0, x1, y0, y1), _, _, zz = boundary_grid(net, X)
         label = Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1) / max(Y.shape[1] - 1, 1)
         lo, hi = (float(np.nanmin(label)), float(np.nanmax(label))) if label.size else (0.0, 1.0)
-        data = [dict(type="heatmap", x=gx, y=gy, z=zz, zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=False,
-                     colorscale=[[0, BLUE_PALE], [0.5, "#f7f7f7"], [1, ORANGE_PALE]], hoverinfo="skip")]
+        image = dict(source=boundary_png(zz, lo, hi), xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+                     sizing="stretch", layer="below")
+        data = []
         for part, sl, symbol in (("train", slice(0, n_train), "circle"), ("test", slice(n_train, None), "diamond-open")):
             pts, lab = X[sl], label[sl]
             if len(pts):
@@ -84,9 +127,10 @@ def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
                                  marker=dict(symbol=symbol, size=8, color=lab, cmin=lo, cmax=hi if hi > lo else lo + 1,
                                              colorscale=[[0, BLUE], [1, ORANGE]],
                                              line=dict(color="white" if part == "train" else "black", width=1))))
-        return _figure(data, title=dict(text=f"Decision boundary{note}", x=0.01),
-                       xaxis=dict(title=dataset.feature_names[0], range=[x0, x1]),
-                       yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x"),
+        return _figure(data, title=dict(text=f"Decision boundary{note}", x=0.01), images=[image],
+                       xaxis=dict(title=dataset.feature_names[0], range=[x0, x1], showgrid=False, zeroline=False),
+                       yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x", showgrid=False,
+                                  zeroline=False),
                        height=360)
     if X.shape[1] == 1:
         lo, hi = float(X.min()), float(X.max())

@@ -58,6 +58,8 @@ class GraphOptions:
     selected:    (layer, neuron) to ring, e.g. from ``graph_view.show_graph``; invalid = none
     height, font_size: pixels; presentation mode passes a larger font (nodes grow with it)
     width:       the plot's expected width in pixels (it fills its column): heads fit it
+    edge_hover:  invisible hover points on the edges (their values); off while playing, when the
+                 picture changes several times a second and they cost the browser a redraw each
     """
 
     color_by: str = "weight"
@@ -69,6 +71,7 @@ class GraphOptions:
     height: int = 520
     font_size: int = 16
     width: int = 430  # px the plot is expected to get (autosized): column heads are shortened to fit it
+    edge_hover: bool = True
 
     def __post_init__(self):
         if self.color_by not in COLOR_BY:
@@ -180,11 +183,12 @@ def _hover_template(bias: bool, state: int, compact: bool) -> str:
     return out + "<extra></extra>"
 
 
-def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> list[dict]:
+def _edge_hover(lay, trace, cursor, w_now) -> list[dict]:
     """Invisible points at the edge midpoints whose hover shows w at the cursor, then ∂E/∂w
     and Δw once computed, and the old value once applied. The numbers travel as customdata
     and a few templates (by kind and state), not as one string per edge (a template per point
-    made a 2-8×6-1 graph 100 kB larger); the first trace also carries the colour bar."""
+    made a 2-8×6-1 graph 100 kB larger). One plain colour: a colour per point (they used to carry
+    the colour bar) cost plotly a colour conversion per edge on every redraw."""
     cd, state = edge_hover_rows(lay, trace, cursor, w_now)
     E = w_now.size
     is_bias = np.arange(E) >= lay.n_weights
@@ -196,11 +200,9 @@ def _edge_hover(lay, trace, cursor, w_now, ed, bar) -> list[dict]:
             if idx.size == 0:
                 continue
             mx, my = segments(lay, idx, 0.5)
-            marker = dict(size=14, opacity=0)
-            if not out:
-                marker.update(color=typed(ed.v[idx]), **bar)
             out.append(_scatter("edge hover", "markers", typed(mx), typed(my), customdata=typed_rows(cd[idx]),
-                                hovertemplate=_hover_template(kind, st, compact), marker=marker,
+                                hovertemplate=_hover_template(kind, st, compact),
+                                marker=dict(size=14, opacity=0, color=_INK),
                                 selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0))))
     return out
 
@@ -416,11 +418,11 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     """The network at event ``cursor`` of ``trace`` (−1: before the first; trace None: just
     ``net``'s parameters, no node values) as a plotly figure; see the module doc.
 
-    Traces, bottom to top: the event's halo, ≤ 26 edge buckets (13 colours × done/pending),
-    δ path (dashed), the event's edge, edge values (text, small nets), edge hover points (≤ 2,000
-    edges, ≤ 6 traces, the first carrying the colour bar; beyond, a point-less colour-bar trace
-    comes first), bias squares, neurons (customdata [layer, neuron], for click selection), rings (event
-    black, selection pink).
+    Traces, bottom to top: the colour bar (a point-less trace), the event's halo, ≤ 26 edge
+    buckets (13 colours × done/pending), δ path (dashed), the event's edge, edge values (text,
+    small nets), edge hover points (≤ 2,000 edges, ≤ 6 traces; none with ``edge_hover=False``),
+    bias squares, neurons (customdata [layer, neuron], for click selection), rings (event black,
+    selection pink).
     """
     o, sizes, L = options, tuple(net.layer_sizes), net.n_layers
     lay, acts, fs = graph_layout(sizes, bool(net.bias)), tuple(net.activations), int(o.font_size)
@@ -437,11 +439,10 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     w_now, b_now = edge_values(net, trace, cursor, "weight")
     if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs)) is not None:
         data.append(chips)
-    if ed.v.size <= HOVER_MAX_EDGES:
-        data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias), ed, bar)
-    else:  # the colour bar on a point-less trace
-        data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip",
-                                marker=dict(color=[0.0], **bar)))
+    if o.edge_hover and ed.v.size <= HOVER_MAX_EDGES:
+        data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias))
+    # the colour bar on a point-less trace, drawn first (under everything)
+    data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip", marker=dict(color=[0.0], **bar)))
 
     top, bottom, right = int(2.6 * fs) + 10, int(1.7 * fs) + 6, int(3.5 * fs) + 46
     diam, y_range = node_sizes(lay, labels, max(o.height - top - bottom, 80), fs)

@@ -138,7 +138,8 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
     with left:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected, sample=None,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15,
-                                  width=560 if presentation else 430)  # at 1280 px wide, sidebar open when not presenting
+                                  width=560 if presentation else 430,  # at 1280 px wide, sidebar open when not presenting
+                                  edge_hover=not lab.playing)  # (hover points cost every play redraw)
         fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
         picked = graph_view.show_graph(fig, key="graph")
         if picked is not None and picked != lab.selected:

@@ -310,11 +310,12 @@ def test_charts_show_the_parameters_the_update_started_from():
     start.set_parameters(lab.trace.weights_before, lab.trace.biases_before)
     assert not np.allclose(np.concatenate([w.ravel() for w in start.weights]),
                            np.concatenate([w.ravel() for w in lab.net.weights]))
-    heat = _chart(at, "Decision boundary · after 0 updates")["data"][0]
-    xx, yy = np.meshgrid(_array(heat["x"]), _array(heat["y"]))
-    grid = np.column_stack([xx.ravel(), yy.ravel()])
-    np.testing.assert_allclose(_array(heat["z"]), start.forward(grid)[:, 0].reshape(xx.shape), rtol=1e-12)
-    assert not np.allclose(_array(heat["z"]), lab.net.forward(grid)[:, 0].reshape(xx.shape), rtol=1e-12)
+    from components.charts import boundary_grid, boundary_png
+
+    image = _chart(at, "Decision boundary · after 0 updates")["layout"]["images"][0]["source"]
+    X = lab.dataset.X
+    assert image == boundary_png(boundary_grid(start, X)[3], 0.0, 1.0)  # exactly the start network's picture
+    assert not np.allclose(boundary_grid(start, X)[3], boundary_grid(lab.net, X)[3], rtol=1e-12)
     click(at, "ctl_finish")
     click(at, "ctl_next")
     assert lab_of(at).stepper.update == 1

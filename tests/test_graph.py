@@ -316,6 +316,17 @@ def test_mazur_update_annotation_numbers():
     assert any(a.text == "w[2]₁₂  0.4500 → 0.4087" for a in fig.layout.annotations)
 
 
+def test_edge_hover_can_be_left_out_and_the_colour_bar_stays():
+    """While playing the graph has no edge hover points (redrawn several times a second); the
+    colour bar is on its own point-less trace either way (not a colour per hover point)."""
+    net, st = mazur()
+    for hover in (True, False):
+        fig = build_figure(net, st.trace, 3, GraphOptions(edge_hover=hover))
+        assert bool(traces(fig, "edge hover")) is hover
+        assert one(fig, "colour bar").marker is bar(fig) and fig.data[0].name == "colour bar"
+        assert all(t.marker.color == G._INK for t in traces(fig, "edge hover"))
+
+
 def test_edge_values_are_one_text_trace_of_the_computed_values():
     """Small nets print each edge's value on it (one text trace, not an annotation per edge);
     a value not yet computed (∂E/∂w before the backward pass) is left off."""
