@@ -23,7 +23,7 @@ views.render_flashes()
 
 def live_view() -> None:
     """The moving parts: step controls, graph and step panel, rerun alone on each step; while
-    playing, also the play controls and charts, rerun alone on each tick."""
+    playing, the graph, panel, play controls and charts, rerun alone on each tick."""
     lab = session.get_lab()
     was_playing = lab.playing
     controls.advance_play(lab)
@@ -31,7 +31,8 @@ def live_view() -> None:
     if (was_playing and not lab.playing) or (toggled and not full_run):
         st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
     views.render_problem(lab)
-    controls.render_step_controls(presentation)
+    if not controls.plays_epochs(lab):  # (while epochs play they are drawn once, above the live view)
+        controls.render_step_controls(presentation)
     views.render_graph_and_panel(lab, presentation)
     if lab.playing:
         below(lab)
@@ -46,6 +47,8 @@ def below(lab) -> None:
     views.render_charts(lab, presentation)
 
 
+if controls.plays_epochs(lab):  # the step controls do not change while epochs play: drawn once, not every tick
+    controls.render_step_controls(presentation)
 st.session_state["full_run"] = True  # (the fragment's runs alone find it False)
 st.fragment(live_view, run_every=views.play_interval(lab))()
 st.session_state["full_run"] = False

@@ -15,7 +15,8 @@ from engine import GRANULARITIES
 
 from . import session
 
-__all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "PLAY_INTERVAL"]
+__all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "plays_epochs",
+           "PLAY_INTERVAL"]
 
 PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
 MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
@@ -102,6 +103,18 @@ def _toggle_play() -> None:
     st.session_state["play_tick_at"] = None  # the first tick of a new play credits one interval
 
 
+def _play_pace_changed() -> None:
+    """A new play mode or step rate while playing: the whole page reruns (the live view's timer
+    and where the step controls are drawn both follow the mode)."""
+    if session.get_lab().playing:
+        st.session_state["play_toggled"] = True
+
+
+def plays_epochs(lab) -> bool:
+    """Whether play is on in whole-epochs mode (the cursor stays at an update's start)."""
+    return lab.playing and st.session_state.get("ctl_play_mode", "epochs") == "epochs"
+
+
 def play_toggled() -> bool:
     """Whether ▶/⏸ was pressed since the last call (the page must then rerun in full)."""
     return bool(st.session_state.pop("play_toggled", False))
@@ -116,14 +129,15 @@ def render_play_controls() -> None:
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
     cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary", on_click=_toggle_play,
                    width="stretch", disabled=lab.problem is not None)
-    cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode",
+    cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode", on_change=_play_pace_changed,
                       format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
                       help="whole epochs: fast training, redrawn up to 5× a second; single steps: the cursor walks "
                            "event by event at the chosen step size")
     if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
         cols[2].select_slider("Epochs per second", [1, 2, 5, 10, 20, 30, 50, 100, 200], value=30, key="ctl_speed")
     else:
-        cols[2].select_slider("Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed")
+        cols[2].select_slider("Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed",
+                              on_change=_play_pace_changed)
     cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
     if cols[4].button("Train N epochs", key="ctl_train", width="stretch", disabled=lab.problem is not None):
         _train_with_progress(lab, int(st.session_state.get("ctl_n_epochs", 10)))
