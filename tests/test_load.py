@@ -55,7 +55,7 @@ def test_divergence_while_playing_stops_the_timer_and_undo_recovers(server):
             r = await c.open("h=4&act=tanh&out=linear&lr=100&bs=0&data=xor_table")
             assert r.ok
             r = await c.click("ctl_play")
-            fragment = c.widgets["ctl_next"].fragment_id  # the live view (the charts have a timer of their own)
+            fragment = c.widgets["ctl_play"].fragment_id  # the live view (while epochs play, the step controls sit above it)
             assert r.ok and fragment and r.auto_fragments.get(fragment)  # the live view now reruns itself …
             for _ in range(300):  # … as the browser's timer asks, until the divergence
                 r = await c.rerun_fragment(fragment)
