@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 
 from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE
 
-__all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "BLUE", "ORANGE"]
+__all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "log_ticks", "BLUE",
+           "ORANGE"]
 
 GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
 # No `template=`: st.plotly_chart's Streamlit theme styles the charts in the browser anyway, and
@@ -148,17 +149,38 @@ def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
     return None
 
 
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Tick values for a log axis over [lo, hi] (both > 0): 1, 2, 5 × 10^k over up to two decades,
+    powers of ten beyond (every other one past eight). Plotly's own choice over a narrow range
+    labels every mantissa with a bare digit (2, 1, 9, 8 … 2 on a fresh page)."""
+    k0, k1 = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    if k1 - k0 > 2:  # every power of ten from below the lowest value to above the highest
+        ticks = [10.0 ** k for k in range(k0, k1 + 1)]
+    else:
+        ticks = [m * 10.0 ** k for k in range(k0, k1 + 1) for m in (1, 2, 5) if lo / 1.6 <= m * 10.0 ** k <= hi * 1.6]
+    step = int(np.ceil(len(ticks) / 8))
+    return ticks[::step] if ticks else [lo]
+
+
 def grad_norm_figure(grad_norms: list) -> go.Figure:
-    """‖∂E/∂W^l‖ per layer over time, log scale: vanishing gradients show as a fan of lines."""
-    data = []
+    """‖∂E/∂W^l‖ per layer over time, log scale: vanishing gradients show as a fan of lines. The
+    legend sits under the plot (one entry per layer: on top it would wrap onto the title)."""
+    data, yaxis = [], dict(title="norm", type="log")
     if grad_norms:
         # numpy arrays (NaN = gap): plotly checks a list element by element, ~50 ms per redraw at 600 points
         x = np.array([p[0] for p in grad_norms], dtype=float)
         L = len(grad_norms[-1][1])
         palette = ["#2166ac", "#4393c3", "#92c5de", "#fdb863", "#e08214", "#b35806", "#542788", "#8073ac", "#333333"]
+        ys = []
         for l in range(L):
             y = np.array([p[1][l] if len(p[1]) > l and p[1][l] > 0 else np.nan for p in grad_norms], dtype=float)
+            ys.append(y)
             data.append(dict(type="scatter", x=x, y=y, mode=_line_mode(x.size), name=f"W{l + 1}",
                              line=dict(color=palette[l % len(palette)], width=2.5)))
-    return _figure(data, title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01),
-                   xaxis=dict(title="epoch"), yaxis=dict(title="norm", type="log"))
+        shown = np.concatenate(ys) if ys else np.array([])
+        shown = shown[np.isfinite(shown)]
+        if shown.size:
+            ticks = log_ticks(float(shown.min()), float(shown.max()))
+            yaxis.update(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    return _figure(data, title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01), xaxis=dict(title="epoch"),
+                   yaxis=yaxis, legend=dict(orientation="h", y=-0.28, yanchor="top", x=0), height=340)

@@ -70,3 +70,20 @@ def test_data_figure_puts_the_image_under_the_points_and_exactly_over_the_axes()
     assert np.isclose(image["sizex"], xr[1] - xr[0]) and np.isclose(image["sizey"], yr[1] - yr[0])
     assert [t["name"] for t in fig["data"]] == ["train", "test"]  # the points, over the image
     assert decode_png(image["source"]).shape == (charts.GRID, charts.GRID, 4)
+
+
+def test_log_ticks_are_round_numbers_that_span_the_values():
+    assert charts.log_ticks(0.23, 2.0) == [0.2, 0.5, 1.0, 2.0]  # a fresh page: one norm per layer
+    assert charts.log_ticks(1.0, 1.0) == [1.0]
+    wide = charts.log_ticks(3e-4, 9.0)  # vanishing gradients: every power of ten, below to above
+    assert wide == [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
+    many = charts.log_ticks(1e-12, 1.0)
+    assert len(many) <= 8 and many[0] == 1e-12 and all(np.log10(t) % 1 == 0 for t in many)
+
+
+def test_grad_norm_chart_labels_its_log_axis_and_keeps_the_legend_off_the_title():
+    fig = charts.grad_norm_figure([(0.0, [0.23, 2.0])]).to_dict()
+    y = fig["layout"]["yaxis"]
+    assert y["type"] == "log" and list(y["tickvals"]) == [0.2, 0.5, 1.0, 2.0] and y["ticktext"] == ["0.2", "0.5", "1", "2"]
+    assert fig["layout"]["legend"]["y"] < 0  # under the plot: six layers' entries wrap over two rows
+    assert "tickvals" not in charts.grad_norm_figure([]).to_dict()["layout"].get("yaxis", {})
