@@ -15,19 +15,31 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE
+from .revision import data_revision
 
 __all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "log_ticks", "BLUE",
            "ORANGE"]
 
 GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
-# No `template=`: st.plotly_chart's Streamlit theme styles the charts in the browser anyway, and
-# validating a named template into every figure cost ~25 ms per chart on each rerun and play tick.
+# Our own light style, drawn with theme=None: Streamlit's theme is applied in the browser, and a
+# second time once the chart's width is known (titles became <b><b>…), so every new chart was
+# drawn twice on every play tick. A small template dict, not a named one (validating a named
+# template into every figure cost ~25 ms per chart).
+_INK, _MUTED, _GRID_LINE = "#1f2937", "#6b7280", "#e5e7eb"
+_AXIS = dict(gridcolor=_GRID_LINE, zeroline=False, linecolor="#d1d5db", tickfont=dict(color=_MUTED, size=12),
+             title=dict(font=dict(color=_MUTED, size=13)))
 _LAYOUT = dict(margin=dict(l=50, r=10, t=62, b=40), height=300,  # title on top, the legend between it and the plot
-               legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0), font=dict(size=14))
+               legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=12)),
+               font=dict(size=14, family="Source Sans, Source Sans Pro, DejaVu Sans, Arial, sans-serif", color=_INK),
+               paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", template=dict(layout=dict(xaxis=_AXIS, yaxis=_AXIS)))
 
 
 def _figure(data, **layout) -> go.Figure:
-    return go.Figure({"data": data, "layout": {**_LAYOUT, **layout}}, skip_invalid=False)
+    title = layout.pop("title", None)
+    if title is not None:
+        title = {**title, "font": {"size": 16, "weight": 600}}
+    return go.Figure({"data": data, "layout": {**_LAYOUT, "datarevision": data_revision(data), "title": title,
+                                              **layout}}, skip_invalid=False)
 
 
 def _line_mode(n_points: int) -> str:
@@ -183,4 +195,5 @@ def grad_norm_figure(grad_norms: list) -> go.Figure:
             ticks = log_ticks(float(shown.min()), float(shown.max()))
             yaxis.update(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     return _figure(data, title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01), xaxis=dict(title="epoch"),
-                   yaxis=yaxis, legend=dict(orientation="h", y=-0.28, yanchor="top", x=0), height=340)
+                   yaxis=yaxis, legend=dict(orientation="h", y=-0.3, yanchor="top", x=0, font=dict(size=12)),
+                   height=340)

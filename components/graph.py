@@ -29,6 +29,7 @@ from .graph_data import (BUCKET_COLORS, COLOR_BY, DENSE_PAIR, K, N_BUCKETS, STEP
                          GraphLayout, build_graph, diverging_colors, edge_buckets, edge_done, edge_hover_rows,
                          edge_values, event_marks, fit_scale, flat_edges, graph_layout, node_colours, node_sizes,
                          node_values, segments, typed, typed_rows, typed_static, valid_node)
+from .revision import data_revision
 
 __all__ = ["GraphOptions", "GraphLayout", "build_graph", "graph_layout", "edge_values", "edge_done",
            "node_values", "fit_scale", "diverging_colors", "build_figure", "COLOR_BY", "NODE_VALUES",
@@ -41,7 +42,7 @@ HOVER_MAX_EDGES = 2000
 EDGE_LABEL_AT = 0.4  # edge value chips 40 % along the edge
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
 _HALO = "0 0 2px #ffffff, 0 0 2px #ffffff, 0 0 3px #ffffff"  # a white rim: text stays legible over edges
-_FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
+_FONT = "Source Sans, Source Sans Pro, DejaVu Sans, Arial, sans-serif"  # "Source Sans": the page's own webfont
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 
@@ -458,7 +459,10 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     other_sample = ev is not None and ev.sample not in (None, c)
     notes = _annotations(lay, ev, acts, labels, fs, caption, diam, focus, other_sample, int(o.width))
     layout = dict(height=o.height, margin=dict(l=12, r=right, t=top, b=bottom, pad=0), autosize=True,
-                  paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False, dragmode=False,
+                  paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False,
+                  # what Streamlit sets on a selectable chart anyway (given here, its second pass changes
+                  # nothing), and a fingerprint of the data: see components/revision.py
+                  dragmode="pan", clickmode="event+select", datarevision=data_revision(data),
                   hovermode="closest", uirevision=f"graph-{'-'.join(map(str, sizes))}-{int(lay.bias)}",
                   font=dict(family=_FONT, size=fs, color=_INK), annotations=notes, template={},
                   modebar=dict(orientation="v", bgcolor="rgba(255,255,255,0.7)"),

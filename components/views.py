@@ -19,6 +19,9 @@ _CSS = """
 .block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
 .katex-display {overflow-x: auto; overflow-y: hidden; padding-bottom: 2px;}
 [data-testid="stMetricValue"] {font-size: 1.6rem;}
+/* Plotly charts a whole number of pixels wide: plotly's first draw (before Streamlit has measured the
+   chart) and Streamlit's width then agree, so the second pass redraws nothing (play, bench_play) */
+.st-key-graph, .st-key-chart_loss, .st-key-chart_data, .st-key-chart_grad {width: round(down, 100%, 1px) !important;}
 </style>
 """
 _PRESENTATION_CSS = """
@@ -222,14 +225,15 @@ def render_charts(lab, presentation: bool) -> None:
     c1, c2, c3 = st.columns(3)
     d = lab.dataset
     c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]),
-                    key="chart_loss", config={"displaylogo": False})
+                    key="chart_loss", config={"displaylogo": False}, theme=None)
     u = lab.stepper.update  # completed updates: the parameters the current one started from
     fig = charts.data_figure(_net_at_update_start(lab), lab.dataset, title_note=f"after {u} update{'s' * (u != 1)}")
     if fig is not None:
-        c2.plotly_chart(fig, key="chart_data", config={"displaylogo": False})
+        c2.plotly_chart(fig, key="chart_data", config={"displaylogo": False}, theme=None)
     else:
         c2.info(f"{lab.dataset.n_inputs}-dimensional inputs: no boundary picture.")
-    c3.plotly_chart(charts.grad_norm_figure(lab.grad_norms), key="chart_grad", config={"displaylogo": False})
+    c3.plotly_chart(charts.grad_norm_figure(lab.grad_norms), key="chart_grad", config={"displaylogo": False},
+                    theme=None)  # (our own style, components/charts.py: Streamlit's theme drew every chart twice)
 
 
 TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")

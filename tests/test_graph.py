@@ -560,11 +560,21 @@ def test_layout_is_quiet_and_sized():
     net, st = mazur()
     fig = build_figure(net, st.trace, -1, GraphOptions(height=600, font_size=22))
     lay = fig.layout
-    assert lay.height == 600 and lay.font.size == 22 and lay.dragmode is False
+    assert lay.height == 600 and lay.font.size == 22 and lay.dragmode == "pan" and lay.clickmode == "event+select"
+    assert lay.xaxis.fixedrange and lay.yaxis.fixedrange  # (so "pan" moves nothing: what Streamlit sets anyway)
     assert lay.uirevision and lay.xaxis.visible is False and lay.yaxis.visible is False
     titles = [a.text for a in lay.annotations if a.yref == "paper" and a.yanchor == "bottom"]
     assert [t.split("</b>")[0][3:] for t in titles] == ["input", "hidden 1", "output"]
     assert "sigmoid" in titles[1]
+
+
+def test_datarevision_follows_the_data():
+    """Same picture, same fingerprint (Streamlit's second pass over a new chart draws nothing);
+    any change of the data, a new one."""
+    net, st = mazur()
+    rev = lambda k, **o: build_figure(net, st.trace, k, GraphOptions(**o)).layout.datarevision
+    assert rev(3) == rev(3) and len(rev(3)) == 16
+    assert len({rev(3), rev(4), rev(3, color_by="gradient"), rev(3, selected=(1, 0))}) == 4
 
 
 def test_options_are_validated():
