@@ -1,6 +1,6 @@
 """Play-mode throughput in a real browser: epochs per second and chart redraws per second.
 
-    python benchmarks/bench_play.py [--seconds 10]
+    python benchmarks/bench_play.py [--seconds 10] [--speed 30]
 
 Starts `streamlit run --server.headless true` on a free loopback port, opens the app with a
 2-8×6-1 tanh network on 250 training points in mini-batches of 10 (25 updates per epoch, η = 0.05),
@@ -95,7 +95,23 @@ def updates_per_epoch(query: str) -> int:
     return build_lab(config).stepper.updates_per_epoch
 
 
-def run(seconds: float, script: str = "app.py", extra: str = "") -> dict:
+SPEEDS = [1, 2, 5, 10, 20, 30, 50, 100, 200]  # the "Epochs per second" choices (components/controls.py)
+
+
+def set_speed(page, speed: int) -> None:
+    """Move the "Epochs per second" slider from its default (30) to ``speed`` with the arrow keys."""
+    steps = SPEEDS.index(speed) - SPEEDS.index(30)
+    thumb = page.get_by_role("slider", name="Epochs per second")
+    thumb.focus()
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowRight" if steps > 0 else "ArrowLeft")
+    if steps:
+        page.wait_for_function("s => document.querySelector('input[type=range][aria-label=\"Epochs per second\"]')"
+                               "?.getAttribute('aria-valuetext') === s", arg=str(speed), timeout=120_000)
+        wait_for_app(page, 120_000)
+
+
+def run(seconds: float, script: str = "app.py", extra: str = "", speed: int = 30) -> dict:
     query = QUERY + (f"&{extra}" if extra else "")
     per_epoch = updates_per_epoch(QUERY)
     with streamlit_server(script) as (url, _log), chromium() as browser:
@@ -105,6 +121,7 @@ def run(seconds: float, script: str = "app.py", extra: str = "") -> dict:
         page.get_by_role("button", name="▶ Play").wait_for(timeout=120_000)
         page.wait_for_selector("[data-testid='stMain'] .katex-display", timeout=120_000)  # the live view is drawn
         wait_for_app(page, 120_000)
+        set_speed(page, speed)
         page.get_by_role("button", name="▶ Play").click()
         page.get_by_role("button", name="⏸ Pause").wait_for(timeout=120_000)
         page.wait_for_function(f"() => (new URL(location.href).searchParams.get('u') ?? '0') !== '0'",
@@ -131,10 +148,11 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--script", default="app.py", help="the app to run (default app.py)")
     ap.add_argument("--extra", default="", help="more query parameters, e.g. hide=charts")
+    ap.add_argument("--speed", type=int, default=30, choices=SPEEDS, help="epochs per second asked for (default 30)")
     args = ap.parse_args()
-    r = run(args.seconds, args.script, args.extra)
+    r = run(args.seconds, args.script, args.extra, args.speed)
     print(f"\nPlay mode, 2-8×6-1 tanh, 250 points, batch 10 ({r['per_epoch']} updates per epoch), η = 0.05, "
-          f"default speed (30 epochs/s), {r['seconds']:.0f} s; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs\n")
+          f"{args.speed} epochs/s asked for, {r['seconds']:.0f} s; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs\n")
     print("| measure | per second | target |")
     print("|---|---:|---:|")
     print(f"| epochs | {r['epochs_per_s']:.1f} | ≥ 30 |")
