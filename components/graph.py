@@ -42,7 +42,7 @@ HOVER_MAX_EDGES = 2000
 EDGE_LABEL_AT = 0.4  # edge value chips 40 % along the edge
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
 _HALO = "0 0 2px #ffffff, 0 0 2px #ffffff, 0 0 3px #ffffff"  # a white rim: text stays legible over edges
-_FONT = "Source Sans, Source Sans Pro, DejaVu Sans, Arial, sans-serif"  # "Source Sans": the page's own webfont
+_FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
 _SUB = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 
