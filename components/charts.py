@@ -14,7 +14,7 @@ import zlib
 import numpy as np
 import plotly.graph_objects as go
 
-from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE
+from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE, rgb
 from .revision import data_revision
 
 __all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "log_ticks", "BLUE",
@@ -90,11 +90,7 @@ def boundary_grid(net, X: np.ndarray):
     return (x0, x1, y0, y1), gx, gy, np.where(np.isfinite(zz), zz, np.nan)
 
 
-def _hex_rgb(c: str) -> np.ndarray:
-    return np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], float)
-
-
-_BOUNDARY_SCALE = [(0.0, _hex_rgb(BLUE_PALE)), (0.5, _hex_rgb("#f7f7f7")), (1.0, _hex_rgb(ORANGE_PALE))]
+_BOUNDARY_SCALE = [(p, np.array(rgb(c), float)) for p, c in ((0.0, BLUE_PALE), (0.5, "#f7f7f7"), (1.0, ORANGE_PALE))]
 
 
 def boundary_png(z: np.ndarray, lo: float, hi: float) -> str:
@@ -103,7 +99,7 @@ def boundary_png(z: np.ndarray, lo: float, hi: float) -> str:
     the GRID² cells to a colour string in the browser on every redraw, the largest part of a
     play tick's chart drawing; this image is a few kB and the browser only decodes it."""
     t = np.clip((z - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)[::-1]  # the image's rows go top down
-    (p0, c0), (p1, c1), (p2, c2) = _BOUNDARY_SCALE
+    (_, c0), (p1, c1), (p2, c2) = _BOUNDARY_SCALE  # (p0 = 0)
     rgb = np.where((t <= p1)[..., None], c0 + (c1 - c0) * (t / p1)[..., None],
                    c1 + (c2 - c1) * ((t - p1) / (p2 - p1))[..., None])
     alpha = np.where(np.isnan(t), 0, 255)[..., None]

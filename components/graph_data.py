@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .palette import DIVERGING
+from .palette import DIVERGING, rgb
 
 __all__ = ["GraphLayout", "build_graph", "graph_layout", "flat_edges", "segments", "edge_ids", "edge_hover_rows",
            "event_marks", "node_sizes", "valid_node", "edge_values", "edge_done", "node_values", "node_ranges",
@@ -36,7 +36,7 @@ DENSE_PAIR, DENSE_KEEP = 5000, 400  # a layer pair with more weights keeps only 
 DOT_MIN_NEURONS = 40  # wider layers are drawn as dots
 NODE_FILL_MAX, NAN_FILL = 0.7, "#b8b8b8"  # node fills ≤ 70 % of the scale; NaN darker than the grey of 0
 _STOPS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])  # where palette.DIVERGING's colours sit
-_RGB = np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in DIVERGING], float)
+_RGB = np.array([rgb(c) for c in DIVERGING], float)
 
 
 # ------------------------------------------------------------------------ structure

@@ -9,6 +9,7 @@ import zlib
 import numpy as np
 
 from components import charts
+from components.palette import rgb
 from engine import Network
 
 
@@ -50,7 +51,7 @@ def test_boundary_png_colours_rows_and_gaps():
     img = decode_png(charts.boundary_png(z, 0.0, 1.0))
     assert img.shape == (2, 3, 4)
     bottom, top = img[1], img[0]
-    blue, white, orange = (charts._hex_rgb(c) for c in (charts.BLUE_PALE, "#f7f7f7", charts.ORANGE_PALE))
+    blue, white, orange = (np.array(rgb(c), float) for c in (charts.BLUE_PALE, "#f7f7f7", charts.ORANGE_PALE))
     np.testing.assert_array_equal(bottom[:, :3], np.rint([blue, white, orange]))
     assert (bottom[:, 3] == 255).all()
     assert top[0, 3] == 0  # NaN: transparent
