@@ -16,7 +16,7 @@ from engine import GRANULARITIES
 from . import session
 
 __all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "plays_epochs",
-           "PLAY_INTERVAL"]
+           "play_mode", "PLAY_INTERVAL"]
 
 PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
 MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
@@ -110,9 +110,14 @@ def _play_pace_changed() -> None:
         st.session_state["play_toggled"] = True
 
 
+def play_mode() -> str:
+    """"epochs" (whole epochs per tick, the default) or "steps" (one step at the chosen size)."""
+    return st.session_state.get("ctl_play_mode", "epochs")
+
+
 def plays_epochs(lab) -> bool:
     """Whether play is on in whole-epochs mode (the cursor stays at an update's start)."""
-    return lab.playing and st.session_state.get("ctl_play_mode", "epochs") == "epochs"
+    return lab.playing and play_mode() == "epochs"
 
 
 def play_toggled() -> bool:
@@ -133,7 +138,7 @@ def render_play_controls() -> None:
                       format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
                       help="whole epochs: fast training, redrawn up to 5× a second; single steps: the cursor walks "
                            "event by event at the chosen step size")
-    if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
+    if play_mode() == "epochs":
         cols[2].select_slider("Epochs per second", [1, 2, 5, 10, 20, 30, 50, 100, 200], value=30, key="ctl_speed")
     else:
         cols[2].select_slider("Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed",
@@ -184,7 +189,7 @@ def advance_play(lab) -> None:
     last = st.session_state.get("play_tick_at")
     if not browser_caught_up(lab) and last is not None and time.monotonic() - last < MAX_BROWSER_WAIT:
         return
-    if st.session_state.get("ctl_play_mode", "epochs") == "epochs":
+    if play_mode() == "epochs":
         speed = int(st.session_state.get("ctl_speed", 30))
         # Credit exactly the time since the last tick that trained, not the nominal interval: a busy
         # browser draws ticks less often than every PLAY_INTERVAL and the chosen epochs per second

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import charts, session
-from .controls import PLAY_INTERVAL
+from .controls import PLAY_INTERVAL, play_mode
 from .notation import NOTATIONS
 
 HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
@@ -38,7 +38,7 @@ def play_interval(lab) -> float | None:
     """Seconds between reruns of the live view while playing, else None."""
     if not lab.playing:
         return None
-    if st.session_state.get("ctl_play_mode", "epochs") == "steps":
+    if play_mode() == "steps":
         return 1.0 / float(st.session_state.get("ctl_step_speed", 2))
     return PLAY_INTERVAL
 
