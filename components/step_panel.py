@@ -19,8 +19,9 @@ __all__ = ["show_step_panel", "formula_lines", "fit_latex", "table_markdown", "T
 TABLE_ROWS = 12  # rows of the layer table shown around the current one
 PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in presentation mode
 # Half-em units per formula line (normal, presentation \Large): the panel is the right-hand column
-# of the wide layout, about 400–650 px across on a laptop or a projector.
-LINE_WIDTH = {False: 42, True: 30}
+# of the wide layout, 341 px across on a 1280-px laptop screen with the sidebar open (the narrowest
+# it gets: a line of 34 half-ems is ~330 px there), up to ~650 px on a wide screen or projector.
+LINE_WIDTH = {False: 34, True: 30}
 
 
 def formula_lines(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,

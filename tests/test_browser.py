@@ -297,12 +297,17 @@ def test_formulas_fit_the_step_panel(app):
     url, log_path, browser = app
     lab = expected_lab(MAZUR)
     cut = []
-    for query, k, viewport in ((MAZUR, lab.trace.layout.delta_start + 2, VIEWPORT),
-                               (MAZUR + "&present=1", lab.trace.layout.delta_start, {"width": 1280, "height": 800})):
+    default = expected_lab("")
+    laptop = {"width": 1280, "height": 800}  # with the sidebar open: the narrowest panel (341 px)
+    for query, k, viewport, shown in ((MAZUR, lab.trace.layout.delta_start + 2, VIEWPORT, lab),
+                                      (MAZUR + "&present=1", lab.trace.layout.delta_start, laptop, lab),
+                                      (MAZUR, lab.trace.layout.delta_start + 2, laptop, lab),
+                                      ("", default.trace.layout.delta_start, laptop, default),  # the output δ
+                                      ("", default.trace.layout.update_start + 1, laptop, default)):  # an update
         ctx = browser.new_context(viewport=viewport)
         page = ctx.new_page()
-        open_app(page, url, f"{query}&k={k}")
-        wait_for_formula(page, panel_tex(lab, k, presentation="present=1" in query)[-1])
+        open_app(page, url, f"{query}&k={k}" if query else f"k={k}")
+        wait_for_formula(page, panel_tex(shown, k, presentation="present=1" in query)[-1])
         cut += [f"{viewport['width']} px, k={k}: {c}" for c in clipped(page)]
         ctx.close()
     assert not cut, "\n".join(cut)
