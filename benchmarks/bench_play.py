@@ -8,8 +8,8 @@ presses ▶ Play and watches for ``--seconds``:
 
 * epochs per second: the completed updates the app writes into its link (``u=``) on every
   tick, divided by the updates per epoch (computed with the same configuration here);
-* redraws per second of each chart: in the page, every animation frame, a fingerprint of
-  what the chart has drawn (the loss and gradient-norm lines' SVG paths, the decision
+* redraws per second of each chart: in the page, on the animation frame after each of its
+  plotly draws, a fingerprint of what the chart has drawn (the loss and gradient-norm lines' SVG paths, the decision
   boundary's heatmap image, the network graph's node labels); a changed fingerprint is a
   redraw that reached the screen;
 * ticks per second: live-view reruns (each rewrites the link).
@@ -36,44 +36,46 @@ from browser_support import chromium, streamlit_server, wait_for_app  # noqa: E4
 QUERY = "h=8-8-8-8-8-8&act=tanh&out=tanh&n=250&test=0&bs=10&lr=0.05"
 CHARTS = ("graph", "loss", "boundary", "gradient norms")  # told apart by their titles (the graph has none)
 
-# A MutationObserver marks the charts whose DOM changed; on the next animation frame each marked
-# chart is fingerprinted (heatmap images, line paths and their colours, texts) and counted as
-# redrawn if what it shows changed. Each frame also notes the link, rewritten on every tick.
+# Every plotly chart (Streamlit's, or the long-lived ones play mode draws into) reports each draw
+# with its own "plotly_afterplot" event; on the next animation frame that chart is fingerprinted
+# (heatmap images, line paths and their colours, texts) and counted as redrawn if what it shows
+# changed. Light on purpose: a MutationObserver on every attribute of the page cost the browser
+# ~40 ms per tick, a fifth of its time, and so held down the very rate it measured.
 WATCH_JS = """
 () => {
   const w = window.__watch = {changes: [], urls: [], stop: false};
   const last = new Map(), shown = new Map(), dirty = new Set();
-  const hash = s => { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return s.length + ':' + h; };
-  const print = el => hash(
+  const print = el =>
     [...el.querySelectorAll('image')].map(i => i.getAttribute('href') || '').join('|') + '#' +
     [...el.querySelectorAll('.scatterlayer path')].map(p => (p.getAttribute('d') || '') + (p.getAttribute('style') || '')).join('|') + '#' +
-    [...el.querySelectorAll('.scatterlayer text, .annotation-text')].map(t => t.textContent).join('|'));
+    [...el.querySelectorAll('.scatterlayer text, .annotation-text')].map(t => t.textContent).join('|');
   // the visible chart of each kind (a chart being replaced can linger, unlaid, for a moment)
   const kind = el => { const t = (el.querySelector('.g-gtitle') || {}).textContent || '';
     return t.startsWith('Loss') ? 1 : t.startsWith('Decision') || t.startsWith('Fitted') ? 2 : t.startsWith('Gradient') ? 3 : 0; };
+  const watch = () => {  // new charts: listen to their draws
+    for (const gd of document.querySelectorAll('.js-plotly-plot'))
+      if (!gd.__watched && gd.on) { gd.__watched = true; gd.on('plotly_afterplot', () => dirty.add(gd)); dirty.add(gd); }
+  };
+  const finder = setInterval(() => w.stop ? clearInterval(finder) : watch(), 50);
   const charts = () => { const out = [];
-    for (const el of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    for (const el of document.querySelectorAll('.js-plotly-plot'))
       if (el.getBoundingClientRect().height > 0 && el.querySelector('.main-svg')) out[kind(el)] = el;
     return out; };
-  new MutationObserver(records => {
-    for (const r of records) {
-      const el = (r.target.nodeType === 1 ? r.target : r.target.parentElement);
-      const chart = el && el.closest('[data-testid="stPlotlyChart"]');
-      if (chart) dirty.add(chart);
-    }
-  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  watch();
   charts().forEach((el, i) => el && last.set(i, print(el)));
   const frame = () => {
     if (w.stop) return;
     const now = performance.now();
-    charts().forEach((el, i) => {
-      if (!el || (!dirty.has(el) && shown.get(i) === el)) return;  // unchanged, and not a new element
-      shown.set(i, el);
-      const f = print(el);
-      if (last.get(i) !== f) w.changes.push([now, i]);
-      last.set(i, f);
-    });
-    dirty.clear();
+    if (dirty.size) {
+      charts().forEach((el, i) => {
+        if (!el || (!dirty.has(el) && shown.get(i) === el)) return;  // unchanged, and not a new element
+        shown.set(i, el);
+        const f = print(el);
+        if (last.get(i) !== f) w.changes.push([now, i]);
+        last.set(i, f);
+      });
+      dirty.clear();
+    }
     if (!w.urls.length || w.urls[w.urls.length - 1][1] !== location.href) w.urls.push([now, location.href]);
     requestAnimationFrame(frame);
   };
