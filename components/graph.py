@@ -59,8 +59,10 @@ class GraphOptions:
     selected:    (layer, neuron) to ring, e.g. from ``graph_view.show_graph``; invalid = none
     height, font_size: pixels; presentation mode passes a larger font (nodes grow with it)
     width:       the plot's expected width in pixels (it fills its column): heads fit it
-    edge_hover:  invisible hover points on the edges (their values); off while playing, when the
-                 picture changes several times a second and they cost the browser a redraw each
+    live:        drawn several times a second while playing: no invisible hover points on the
+                 edges (their values), and one trace per colour bucket (crowded buckets are not
+                 split in halves, see ``_bucket_draw_order``); each trace costs plotly time on
+                 every redraw (bench_play)
     """
 
     color_by: str = "weight"
@@ -72,7 +74,7 @@ class GraphOptions:
     height: int = 520
     font_size: int = 16
     width: int = 430  # px the plot is expected to get (autosized): column heads are shortened to fit it
-    edge_hover: bool = True
+    live: bool = False
 
     def __post_init__(self):
         if self.color_by not in COLOR_BY:
@@ -271,18 +273,19 @@ def _colour_bar(ed: EdgeBuckets, title: str, fs: int) -> dict:
                               tickfont=dict(size=round(fs * 0.85)), tickvals=[-s, -s / 2, 0, s / 2, s], ticktext=ticks))
 
 
-def _bucket_draw_order(group: np.ndarray) -> list[tuple[int, np.ndarray]]:
+def _bucket_draw_order(group: np.ndarray, split_crowded: bool = True) -> list[tuple[int, np.ndarray]]:
     """(group, edge indices) per bucket trace, bottom to top: pending before done, faint before
     strong. The trace drawn last covers the others where lines cross, so in a crowded picture a
     fixed colour order would make that colour look dominant (64×64 random weights looked all
     orange). Where one trace per bucket leaves room (≤ N_BUCKETS groups), each bucket is split
     into two halves and a magnitude is drawn negative, positive, positive, negative; otherwise
-    the colour on top alternates from one magnitude to the next."""
+    (or with ``split_crowded=False``, while playing: half the traces to redraw) the colour on top
+    alternates from one magnitude to the next."""
     def layer_of(g: int) -> tuple[int, int]:  # (done, |bucket|): the drawing order
         return g // N_BUCKETS, abs(g % N_BUCKETS - K)
 
     present = sorted(set(np.unique(group).tolist()) - {-1}, key=lambda g: (*layer_of(g), g))
-    split = len(present) <= N_BUCKETS and int((group >= 0).sum()) > 300
+    split = split_crowded and len(present) <= N_BUCKETS and int((group >= 0).sum()) > 300
     out = []
     for (_, mag), gs in itertools.groupby(present, key=layer_of):
         gs = list(gs)  # negative bucket first, then positive (or just one)
@@ -294,12 +297,12 @@ def _bucket_draw_order(group: np.ndarray) -> list[tuple[int, np.ndarray]]:
     return [(g, idx) for g, idx in out if idx.size]
 
 
-def _edge_traces(lay: GraphLayout, ed: EdgeBuckets, halo, dashed, focus) -> list[dict]:
+def _edge_traces(lay: GraphLayout, ed: EdgeBuckets, halo, dashed, focus, split_crowded: bool = True) -> list[dict]:
     """The event's halo, the buckets (pending before done, faint before strong), δ path, event edge."""
     data = []
     if halo and len(halo) <= 100:  # a dark halo under the incoming edges
         data.append(_lines("event halo", lay, halo, "rgba(17,17,17,0.30)", ed.w_max + 7))
-    for g, idx in _bucket_draw_order(ed.group):
+    for g, idx in _bucket_draw_order(ed.group, split_crowded):
         b, done = g % N_BUCKETS - K, g >= N_BUCKETS
         data.append(_lines(f"edges {b:+d}" + ("" if done else " pending"), lay, idx,
                            str(BUCKET_COLORS[b + K]), ed.width(b), ed.alpha if done else 0.18))
@@ -421,7 +424,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
 
     Traces, bottom to top: the colour bar (a point-less trace), the event's halo, ≤ 26 edge
     buckets (13 colours × done/pending), δ path (dashed), the event's edge, edge values (text,
-    small nets), edge hover points (≤ 2,000 edges, ≤ 6 traces; none with ``edge_hover=False``),
+    small nets), edge hover points (≤ 2,000 edges, ≤ 6 traces; none with ``live=True``),
     bias squares, neurons (customdata [layer, neuron], for click selection), rings (event black,
     selection pink).
     """
@@ -435,12 +438,12 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     ring, halo, dashed, focus = event_marks(ev, lay)
 
     ed = edge_buckets(net, trace, cursor, lay, o.color_by, o.scale, dense=pair > DENSE_PAIR)
-    data = _edge_traces(lay, ed, halo, dashed, focus)
+    data = _edge_traces(lay, ed, halo, dashed, focus, split_crowded=not o.live)
     bar = _colour_bar(ed, EDGE_TITLES[o.color_by], fs)
     w_now, b_now = edge_values(net, trace, cursor, "weight")
     if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs)) is not None:
         data.append(chips)
-    if o.edge_hover and ed.v.size <= HOVER_MAX_EDGES:
+    if not o.live and ed.v.size <= HOVER_MAX_EDGES:
         data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias))
     # the colour bar on a point-less trace, drawn first (under everything)
     data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip", marker=dict(color=[0.0], **bar)))

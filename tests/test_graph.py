@@ -317,12 +317,12 @@ def test_mazur_update_annotation_numbers():
 
 
 def test_edge_hover_can_be_left_out_and_the_colour_bar_stays():
-    """While playing the graph has no edge hover points (redrawn several times a second); the
-    colour bar is on its own point-less trace either way (not a colour per hover point)."""
+    """While playing (live) the graph has no edge hover points (redrawn several times a second);
+    the colour bar is on its own point-less trace either way (not a colour per hover point)."""
     net, st = mazur()
-    for hover in (True, False):
-        fig = build_figure(net, st.trace, 3, GraphOptions(edge_hover=hover))
-        assert bool(traces(fig, "edge hover")) is hover
+    for live in (False, True):
+        fig = build_figure(net, st.trace, 3, GraphOptions(live=live))
+        assert bool(traces(fig, "edge hover")) is not live
         assert one(fig, "colour bar").marker is bar(fig) and fig.data[0].name == "colour bar"
         assert all(t.marker.color == G._INK for t in traces(fig, "edge hover"))
 
@@ -439,6 +439,18 @@ def test_one_trace_per_bucket_not_per_edge():
         assert len(drawn_edges(fig, net)) == 344 + 49  # all weights and biases
         per_bucket = collections.Counter((t.line.color, t.name) for t in buckets)
         assert max(per_bucket.values()) <= 2  # a bucket is at most split in two halves (never per edge)
+
+
+def test_live_graph_draws_one_trace_per_bucket_and_the_same_edges():
+    """While playing, crowded buckets are not split in halves: half the traces for plotly to
+    redraw each tick, the same edges in the same colours."""
+    net, st = stepper([2, 8, 8, 8, 8, 8, 8, 1])
+    still = build_figure(net, st.trace, -1, GraphOptions())
+    live = build_figure(net, st.trace, -1, GraphOptions(live=True))
+    per_bucket = collections.Counter((t.line.color, t.name) for t in traces(live, prefix="edges "))
+    assert max(per_bucket.values()) == 1 and set(per_bucket) == {(t.line.color, t.name) for t in traces(still, prefix="edges ")}
+    assert len(traces(live, prefix="edges ")) < len(traces(still, prefix="edges "))
+    assert drawn_edges(live, net) == drawn_edges(still, net)
 
 
 def test_neither_colour_is_always_drawn_on_top():
