@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import charts, session
+from . import charts, live_plot, session
 from .controls import PLAY_INTERVAL, play_mode
 from .notation import NOTATIONS
 
@@ -142,9 +142,13 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected, sample=None,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15,
                                   width=560 if presentation else 430,  # at 1280 px wide, sidebar open when not presenting
-                                  edge_hover=not lab.playing)  # (hover points cost every play redraw)
+                                  live=lab.playing)
         fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
-        picked = graph_view.show_graph(fig, key="graph")
+        if lab.playing:
+            live_plot.show_live(fig, key="live_graph")
+            picked = None
+        else:
+            picked = graph_view.show_graph(fig, key="graph")
         if picked is not None and picked != lab.selected:
             lab.selected = picked
             st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
@@ -224,16 +228,24 @@ def render_charts(lab, presentation: bool) -> None:
         return
     c1, c2, c3 = st.columns(3)
     d = lab.dataset
-    c1.plotly_chart(charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]),
-                    key="chart_loss", config={"displaylogo": False}, theme=None)
+    _chart(c1, lab, charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]),
+           "chart_loss")
     u = lab.stepper.update  # completed updates: the parameters the current one started from
     fig = charts.data_figure(_net_at_update_start(lab), lab.dataset, title_note=f"after {u} update{'s' * (u != 1)}")
     if fig is not None:
-        c2.plotly_chart(fig, key="chart_data", config={"displaylogo": False}, theme=None)
+        _chart(c2, lab, fig, "chart_data")
     else:
         c2.info(f"{lab.dataset.n_inputs}-dimensional inputs: no boundary picture.")
-    c3.plotly_chart(charts.grad_norm_figure(lab.grad_norms), key="chart_grad", config={"displaylogo": False},
-                    theme=None)  # (our own style, components/charts.py: Streamlit's theme drew every chart twice)
+    _chart(c3, lab, charts.grad_norm_figure(lab.grad_norms), "chart_grad")
+
+
+def _chart(where, lab, fig, key: str) -> None:
+    """A training chart: patched in place while playing (live_plot), a plain plotly chart otherwise."""
+    with where:
+        if lab.playing:
+            live_plot.show_live(fig, key="live_" + key)
+        else:  # theme=None: our own style (components/charts.py: Streamlit's theme drew every chart twice)
+            st.plotly_chart(fig, key=key, config={"displaylogo": False}, theme=None)
 
 
 TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")

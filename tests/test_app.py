@@ -297,6 +297,44 @@ def _chart(at, title_start: str) -> dict:
     raise AssertionError(f"no chart titled {title_start!r}")
 
 
+def _live_figures(at) -> dict:
+    """key → plotly figure (JSON) of each long-lived chart play mode draws (components/live_plot)."""
+    out = {}
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "backprop_lab.live_plot":
+            data = json.loads(el.proto.json)
+            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(data["figure"])
+    return out
+
+
+def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
+    """While playing, the graph and the three charts are long-lived plotly charts patched in
+    place (not a new st.plotly_chart per tick); their figures hold the lab's numbers. Paused,
+    the ordinary charts (clickable graph, toolbar) are back."""
+    from components.charts import boundary_grid, boundary_png
+
+    at = new_app({"data": "xor", "h": "4", "act": "tanh", "bs": "10"})
+    click(at, "ctl_play")
+    at.run()  # a tick: trains, then draws
+    lab = lab_of(at)
+    assert lab.playing and lab.stepper.update > 0 and not at.exception
+    live = _live_figures(at)
+    assert set(live) == {"live_graph", "live_chart_loss", "live_chart_data", "live_chart_grad"}
+    assert not at.get("plotly_chart")
+    names = [t.get("name") for t in live["live_graph"]["data"]]
+    assert "neurons" in names and "edge hover" not in names  # live: no hover points to redraw
+    loss = live["live_chart_loss"]
+    train = next(t for t in loss["data"] if t["name"] == "train")
+    m = lab.dataset.X_train.shape[0]  # half_sse is drawn per sample, E/m
+    assert _array(train["y"])[-1] == lab.curve[-1][1] / m and len(_array(train["y"])) == len(lab.curve)
+    image = live["live_chart_data"]["layout"]["images"][0]["source"]
+    assert image == boundary_png(boundary_grid(lab.net, lab.dataset.X)[3], 0.0, 1.0)
+    click(at, "ctl_play")
+    assert not lab_of(at).playing and not _live_figures(at)
+    assert {json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "")[:4] for el in at.get("plotly_chart")} \
+        >= {"Loss", "Deci", "Grad"}
+
+
 def test_charts_show_the_parameters_the_update_started_from():
     """Inside an update (Δw partly applied) the boundary is the network before the update, and
     its title says so; once the update is done and the next begins, it follows."""

@@ -390,6 +390,45 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
     assert_clean_log(log_path)
 
 
+_LIVE_JS = "() => [...document.querySelectorAll('[data-testid=\"stMain\"] .bp-live-plot')].filter(d => d.querySelector('.main-svg'))"
+
+
+def test_play_patches_long_lived_charts_in_place(app):
+    """▶ Play draws the graph and the three charts into long-lived plotly charts (plotly.min.js
+    from the installed plotly package, served by Streamlit) that each tick patches in place: the
+    same chart elements redraw with new numbers. ⏸ Pause brings back the ordinary charts."""
+    url, log_path, browser = app
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    scripts = []
+    page.on("response", lambda r: scripts.append((r.url, r.status)) if r.url.endswith("plotly.min.js") else None)
+    open_app(page, url, "preset=xor&h=4&act=tanh&bs=10")
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(f"() => ({_LIVE_JS})().length === 4", timeout=TIMEOUT_MS)
+    assert scripts and all(status == 200 for _, status in scripts), scripts
+    assert page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").count() == 0
+    page.evaluate(f"""() => {{ window.__draws = new Map();
+      ({_LIVE_JS})().forEach((gd, i) => {{ gd.__first = true; window.__draws.set(gd, 0);
+        gd.on('plotly_afterplot', () => window.__draws.set(gd, window.__draws.get(gd) + 1)); }}); }}""")
+    loss_js = ("() => [...document.querySelectorAll('.bp-live-plot')].filter(d => (d.querySelector('.g-gtitle') || {})"
+               ".textContent?.startsWith('Loss')).map(d => d.querySelector('.scatterlayer path').getAttribute('d'))[0]")
+    before = page.evaluate(loss_js)
+    page.wait_for_function(f"() => [...window.__draws.values()].every(n => n >= 2) && ({loss_js})() !== "
+                           + repr(before), timeout=TIMEOUT_MS)
+    assert page.evaluate(f"() => ({_LIVE_JS})().every(gd => gd.__first === true)")  # the same elements, patched
+    shot(page, "playing")
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]')"
+                           ".length === 4", timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    assert page.evaluate(f"() => ({_LIVE_JS})().length") == 0
+    shot(page, "paused")  # (the same picture as while playing: compare with browser_playing.png)
+    assert_no_exception(page)
+    ctx.close()
+    assert_clean_log(log_path)
+
+
 def test_classroom_link_is_a_full_address_that_opens_presentation_mode(app):
     url, log_path, browser = app
     ctx = browser.new_context(viewport=VIEWPORT)
