@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import charts, live_plot, session
-from .controls import PLAY_INTERVAL, play_mode
+from .controls import PLAY_INTERVAL, play_mode, plays_epochs
 from .notation import NOTATIONS
 
 HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
@@ -136,8 +136,11 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
     with right:
         if lab.selected is not None:
             render_selected(lab)
-        step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
-                                   presentation=presentation, show_table=not hidden("table"))
+        if plays_epochs(lab):  # the cursor stays at an update's start: the formula would stand still
+            render_training_status(lab, presentation)
+        else:
+            step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
+                                       presentation=presentation, show_table=not hidden("table"))
     with left:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected, sample=None,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15,
@@ -154,6 +157,19 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
             st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
         st.button("Fit colour scale", key="graph_fit_scale", on_click=_fit_scale,
                   help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
+
+
+def render_training_status(lab, presentation: bool) -> None:
+    """Where training is while whole epochs play, in one Markdown block redrawn every tick. (The step
+    panel would stand still: the cursor stays at an update's start, "press → to begin".)"""
+    epoch, train, test = lab.curve[-1] if lab.curve else (lab.epoch_float, float("nan"), None)
+    per_epoch = lab.stepper.updates_per_epoch
+    at = f" (at epoch {epoch:.4g})" if abs(epoch - lab.epoch_float) > 1e-9 else ""
+    losses = f"E = {train:.6g} on the training set" + (f" · {test:.6g} on the test set" if test is not None else "") + at
+    st.markdown(("### " if presentation else "#### ") + f"Training · epoch {lab.epoch_float:.4g}  \n"
+                f"update {lab.stepper.update:,} · {per_epoch} update{'s' * (per_epoch != 1)} per epoch · "
+                f"η = {lab.config.lr:g}  \n{losses}  \n"
+                "⏸ **Pause** to step through the next update one number at a time.")
 
 
 def hidden(name: str) -> bool:

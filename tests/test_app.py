@@ -327,10 +327,14 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     train = next(t for t in loss["data"] if t["name"] == "train")
     m = lab.dataset.X_train.shape[0]  # half_sse is drawn per sample, E/m
     assert _array(train["y"])[-1] == lab.curve[-1][1] / m and len(_array(train["y"])) == len(lab.curve)
+    status = " ".join(md.value for md in at.markdown if "Training · epoch" in md.value)
+    assert f"Training · epoch {lab.epoch_float:.4g}" in status and f"E = {lab.curve[-1][1]:.6g}" in status
+    assert not at.latex  # the step panel's formulas would stand still while whole epochs play
     image = live["live_chart_data"]["layout"]["images"][0]["source"]
     assert image == boundary_png(boundary_grid(lab.net, lab.dataset.X)[3], 0.0, 1.0)
     click(at, "ctl_play")
     assert not lab_of(at).playing and not _live_figures(at)
+    assert_panel_matches_engine(at)
     assert {json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "")[:4] for el in at.get("plotly_chart")} \
         >= {"Loss", "Deci", "Grad"}
 
