@@ -167,9 +167,8 @@ def render_training_status(lab, presentation: bool) -> None:
     at = f" (at epoch {epoch:.4g})" if abs(epoch - lab.epoch_float) > 1e-9 else ""
     losses = f"E = {train:.6g} on the training set" + (f" · {test:.6g} on the test set" if test is not None else "") + at
     st.markdown(("### " if presentation else "#### ") + f"Training · epoch {lab.epoch_float:.4g}  \n"
-                f"update {lab.stepper.update:,} · {per_epoch} update{'s' * (per_epoch != 1)} per epoch · "
-                f"η = {lab.config.lr:g}  \n{losses}  \n"
-                "⏸ **Pause** to step through the next update one number at a time.")
+                f"{losses}  \n{per_epoch} update{'s' * (per_epoch != 1)} per epoch · η = {lab.config.lr:g}  \n"
+                "**Pause** to step through the next update one number at a time.")
 
 
 def hidden(name: str) -> bool:
