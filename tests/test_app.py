@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from components.formulas import event_formula, progress_text
 from components.presets import PRESETS
 from components.step_panel import formula_lines
+from plotly_arrays import arr
 
 TIMEOUT = 60
 APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
@@ -278,16 +279,6 @@ def test_selected_neuron_panel_jumps_to_its_events():
     assert lab_of(at).selected is None
 
 
-def _array(v) -> np.ndarray:
-    """A plotly JSON array: a list, or a typed-array spec {dtype, bdata[, shape]}."""
-    if isinstance(v, dict):
-        import base64
-
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return a.reshape([int(n) for n in v["shape"].split(",")]) if "shape" in v else a
-    return np.array(v, dtype=float)
-
-
 def _chart(at, title_start: str) -> dict:
     """The plotly figure (as JSON) of the chart whose title starts so."""
     for el in at.get("plotly_chart"):
@@ -326,7 +317,7 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     loss = live["live_chart_loss"]
     train = next(t for t in loss["data"] if t["name"] == "train")
     m = lab.dataset.X_train.shape[0]  # half_sse is drawn per sample, E/m
-    assert _array(train["y"])[-1] == lab.curve[-1][1] / m and len(_array(train["y"])) == len(lab.curve)
+    assert arr(train["y"])[-1] == lab.curve[-1][1] / m and len(arr(train["y"])) == len(lab.curve)
     status = " ".join(md.value for md in at.markdown if "Training · epoch" in md.value)
     assert f"Training · epoch {lab.epoch_float:.4g}" in status and f"E = {lab.curve[-1][1]:.6g}" in status
     assert not at.latex  # the step panel's formulas would stand still while whole epochs play

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import collections
 import json
 import re
@@ -17,6 +16,7 @@ from components.graph import GraphOptions, build_figure, build_graph, edge_done,
 from components.formulas import event_formula
 from components.graph_view import clicked_node
 from engine import Network, Stepper
+from plotly_arrays import arr
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 ORANGE = set(D.BUCKET_COLORS[D.K + 1:].tolist())
@@ -25,14 +25,6 @@ NEUTRAL = str(D.BUCKET_COLORS[D.K])
 
 
 # ------------------------------------------------------------------------ helpers
-def arr(v) -> np.ndarray:
-    """A figure array, typed-array spec (with its shape) or list, as float64."""
-    if isinstance(v, dict):
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype={"f4": np.float32, "f8": np.float64, "i2": np.int16}[v["dtype"]])
-        return a.astype(float).reshape([int(n) for n in v["shape"].split(",")] if "shape" in v else -1)
-    return np.array([np.nan if x is None else x for x in v], float)
-
-
 def traces(fig, name=None, prefix=None) -> list:
     return [t for t in fig.data if (name is None or t.name == name) and (prefix is None or (t.name or "").startswith(prefix))]
 
