@@ -37,7 +37,7 @@ const plotly = src => window.__bpPlotly || (window.__bpPlotly = new Promise((res
   const s = document.createElement('script');
   s.src = new URL(src, base()).href;
   s.onload = () => resolve(window.Plotly);
-  s.onerror = () => { window.__bpPlotly = null; reject(new Error('plotly.js did not load')); };
+  s.onerror = () => reject(new Error('plotly.js did not load'));  // (not retried every tick)
   document.head.appendChild(s);
 }));
 
@@ -50,10 +50,12 @@ export default function ({ parentElement, data }) {
     parentElement.appendChild(div);
   }
   div.__next = data;  // only the newest figure is drawn
+  if (!window.Plotly && !div.__drawn) div.textContent = 'Loading the live chart…';  // (first play: ~5 MB)
   const draw = async Plotly => {
     if (div.__busy) return;  // the running draw takes div.__next when it ends
     div.__busy = true;
     try {
+      if (!div.__drawn) { div.replaceChildren(); div.__drawn = true; }
       while (div.__next) {
         const d = div.__next; div.__next = null;
         const fig = JSON.parse(d.figure);

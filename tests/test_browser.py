@@ -429,6 +429,25 @@ def test_play_patches_long_lived_charts_in_place(app):
     assert_clean_log(log_path)
 
 
+def test_play_says_so_when_plotly_js_cannot_load(app):
+    """If the browser cannot fetch plotly.min.js (a proxy, a dropped connection), each live chart
+    says what to do instead of staying blank; the page keeps working and pauses as usual."""
+    url, log_path, browser = app
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    page.route("**/plotly.min.js", lambda route: route.abort())
+    open_app(page, url, "preset=xor&h=4&act=tanh&bs=10")
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.bp-live-plot')].filter(d => "
+                           "d.textContent.includes('could not load plotly.js')).length === 4", timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]')"
+                           ".length === 4", timeout=TIMEOUT_MS)
+    assert_no_exception(page)
+    ctx.close()
+
+
 def test_classroom_link_is_a_full_address_that_opens_presentation_mode(app):
     url, log_path, browser = app
     ctx = browser.new_context(viewport=VIEWPORT)
