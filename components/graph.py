@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 from .graph_data import (BUCKET_COLORS, COLOR_BY, DENSE_PAIR, K, N_BUCKETS, STEPPED_COLORSCALE, EdgeBuckets,
                          GraphLayout, build_graph, diverging_colors, edge_buckets, edge_done, edge_hover_rows,
                          edge_values, event_marks, fit_scale, flat_edges, graph_layout, node_colours, node_sizes,
-                         node_values, segments, typed, typed_rows, typed_static, valid_node)
+                         chip_positions, node_values, segments, typed, typed_rows, typed_static, valid_node)
 from .revision import data_revision
 
 __all__ = ["GraphOptions", "GraphLayout", "build_graph", "graph_layout", "edge_values", "edge_done",
@@ -39,7 +39,7 @@ NODE_VALUES = ("auto", "activation", "delta")
 EDGE_TITLES = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w": "update Δw"}
 LABEL_MAX_NEURONS, LABEL_MAX_PAIR, EDGE_LABEL_MAX_PAIR = 12, 60, 12
 HOVER_MAX_EDGES = 2000
-EDGE_LABEL_AT = 0.4  # edge value chips 40 % along the edge
+X_PAD = 0.32  # the x axis reaches this far (in column gaps) beyond the first and last column
 _INK, _RING, _SELECT = "#1a1a1a", "#111111", "#c51b7d"
 _HALO = "0 0 2px #ffffff, 0 0 2px #ffffff, 0 0 3px #ffffff"  # a white rim: text stays legible over edges
 _FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
@@ -210,16 +210,29 @@ def _edge_hover(lay, trace, cursor, w_now) -> list[dict]:
     return out
 
 
-def _edge_chips(lay, ed, fs) -> dict | None:
-    """Each computed edge value printed 40 % along its edge (small nets), as one text trace with
-    a white halo: as annotations on white boxes they cost the browser ~7 ms per redraw."""
+def _edge_chips(lay, ed, fs, plot_px: tuple[float, float], y_range, diam) -> dict | None:
+    """Each computed edge value printed on its edge (small nets), as one text trace with a white
+    halo (as annotations on white boxes they cost the browser ~7 ms per redraw). Where on the
+    edge: ``chip_positions``, clear of the other values and of the nodes where there is room.
+    plot_px: (width, height) of the plot area in pixels; y_range: its y axis; diam: node px per layer."""
     done = np.flatnonzero(ed.done)
     if not done.size:
         return None
-    lx, ly = segments(lay, done, EDGE_LABEL_AT)
-    return _scatter("edge values", "text", typed(lx), typed(ly), text=[_short(v) for v in ed.v[done].tolist()],
+    texts = [_short(v) for v in ed.v[done].tolist()]
+    L = len(lay.sizes) - 1
+    px_x = plot_px[0] / (L + 2 * X_PAD)
+    px_y = plot_px[1] / max(y_range[1] - y_range[0], 1e-9)
+    size = np.repeat(diam, lay.sizes)
+    bias_px = [max(10.0, min(0.8 * d, 2.1 * fs)) for d in diam[:L]] if lay.bias else []
+    obstacles = (np.concatenate([lay.node_x, np.arange(len(bias_px))]),
+                 np.concatenate([lay.node_y, np.asarray(lay.bias_y[:len(bias_px)], float)]),
+                 np.concatenate([size, bias_px]))
+    chip_fs = round(fs * 0.85)
+    widths = np.array([0.58 * chip_fs * len(t) + 4 for t in texts])
+    lx, ly = chip_positions(lay, done, widths, 1.2 * chip_fs, px_x, px_y, obstacles)
+    return _scatter("edge values", "text", typed(lx), typed(ly), text=texts,
                     textposition="middle center", hoverinfo="skip",
-                    textfont=dict(size=round(fs * 0.85), color=_INK, shadow=_HALO))
+                    textfont=dict(size=chip_fs, color=_INK, shadow=_HALO))
 
 
 @functools.lru_cache(maxsize=16)
@@ -441,15 +454,16 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     data = _edge_traces(lay, ed, halo, dashed, focus, split_crowded=not o.live)
     bar = _colour_bar(ed, EDGE_TITLES[o.color_by], fs)
     w_now, b_now = edge_values(net, trace, cursor, "weight")
-    if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs)) is not None:
+    top, bottom, right = int(2.6 * fs) + 10, int(1.7 * fs) + 6, int(3.5 * fs) + 46
+    diam, y_range = node_sizes(lay, labels, max(o.height - top - bottom, 80), fs)
+    plot_px = (max(o.width - 12 - right, 80), max(o.height - top - bottom, 80))
+    if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs, plot_px, y_range, diam)) is not None:
         data.append(chips)
     if not o.live and ed.v.size <= HOVER_MAX_EDGES:
         data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias))
     # the colour bar on a point-less trace, drawn first (under everything)
     data.insert(0, _scatter("colour bar", "markers", [None], [None], hoverinfo="skip", marker=dict(color=[0.0], **bar)))
 
-    top, bottom, right = int(2.6 * fs) + 10, int(1.7 * fs) + 6, int(3.5 * fs) + 46
-    diam, y_range = node_sizes(lay, labels, max(o.height - top - bottom, 80), fs)
     c, quantity, caption = 0, None, ""
     if trace is not None:
         c = ev.sample if (o.sample is None and ev is not None and ev.sample is not None) else (o.sample or 0)
@@ -471,7 +485,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
                   modebar=dict(orientation="v", bgcolor="rgba(255,255,255,0.7)"),
                   hoverlabel=dict(font=dict(size=round(fs * 0.85), family=_FONT, color=_INK), bgcolor="#ffffff",
                                   bordercolor="#444444", align="left"),
-                  xaxis=dict(visible=False, fixedrange=True, range=[-0.32, L + 0.32]),
+                  xaxis=dict(visible=False, fixedrange=True, range=[-X_PAD, L + X_PAD]),
                   yaxis=dict(visible=False, fixedrange=True, range=y_range))
     try:  # plotly's per-property validation is most of the cost; the tests validate the output instead
         return go.Figure(data=data, layout=layout, _validate=False)

@@ -333,6 +333,62 @@ def test_edge_values_are_one_text_trace_of_the_computed_values():
     assert not traces(build_figure(wide, None, -1, GraphOptions()), "edge values")
 
 
+def _chip_overlaps(lay, idx, xs, ys, texts, px_x, px_y, fs) -> int:
+    """Pairs of value chips whose text boxes (the width estimate the placement uses) overlap."""
+    w = np.array([0.58 * fs * len(t) + 4 for t in texts])
+    cx, cy, h = np.asarray(xs) * px_x, np.asarray(ys) * px_y, 1.2 * fs
+    ox = np.minimum(cx[:, None] + w[:, None] / 2, cx[None] + w[None] / 2) - np.maximum(cx[:, None] - w[:, None] / 2, cx[None] - w[None] / 2)
+    oy = h - np.abs(cy[:, None] - cy[None])
+    hit = (ox > 0) & (oy > 0)
+    return int(np.triu(hit, 1).sum())
+
+
+@pytest.mark.parametrize("sizes", [[2, 4, 1], [2, 5, 1], [2, 3, 3, 1]])
+def test_edge_values_spread_along_their_edges_to_avoid_each_other(sizes):
+    """Where many edges leave one node their values used to print on top of each other at 40 %
+    along every edge; each now sits on its own edge at one of CHIP_AT, overlapping fewer others."""
+    net = Network(sizes, seed=3)
+    opts = GraphOptions()
+    fig = build_figure(net, None, -1, opts)
+    chips = one(fig, "edge values")
+    lay = graph_layout(tuple(sizes), True)
+    L = len(sizes) - 1
+    fs = round(opts.font_size * 0.85)
+    top, bottom, right = int(2.6 * opts.font_size) + 10, int(1.7 * opts.font_size) + 6, int(3.5 * opts.font_size) + 46
+    px_x = (opts.width - 12 - right) / (L + 2 * G.X_PAD)
+    y0, y1 = fig.layout.yaxis.range
+    px_y = (opts.height - top - bottom) / (y1 - y0)
+    xs, ys, idx = arr(chips.x), arr(chips.y), np.arange(lay.x0.size)
+    t = (xs - lay.x0[idx]) / (lay.x1[idx] - lay.x0[idx])  # every edge has a value here (weights at cursor −1)
+    assert np.allclose(lay.y0[idx] + t * (lay.y1[idx] - lay.y0[idx]), ys, atol=1e-5)  # on its own edge
+    assert np.isclose(t[:, None], np.array(D.CHIP_AT)[None], atol=1e-5).any(axis=1).all()
+    fixed = D.segments(lay, idx, 0.4)
+    before = _chip_overlaps(lay, idx, *fixed, list(chips.text), px_x, px_y, fs)
+    after = _chip_overlaps(lay, idx, xs, ys, list(chips.text), px_x, px_y, fs)
+    if sizes[1] >= 4:  # a fan of ≥ 8 edges from two inputs and a bias unit
+        assert after < before, (before, after)
+
+
+def test_chip_placement_never_overlaps_more_than_the_fixed_fraction():
+    """Greedy placement is kept only when its overlap (values with values, and 4× values with
+    nodes) is smaller than every value at CHIP_AT[0]."""
+    lay = graph_layout((2, 6, 3, 1), True)
+    idx = np.arange(lay.x0.size)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        widths = rng.uniform(20, 60, idx.size)
+        obstacles = (lay.node_x, lay.node_y, rng.uniform(10, 40, lay.node_x.size))
+        xs, ys = D.chip_positions(lay, idx, widths, 15.0, 120.0, 200.0, obstacles)
+
+        def cost(x, y):
+            b = np.stack([x * 120 - widths / 2, x * 120 + widths / 2, y * 200 - 7.5, y * 200 + 7.5], axis=1)
+            n = np.stack([obstacles[0] * 120 - obstacles[2] / 2, obstacles[0] * 120 + obstacles[2] / 2,
+                          obstacles[1] * 200 - obstacles[2] / 2, obstacles[1] * 200 + obstacles[2] / 2], axis=1)
+            return np.triu(D._overlap(b, b), 1).sum() + 4 * D._overlap(b, n).sum()
+
+        assert cost(xs, ys) <= cost(*D.segments(lay, idx, D.CHIP_AT[0])) + 1e-6
+
+
 # ------------------------------------------------------------------ node values
 def node_trace_values(fig):
     t = one(fig, "neurons")
