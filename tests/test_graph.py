@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from components import graph as G
+from components import chip_layout as C
 from components import graph_data as D
 from components.graph import GraphOptions, build_figure, build_graph, edge_done, edge_values, fit_scale, graph_layout
 from components.formulas import event_formula
@@ -361,7 +362,7 @@ def test_edge_values_spread_along_their_edges_to_avoid_each_other(sizes):
     xs, ys, idx = arr(chips.x), arr(chips.y), np.arange(lay.x0.size)
     t = (xs - lay.x0[idx]) / (lay.x1[idx] - lay.x0[idx])  # every edge has a value here (weights at cursor −1)
     assert np.allclose(lay.y0[idx] + t * (lay.y1[idx] - lay.y0[idx]), ys, atol=1e-5)  # on its own edge
-    assert np.isclose(t[:, None], np.array(D.CHIP_AT)[None], atol=1e-5).any(axis=1).all()
+    assert np.isclose(t[:, None], np.array(C.CHIP_AT)[None], atol=1e-5).any(axis=1).all()
     fixed = D.segments(lay, idx, 0.4)
     before = _chip_overlaps(lay, idx, *fixed, list(chips.text), px_x, px_y, fs)
     after = _chip_overlaps(lay, idx, xs, ys, list(chips.text), px_x, px_y, fs)
@@ -378,15 +379,15 @@ def test_chip_placement_never_overlaps_more_than_the_fixed_fraction():
     for _ in range(5):
         widths = rng.uniform(20, 60, idx.size)
         obstacles = (lay.node_x, lay.node_y, rng.uniform(10, 40, lay.node_x.size))
-        xs, ys = D.chip_positions(lay, idx, widths, 15.0, 120.0, 200.0, obstacles)
+        xs, ys = C.chip_positions(lay, idx, widths, 15.0, 120.0, 200.0, obstacles)
 
         def cost(x, y):
             b = np.stack([x * 120 - widths / 2, x * 120 + widths / 2, y * 200 - 7.5, y * 200 + 7.5], axis=1)
             n = np.stack([obstacles[0] * 120 - obstacles[2] / 2, obstacles[0] * 120 + obstacles[2] / 2,
                           obstacles[1] * 200 - obstacles[2] / 2, obstacles[1] * 200 + obstacles[2] / 2], axis=1)
-            return np.triu(D._overlap(b, b), 1).sum() + 4 * D._overlap(b, n).sum()
+            return np.triu(C.overlap(b, b), 1).sum() + 4 * C.overlap(b, n).sum()
 
-        assert cost(xs, ys) <= cost(*D.segments(lay, idx, D.CHIP_AT[0])) + 1e-6
+        assert cost(xs, ys) <= cost(*D.segments(lay, idx, C.CHIP_AT[0])) + 1e-6
 
 
 # ------------------------------------------------------------------ node values
