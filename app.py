@@ -31,9 +31,16 @@ def live_view() -> None:
     if (was_playing and not lab.playing) or (toggled and not full_run):
         st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
     views.render_problem(lab)
-    if not controls.plays_epochs(lab):  # (while epochs play they are drawn once, above the live view)
-        controls.render_step_controls(presentation)
-    views.render_graph_and_panel(lab, presentation)
+    # The step controls sit above the graph and panel but are sent between them: the new formula
+    # leaves the server first and is painted on its own, before the graph (bench_step_latency).
+    # While epochs play they are drawn once, above the live view.
+    above = None if controls.plays_epochs(lab) else st.container()
+
+    def step_controls() -> None:
+        with above:
+            controls.render_step_controls(presentation)
+
+    views.render_graph_and_panel(lab, presentation, between=step_controls if above is not None else None)
     if lab.playing:
         below(lab)
     elif not full_run and views.charts_stale(lab):

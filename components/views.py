@@ -126,13 +126,16 @@ def _fit_scale() -> None:
     session.get_lab().fit_scale()
 
 
-def render_graph_and_panel(lab, presentation: bool) -> None:
+def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
+    """The caption, then the step panel (right) and the graph (left). ``between``: drawn after the
+    panel and before the graph (the step controls, into a container above): the new formula
+    leaves the server and is painted on its own, ahead of the graph's plotly redraw."""
     from . import graph, graph_view, step_panel
     st.caption(f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
                f"{lab.stepper.n_events} events in this update")
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
-    # The panel is filled first (same layout): its formula reaches the browser ahead of the
-    # graph, whose plotly redraw would otherwise hold it back (~75 ms per step, bench_step_latency).
+    # The panel is filled first (same layout), then ``between``, then the graph: the formula reaches
+    # the browser ahead of the graph, whose plotly redraw would otherwise hold it back.
     with right:
         if lab.selected is not None:
             render_selected(lab)
@@ -141,6 +144,8 @@ def render_graph_and_panel(lab, presentation: bool) -> None:
         else:
             step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
                                        presentation=presentation, show_table=not hidden("table"))
+    if between is not None:
+        between()
     with left:
         opts = graph.GraphOptions(color_by=lab.config.color_by, scale=lab.scale, selected=lab.selected, sample=None,
                                   height=620 if presentation else 500, font_size=20 if presentation else 15,
