@@ -246,7 +246,7 @@ def test_no_eval_exec_or_pickle_anywhere():
 
 # Every st.markdown(..., unsafe_allow_html=True): its text is a module constant, or an f-string
 # whose only values are these (numbers and names the engine validates, never user text). st.html
-# (the keyboard-focus script) only with a module constant.
+# (the keyboard-focus script) and a components.v2 component's code (live_plot) only as module constants.
 SAFE_HTML_VALUES = {"sizes", "'/'.join(dict.fromkeys(lab.net.activations))", "lab.config.loss", "lab.config.lr"}
 
 
@@ -263,6 +263,12 @@ def test_unsafe_allow_html_only_with_fixed_text_or_validated_numbers():
             if name.endswith("st.html"):  # raw HTML (and script): only a module constant, our own static code
                 arg = node.args[0]
                 assert isinstance(arg, ast.Name) and arg.id in constants, f"{path.name}:{node.lineno}: st.html of non-constant"
+                found += 1
+                continue
+            if name.endswith("components.v2.component"):  # a component's code: module constants too (data is JSON)
+                code = [k.value for k in node.keywords if k.arg in ("html", "css", "js")]
+                assert code and all(isinstance(v, ast.Name) and v.id in constants for v in code), \
+                    f"{path.name}:{node.lineno}: component code that is not a module constant"
                 found += 1
                 continue
             if not any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords):
