@@ -103,10 +103,12 @@ def render_sidebar() -> None:
     sb = st.sidebar
     sb.markdown("### Presets")
     names = list(PRESETS)
-    sb.selectbox("Load a preset", names, format_func=lambda k: PRESETS[k].label, key="cfg_preset_choice",
-                 index=names.index(c.preset) if c.preset in names else 0)
-    sb.button("Load preset", on_click=lambda: _load_preset(st.session_state["cfg_preset_choice"]),
-              width="stretch", type="primary", key="cfg_load_preset")
+    # the preset the configuration is, if any, else none chosen (a custom network is not "Textbook 2-2-2")
+    same = next((k for k in names if PRESETS[k].config == c), c.preset if c.preset in names else None)
+    choice = sb.selectbox("Load a preset", names, format_func=lambda k: PRESETS[k].label, key="cfg_preset_choice",
+                          index=None if same is None else names.index(same), placeholder="Choose a preset…")
+    sb.button("Load preset", on_click=lambda: _load_preset(st.session_state.get("cfg_preset_choice")),
+              width="stretch", type="primary", key="cfg_load_preset", disabled=choice is None)
 
     sb.markdown("### Network")
     n_in, n_out = lab.dataset.n_inputs, lab.dataset.n_outputs

@@ -160,6 +160,20 @@ def test_presets_load_in_one_click(name):
     assert any(PRESETS[name].label in s.value for s in at.success)
 
 
+def test_preset_choice_shows_the_loaded_preset_or_none():
+    """A network that is no preset (a custom link) shows no preset chosen and "Load preset" waits
+    for a choice; a loaded preset shows its own name."""
+    at = new_app({"h": "4", "act": "tanh", "data": "xor"})
+    assert at.selectbox(key="cfg_preset_choice").value is None
+    assert at.button(key="cfg_load_preset").disabled
+    at.selectbox(key="cfg_preset_choice").select("xor").run()
+    assert not at.button(key="cfg_load_preset").disabled
+    click(at, "cfg_load_preset")
+    assert lab_of(at).config == PRESETS["xor"].config and at.selectbox(key="cfg_preset_choice").value == "xor"
+    assert not at.exception
+    assert new_app({"preset": "xor"}).selectbox(key="cfg_preset_choice").value == "xor"  # a preset's own link
+
+
 def test_train_n_epochs_updates_curve_and_message():
     at = new_app({"preset": "xor", "h": "4", "act": "tanh", "bs": "10", "n": "200", "noise": "0.05"})
     at.number_input(key="ctl_n_epochs").set_value(5).run()
