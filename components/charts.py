@@ -100,10 +100,10 @@ def boundary_png(z: np.ndarray, lo: float, hi: float) -> str:
     play tick's chart drawing; this image is a few kB and the browser only decodes it."""
     t = np.clip((z - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)[::-1]  # the image's rows go top down
     (_, c0), (p1, c1), (p2, c2) = _BOUNDARY_SCALE  # (p0 = 0)
-    rgb = np.where((t <= p1)[..., None], c0 + (c1 - c0) * (t / p1)[..., None],
-                   c1 + (c2 - c1) * ((t - p1) / (p2 - p1))[..., None])
+    colour = np.where((t <= p1)[..., None], c0 + (c1 - c0) * (t / p1)[..., None],
+                      c1 + (c2 - c1) * ((t - p1) / (p2 - p1))[..., None])
     alpha = np.where(np.isnan(t), 0, 255)[..., None]
-    rgba = np.concatenate([np.nan_to_num(np.rint(rgb)), alpha], axis=-1).astype(np.uint8)
+    rgba = np.concatenate([np.nan_to_num(np.rint(colour)), alpha], axis=-1).astype(np.uint8)
     h, w = z.shape
     raw = np.concatenate([np.zeros((h, 1), np.uint8), rgba.reshape(h, w * 4)], axis=1).tobytes()  # filter 0 per row
 

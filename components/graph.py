@@ -224,7 +224,7 @@ def _edge_chips(lay, ed, fs, plot_px: tuple[float, float], y_range, diam) -> dic
     px_x = plot_px[0] / (L + 2 * X_PAD)
     px_y = plot_px[1] / max(y_range[1] - y_range[0], 1e-9)
     size = np.repeat(diam, lay.sizes)
-    bias_px = [max(10.0, min(0.8 * d, 2.1 * fs)) for d in diam[:L]] if lay.bias else []
+    bias_px = _bias_px(diam, fs, L) if lay.bias else []
     obstacles = (np.concatenate([lay.node_x, np.arange(len(bias_px))]),
                  np.concatenate([lay.node_y, np.asarray(lay.bias_y[:len(bias_px)], float)]),
                  np.concatenate([size, bias_px]))
@@ -234,6 +234,11 @@ def _edge_chips(lay, ed, fs, plot_px: tuple[float, float], y_range, diam) -> dic
     return _scatter("edge values", "text", typed(lx), typed(ly), text=texts,
                     textposition="middle center", hoverinfo="skip",
                     textfont=dict(size=chip_fs, color=_INK, shadow=_HALO))
+
+
+def _bias_px(diam, fs: int, L: int) -> list[float]:
+    """The bias squares' size in px, one per layer 0 … L−1 (a bit smaller than that layer's nodes)."""
+    return [max(10.0, min(0.8 * d, 2.1 * fs)) for d in diam[:L]]
 
 
 @functools.lru_cache(maxsize=16)
@@ -361,7 +366,7 @@ def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs,
                              hovertext=[f"<b>bias unit of layer {l}</b>: constant +1; its edges carry b[{l + 1}]"
                                         for l in range(L)],
                              marker=dict(symbol="square", color="#f2f2f2", line=dict(color="#555555", width=1.5),
-                                         size=typed([max(10.0, min(0.8 * d, 2.1 * fs)) for d in diam[:L]])),
+                                         size=typed(_bias_px(diam, fs, L))),
                              selected=keep, unselected=keep))
     layer_of = np.repeat(np.arange(L + 1), sizes)
     neuron = np.arange(size.size) - np.asarray(lay.node_start)[layer_of]
@@ -456,8 +461,8 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     bar = _colour_bar(ed, EDGE_TITLES[o.color_by], fs)
     w_now, b_now = edge_values(net, trace, cursor, "weight")
     top, bottom, right = int(2.6 * fs) + 10, int(1.7 * fs) + 6, int(3.5 * fs) + 46
-    diam, y_range = node_sizes(lay, labels, max(o.height - top - bottom, 80), fs)
-    plot_px = (max(o.width - 12 - right, 80), max(o.height - top - bottom, 80))
+    plot_px = (max(o.width - 12 - right, 80), max(o.height - top - bottom, 80))  # the plot area, expected
+    diam, y_range = node_sizes(lay, labels, plot_px[1], fs)
     if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs, plot_px, y_range, diam)) is not None:
         data.append(chips)
     if not o.live and ed.v.size <= HOVER_MAX_EDGES:

@@ -79,11 +79,11 @@ def _plotly_src() -> str:
     return f"component/{served.name}/{PLOTLY_JS}"
 
 
-def show_live(fig, key: str, height: int | None = None) -> None:
+def show_live(fig, key: str) -> None:
     """Draw ``fig`` (a plotly Figure) in the long-lived chart ``key``; later calls patch it.
 
     No toolbar: a drawing or a download belongs to a picture that holds still (paused)."""
-    height = int(height or fig.layout.height or 450)
+    height = int(fig.layout.height or 450)
     _live(key=key, data={"figure": fig.to_json(), "config": {"displayModeBar": False, "responsive": True},
                          "src": _plotly_src()},
           height=height, width="stretch")
