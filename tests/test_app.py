@@ -293,11 +293,17 @@ def test_selected_neuron_panel_jumps_to_its_events():
     assert lab_of(at).selected is None
 
 
+def _title(fig: dict) -> str:
+    """A figure's title as read: its text, then " · " and its subtitle if it has one."""
+    title = fig["layout"].get("title", {})
+    return " · ".join(t for t in (title.get("text", ""), title.get("subtitle", {}).get("text", "")) if t)
+
+
 def _chart(at, title_start: str) -> dict:
-    """The plotly figure (as JSON) of the chart whose title starts so."""
+    """The plotly figure (as JSON) of the chart whose title (with its subtitle) starts so."""
     for el in at.get("plotly_chart"):
         fig = json.loads(el.proto.spec)
-        if fig["layout"].get("title", {}).get("text", "").startswith(title_start):
+        if _title(fig).startswith(title_start):
             return fig
     raise AssertionError(f"no chart titled {title_start!r}")
 

@@ -365,8 +365,9 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
     ctx = browser.new_context(viewport=VIEWPORT)
     page = ctx.new_page()
     open_app(page, url, MAZUR)
-    titles_js = ("() => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]"
-                 " .g-gtitle')].map(t => t.textContent).filter(t => t)")
+    titles_js = ("() => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]')]"
+                 ".map(el => [...el.querySelectorAll('.gtitle, .gtitle-subtitle')].map(t => t.textContent).join(' · '))"
+                 ".filter(t => t)")  # each title with its subtitle
     page.wait_for_function(f"() => ({titles_js})().length === 3", timeout=TIMEOUT_MS)
     assert any(t.startswith("Decision boundary · after 0 updates") for t in page.evaluate(titles_js))
     page.evaluate("""() => { window.__chartMutations = 0;
