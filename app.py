@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import controls, session, sidebar, views
+from components.ui import controls, page, sidebar, state
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="expanded")
 
-lab = session.get_lab()
-presentation = views.render_header()
+lab = state.get_lab()
+presentation = page.render_header()
 if not presentation:
     sidebar.render_sidebar()
-views.render_flashes()
+page.render_flashes()
 
 
 def live_view() -> None:
     """The moving parts: step controls, graph and step panel, rerun alone on each step; while
     playing, the graph, panel, play controls and charts, rerun alone on each tick."""
-    lab = session.get_lab()
+    lab = state.get_lab()
     was_playing = lab.playing
     controls.advance_play(lab)
     full_run, toggled = st.session_state.get("full_run"), controls.play_toggled()
     if (was_playing and not lab.playing) or (toggled and not full_run):
         st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
-    views.render_problem(lab)
+    page.render_problem(lab)
     # The step controls sit above the graph and panel but are sent between them: the new formula
     # leaves the server first and is painted on its own, before the graph (bench_step_latency).
     # While epochs play they are drawn once, above the live view.
@@ -40,28 +40,28 @@ def live_view() -> None:
         with above:
             controls.render_step_controls(presentation)
 
-    views.render_graph_and_panel(lab, presentation, between=step_controls if above is not None else None)
+    page.render_graph_and_panel(lab, presentation, between=step_controls if above is not None else None)
     if lab.playing:
         below(lab)
-    elif not full_run and views.charts_stale(lab):
+    elif not full_run and page.charts_stale(lab):
         st.rerun()  # a step completed or undid an update: the charts below follow (once per update)
-    session.sync_url(lab)
+    state.sync_url(lab)
 
 
 def below(lab) -> None:
     """Play controls and charts: in the live view while playing, after it (not resent by steps) when not."""
     controls.render_play_controls()
-    views.render_charts(lab, presentation)
+    page.render_charts(lab, presentation)
 
 
 if controls.plays_epochs(lab):  # the step controls do not change while epochs play: drawn once, not every tick
     controls.render_step_controls(presentation)
 st.session_state["full_run"] = True  # (the fragment's runs alone find it False)
-st.fragment(live_view, run_every=views.play_interval(lab))()
+st.fragment(live_view, run_every=page.play_interval(lab))()
 st.session_state["full_run"] = False
-lab = session.get_lab()
+lab = state.get_lab()
 if not lab.playing:
     below(lab)
 if not presentation:
-    views.render_tools(lab)
-views.render_keyboard_focus_fix()
+    page.render_tools(lab)
+page.render_keyboard_focus_fix()

@@ -24,8 +24,8 @@ import plotly.io as pio
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from components.graph import GraphOptions, build_figure, graph_layout  # noqa: E402
-from components.palette import BLUE, ORANGE  # noqa: E402
+from components.views.graph import GraphOptions, build_figure, graph_layout  # noqa: E402
+from components.views.palette import BLUE, ORANGE  # noqa: E402
 from engine import Network  # noqa: E402
 
 NETS = {"2-4-4-1": [2, 4, 4, 1], "2-8x6-1": [2, 8, 8, 8, 8, 8, 8, 1], "784-32-10": [784, 32, 10]}

@@ -160,7 +160,7 @@ def expected_position(query: str, actions: list[tuple[str, int]]) -> tuple[int, 
     """(update, cursor) of a private Lab after the same actions: what each session must show."""
     from urllib.parse import parse_qsl
 
-    from components.session import restore_from_query
+    from components.ui.state import restore_from_query
 
     lab, _ = restore_from_query(dict(parse_qsl(query)))
     for action, n in actions:

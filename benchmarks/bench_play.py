@@ -89,8 +89,8 @@ def updates_in(url: str) -> int:
 
 
 def updates_per_epoch(query: str) -> int:
-    from components.config import from_query
-    from components.lab import build_lab
+    from components.model.config import from_query
+    from components.model.lab import build_lab
 
     config, ignored = from_query({k: v[0] for k, v in parse_qs(query).items()})
     assert not ignored, ignored

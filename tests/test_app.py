@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.formulas import event_formula, progress_text
-from components.presets import PRESETS
-from components.step_panel import formula_lines
+from components.views.formulas import event_formula, progress_text
+from components.model.presets import PRESETS
+from components.ui.step_panel import formula_lines
 from plotly_arrays import arr
 
 TIMEOUT = 60
@@ -322,7 +322,7 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     """While playing, the graph and the three charts are long-lived plotly charts patched in
     place (not a new st.plotly_chart per tick); their figures hold the lab's numbers. Paused,
     the ordinary charts (clickable graph, toolbar) are back."""
-    from components.charts import boundary_grid, boundary_png
+    from components.views.charts import boundary_grid, boundary_png
 
     at = new_app({"data": "xor", "h": "4", "act": "tanh", "bs": "10"})
     click(at, "ctl_play")
@@ -363,7 +363,7 @@ def test_charts_show_the_parameters_the_update_started_from():
     start.set_parameters(lab.trace.weights_before, lab.trace.biases_before)
     assert not np.allclose(np.concatenate([w.ravel() for w in start.weights]),
                            np.concatenate([w.ravel() for w in lab.net.weights]))
-    from components.charts import boundary_grid, boundary_png
+    from components.views.charts import boundary_grid, boundary_png
 
     image = _chart(at, "Decision boundary · after 0 updates")["layout"]["images"][0]["source"]
     X = lab.dataset.X
@@ -378,7 +378,7 @@ def test_charts_show_the_parameters_the_update_started_from():
 def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
     """Trained weights outgrow the initial colour range; a link restoring them fits the scale to
     them (as training in the app does), rather than saturating every edge at the old ±0.5."""
-    from components.graph import edge_values, fit_scale
+    from components.views.graph import edge_values, fit_scale
 
     query = {"h": "4", "act": "tanh", "data": "xor", "bs": "10", "lr": "0.3", "u": "480"}
     lab = lab_of(new_app(query))
@@ -391,7 +391,7 @@ def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
 
 
 def test_tools_number_neurons_from_1_like_the_panel():
-    from components.tools import gradient_check_table
+    from components.ui.tools import gradient_check_table
 
     at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
     table = gradient_check_table(lab_of(at))
@@ -427,7 +427,7 @@ def test_play_waits_for_the_browser_to_show_the_last_tick(monkeypatch):
     that never echoes the link still plays, once MAX_BROWSER_WAIT has passed."""
     import time
 
-    from components import controls
+    from components.ui import controls
 
     at = new_app({"data": "xor_table", "bs": "0"})
     click(at, "ctl_play")

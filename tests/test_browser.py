@@ -57,8 +57,8 @@ def assert_no_exception(page) -> None:
 
 def expected_lab(query: str):
     """The lab the app builds from this query string, built here with the same code and engine."""
-    from components.config import from_query
-    from components.lab import build_lab
+    from components.model.config import from_query
+    from components.model.lab import build_lab
 
     config, ignored = from_query({k: v[0] for k, v in parse_qs(query).items()})
     assert not ignored, ignored
@@ -100,7 +100,7 @@ def press(page, key: str, expect_cursor: int, lab) -> None:
 
 
 def panel_tex(lab, k: int, presentation: bool = False) -> list[str]:
-    from components.step_panel import formula_lines
+    from components.ui.step_panel import formula_lines
 
     return formula_lines(lab.trace, k, lab.config.notation, digits=4, presentation=presentation)
 

@@ -8,8 +8,8 @@ import zlib
 
 import numpy as np
 
-from components import charts
-from components.palette import rgb
+from components.views import charts
+from components.views.palette import rgb
 from engine import Network
 
 

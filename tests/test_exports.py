@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from components.exports import trace_csv, trace_from_json, trace_json, worked_example
-from components.formulas import event_formula
-from components.lab import build_lab
-from components.presets import PRESETS
+from components.views.exports import trace_csv, trace_from_json, trace_json, worked_example
+from components.views.formulas import event_formula
+from components.model.lab import build_lab
+from components.model.presets import PRESETS
 from engine import Network
 
 

@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components.config import _KEYS, from_query, validate
-from components.lab import MAX_ABS_WEIGHT, SIGMOID_SATURATION
-from components.session import encode_params
-from components.step_panel import formula_lines
+from components.model.config import _KEYS, from_query, validate
+from components.model.lab import MAX_ABS_WEIGHT, SIGMOID_SATURATION
+from components.ui.state import encode_params
+from components.ui.step_panel import formula_lines
 from engine import Network, Stepper
 from engine.datasets import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS
 
@@ -173,12 +173,12 @@ def test_linked_weights_beyond_the_limit_or_saturating_are_reported():
 
 
 def test_a_link_cannot_ask_for_unbounded_replay(monkeypatch):
-    from components import session
+    from components.ui import state
 
-    assert session.replay_limit(session.build_lab(session.LabConfig())) <= session.MAX_REPLAY_UPDATES
-    monkeypatch.setattr(session, "MAX_REPLAY_WORK", 3e7)  # the real budget is a few seconds of work
-    lab, notes = session.restore_from_query({"h": "64-64", "n": "400", "bs": "0", "u": "900000"})
-    assert lab.stepper.update == session.replay_limit(lab) < 100
+    assert state.replay_limit(state.build_lab(state.LabConfig())) <= state.MAX_REPLAY_UPDATES
+    monkeypatch.setattr(state, "MAX_REPLAY_WORK", 3e7)  # the real budget is a few seconds of work
+    lab, notes = state.restore_from_query({"h": "64-64", "n": "400", "bs": "0", "u": "900000"})
+    assert lab.stepper.update == state.replay_limit(lab) < 100
     assert any(n.startswith("u=900000") for n in notes)
 
 
@@ -444,9 +444,9 @@ def _editor_page():
     import pandas as pd
     import streamlit as st
 
-    from components import tools
-    from components.lab import build_lab
-    from components.presets import PRESETS
+    from components.ui import tools
+    from components.model.lab import build_lab
+    from components.model.presets import PRESETS
 
     if "lab" not in st.session_state:
         st.session_state["lab"] = build_lab(PRESETS["mazur"].config)

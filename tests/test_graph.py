@@ -10,12 +10,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components import graph as G
-from components import chip_layout as C
-from components import graph_data as D
-from components.graph import GraphOptions, build_figure, build_graph, edge_done, edge_values, fit_scale, graph_layout
-from components.formulas import event_formula
-from components.graph_view import clicked_node
+from components.views import graph as G
+from components.views import chip_layout as C
+from components.views import graph_data as D
+from components.views.graph import GraphOptions, build_figure, build_graph, edge_done, edge_values, fit_scale, graph_layout
+from components.views.formulas import event_formula
+from components.ui.graph_view import clicked_node
 from engine import Network, Stepper
 from plotly_arrays import arr
 

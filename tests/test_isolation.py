@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "components").glob("*.py"))]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "components").rglob("*.py"))]
 MAZUR = {"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"}
 CSV = b"a,b,c,y\n0,0,1,0\n0,1,0,1\n1,0,0,1\n1,1,1,0\n"
 
@@ -291,7 +291,7 @@ def test_unsafe_allow_html_only_with_fixed_text_or_validated_numbers():
 def test_upload_size_is_limited_by_config_and_by_the_loaders():
     import tomllib
 
-    from components.tools import MAX_JSON_BYTES
+    from components.ui.tools import MAX_JSON_BYTES
     from engine.datasets import MAX_CSV_BYTES
 
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())

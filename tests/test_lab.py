@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from components.config import LabConfig, from_query, to_query, validate
-from components.lab import LabError, build_lab
-from components.presets import PRESETS
-from components.session import decode_params, encode_params, query_for, restore_from_query
+from components.model.config import LabConfig, from_query, to_query, validate
+from components.model.lab import LabError, build_lab
+from components.model.presets import PRESETS
+from components.ui.state import decode_params, encode_params, query_for, restore_from_query
 
 
 def test_default_config_is_valid_and_builds():

@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.bench_load import StreamlitClient, markdown_table, run_load
-from components.lab import MAX_CURVE_POINTS
+from components.model.lab import MAX_CURVE_POINTS
 from engine import HISTORY_LIMIT
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
@@ -124,8 +124,8 @@ def _trace_nbytes(tr) -> int:
 
 
 def test_trace_and_step_back_history_are_bounded_in_bytes():
-    from components.config import LabConfig
-    from components.lab import HISTORY_BYTES, MAX_TRACE_BYTES, LabError, build_lab, trace_bytes
+    from components.model.config import LabConfig
+    from components.model.lab import HISTORY_BYTES, MAX_TRACE_BYTES, LabError, build_lab, trace_bytes
     from engine.datasets import load_csv
 
     big = LabConfig(hidden=(64,) * 8, hidden_activation=("tanh",) * 8, n_samples=2000, test_fraction=0.0,

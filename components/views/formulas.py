@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .notation import Notation, Shape, activation_symbol, format_number, get_notation, join_terms
+from components.views.notation import Notation, Shape, activation_symbol, format_number, get_notation, join_terms
 
 __all__ = ["EventFormula", "event_formula", "format_number", "layer_table", "progress_text", "loss_formula"]
 

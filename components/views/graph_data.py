@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .palette import DIVERGING, rgb
+from components.views.palette import DIVERGING, rgb
 
 __all__ = ["GraphLayout", "build_graph", "graph_layout", "flat_edges", "segments", "edge_ids", "edge_hover_rows",
            "event_marks", "node_sizes", "valid_node", "edge_values", "edge_done", "node_values", "node_ranges",

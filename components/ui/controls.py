@@ -13,7 +13,7 @@ import streamlit as st
 
 from engine import GRANULARITIES
 
-from . import session
+from components.ui import state
 
 __all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "plays_epochs",
            "play_mode", "PLAY_INTERVAL"]
@@ -30,23 +30,23 @@ JUMPS = {"forward": "⟲ start", "backward": "↦ backward pass", "update": "↦
 
 
 def _gran() -> str:
-    return session.get_lab().config.granularity
+    return state.get_lab().config.granularity
 
 
 def _step(forward: bool) -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     lab.step(_gran(), forward=forward)
 
 
 def _set_granularity() -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     g = st.session_state.get("ctl_granularity")
     if g in GRANULARITIES:
         lab.config = lab.config.with_(granularity=g)
 
 
 def _scrub() -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     k = st.session_state.get("ctl_scrub")
     if isinstance(k, int):
         lab.seek(max(-1, min(k, lab.stepper.n_events - 1)))
@@ -57,11 +57,11 @@ def _jump() -> None:
     phase = st.session_state.get("ctl_jump")
     st.session_state["ctl_jump"] = None
     if phase in JUMPS:
-        session.get_lab().stepper.jump_to_phase(phase)
+        state.get_lab().stepper.jump_to_phase(phase)
 
 
 def _finish_update() -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     lab.step("update", forward=True) if lab.stepper.cursor < lab.stepper.n_events - 1 else lab.step("update")
 
 
@@ -69,7 +69,7 @@ def render_step_controls(presentation: bool = False) -> None:
     """Two rows: ← Back, Next →, Finish update and the phase jumps; the step size and the scrubber.
     Every element here is redrawn on every → press (bench_step_latency), so the three jumps are
     one control, not a button each in its own column."""
-    lab = session.get_lab()
+    lab = state.get_lab()
     show_jumps = "jumps" not in st.session_state.get("hidden_controls", ())
     cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
     cols[0].button("← Back", key="ctl_back", on_click=_step, args=(False,), shortcut="Left",
@@ -94,7 +94,7 @@ def render_step_controls(presentation: bool = False) -> None:
 
 
 def _toggle_play() -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     st.session_state["play_toggled"] = True
     if lab.problem:
         lab.playing = False
@@ -106,7 +106,7 @@ def _toggle_play() -> None:
 def _play_pace_changed() -> None:
     """A new play mode or step rate while playing: the whole page reruns (the live view's timer
     and where the step controls are drawn both follow the mode)."""
-    if session.get_lab().playing:
+    if state.get_lab().playing:
         st.session_state["play_toggled"] = True
 
 
@@ -128,7 +128,7 @@ def play_toggled() -> bool:
 def render_play_controls() -> None:
     """Play/pause, speed, and train-N-epochs. When not playing they are drawn after the live view,
     so a step does not resend them; pressing ▶/⏸ reruns the whole page (see ``play_toggled``)."""
-    lab = session.get_lab()
+    lab = state.get_lab()
     if "play" in st.session_state.get("hidden_controls", ()):
         return
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
@@ -160,7 +160,7 @@ def _train_with_progress(lab, epochs: int) -> None:
     bar.empty()
     lab.fit_scale()
     if lab.problem is None:
-        session.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, "
+        state.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, "
                                  f"E = {lab.curve[-1][1]:.6g}")
     st.rerun()  # redraw the whole page (graph, panel, problem box) from the trained network
 

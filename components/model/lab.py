@@ -19,8 +19,8 @@ import numpy as np
 from engine import HISTORY_LIMIT, Network, Stepper
 from engine.datasets import Dataset, make, xor_truth_table
 
-from .config import LabConfig, validate
-from .presets import PRESETS
+from components.model.config import LabConfig, validate
+from components.model.presets import PRESETS
 
 __all__ = ["Lab", "build_lab", "make_dataset", "trace_bytes", "MAX_CURVE_POINTS", "SIGMOID_SATURATION",
            "MAX_ABS_WEIGHT", "MAX_TRACE_BYTES", "HISTORY_BYTES", "LabError"]
@@ -191,7 +191,7 @@ class Lab:
 
     def fit_scale(self) -> None:
         """Rescale the edge colours to the current values (after training; stepping keeps it fixed)."""
-        from .graph import edge_values, fit_scale
+        from components.views.graph import edge_values, fit_scale
 
         if _finite_params(self.net):
             self.scale = fit_scale(edge_values(self.net, self.trace, self.stepper.cursor, self.config.color_by)[0])

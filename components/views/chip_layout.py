@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .graph_data import GraphLayout
+from components.views.graph_data import GraphLayout
 
 __all__ = ["CHIP_AT", "chip_positions", "overlap"]
 

@@ -14,8 +14,8 @@ import zlib
 import numpy as np
 import plotly.graph_objects as go
 
-from .palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE, rgb
-from .revision import data_revision
+from components.views.palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE, rgb
+from components.views.revision import data_revision
 
 __all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "log_ticks", "BLUE",
            "ORANGE"]

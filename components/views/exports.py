@@ -9,8 +9,8 @@ import csv
 import io
 import json
 
-from .formulas import event_formula
-from .notation import NOTATIONS
+from components.views.formulas import event_formula
+from components.views.notation import NOTATIONS
 
 __all__ = ["trace_rows", "trace_csv", "trace_json", "trace_from_json", "worked_example", "MAX_EXPORT_EVENTS"]
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from .graph_data import (BUCKET_COLORS, COLOR_BY, DENSE_PAIR, K, N_BUCKETS, STEPPED_COLORSCALE, EdgeBuckets,
+from components.views.graph_data import (BUCKET_COLORS, COLOR_BY, DENSE_PAIR, K, N_BUCKETS, STEPPED_COLORSCALE, EdgeBuckets,
                          GraphLayout, build_graph, diverging_colors, edge_buckets, edge_done, edge_hover_rows,
                          edge_values, event_marks, fit_scale, flat_edges, graph_layout, node_colours, node_sizes,
                          node_values, segments, typed, typed_rows, typed_static, valid_node)
-from .chip_layout import chip_positions
-from .revision import data_revision
+from components.views.chip_layout import chip_positions
+from components.views.revision import data_revision
 
 __all__ = ["GraphOptions", "GraphLayout", "build_graph", "graph_layout", "edge_values", "edge_done",
            "node_values", "fit_scale", "diverging_colors", "build_figure", "COLOR_BY", "NODE_VALUES",

@@ -11,7 +11,8 @@ import streamlit as st
 
 from engine import Network, gradient_check
 
-from . import exports, session
+from components.views import exports
+from components.ui import state
 
 __all__ = ["render_gradient_check", "render_weight_editor", "render_export", "MAX_GRADCHECK_PARAMETERS",
            "MAX_JSON_BYTES"]
@@ -75,7 +76,7 @@ def _apply_edits(lab, layer_frames) -> None:
     except ValueError as e:
         st.error(f"Edits not applied: {e}. The previous weights are still in place.")
         return
-    session.flash("success", "Weights applied; the current update restarts from them.")
+    state.flash("success", "Weights applied; the current update restarts from them.")
     st.rerun()
 
 
@@ -143,7 +144,7 @@ def _import_json(lab, up) -> None:
     except ValueError as e:
         st.error(f"Not imported: {e}. The previous weights are still in place.")
         return
-    session.flash("success", "Network imported.")
+    state.flash("success", "Network imported.")
     st.rerun()
 
 
@@ -160,14 +161,14 @@ def render_export(lab) -> None:
     st.markdown("**Share**: the address bar always holds a link to exactly this state "
                 "(network, data, update, cursor, notation, colouring). "
                 "A **classroom link** opens straight into presentation mode with the parts you choose hidden:")
-    from .views import HIDEABLE
+    from components.ui.page import HIDEABLE
 
     hide = st.multiselect("Hide in the classroom link", list(HIDEABLE), format_func=HIDEABLE.get,
                           default=["charts"], key="exp_hide")
     extra = {"present": "1"}
     if hide:
         extra["hide"] = "-".join(hide)
-    q = session.query_for(lab, extra)
+    q = state.query_for(lab, extra)
     base = _app_url()
     st.code(f"{base}?{urlencode(q)}", language=None)  # a code block: copy button, nothing rendered
     st.caption(("Copy it with the button on the right. " if base else "Append it to the app's address. ")

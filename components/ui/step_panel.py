@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .formulas import event_formula, layer_table, loss_formula, progress_text
-from .notation import Notation, format_plain, get_notation
+from components.views.formulas import event_formula, layer_table, loss_formula, progress_text
+from components.views.notation import Notation, format_plain, get_notation
 
 __all__ = ["show_step_panel", "formula_lines", "fit_latex", "table_markdown", "TABLE_ROWS", "LINE_WIDTH"]
 

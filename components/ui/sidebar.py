@@ -12,9 +12,9 @@ import streamlit as st
 from engine import INITS, LOSSES
 from engine.datasets import MAX_CSV_BYTES, load_csv
 
-from .config import BIAS_MODES, DATASETS, HIDDEN_ACTIVATIONS, LIMITS, OUTPUT_ACTIVATIONS, LabConfig
-from .presets import PRESETS
-from . import session
+from components.model.config import BIAS_MODES, DATASETS, HIDDEN_ACTIVATIONS, LIMITS, OUTPUT_ACTIVATIONS, LabConfig
+from components.model.presets import PRESETS
+from components.ui import state
 
 __all__ = ["render_sidebar", "sync_widgets"]
 
@@ -73,15 +73,15 @@ def _config_from_widgets(current: LabConfig) -> LabConfig:
 
 
 def _on_change() -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     new = _config_from_widgets(lab.config)
     # choosing "CSV upload" before any file is refused (the widget snaps back): keep the uploader in view
     st.session_state["csv_wanted"] = new.dataset == "csv"
-    session.apply_config(new)
+    state.apply_config(new)
 
 
 def _load_preset(name: str) -> None:
-    session.load_preset(name)
+    state.load_preset(name)
 
 
 def _on_upload() -> None:
@@ -91,14 +91,14 @@ def _on_upload() -> None:
     try:
         ds = load_csv(f, name=getattr(f, "name", "uploaded CSV"))
     except ValueError as e:
-        session.flash("error", f"CSV not loaded: {e}")
+        state.flash("error", f"CSV not loaded: {e}")
         return
-    session.use_csv(ds)
+    state.use_csv(ds)
 
 
 def render_sidebar() -> None:
     """Draw the configuration sidebar for the current lab."""
-    lab = session.get_lab()
+    lab = state.get_lab()
     c = lab.config
     sb = st.sidebar
     sb.markdown("### Presets")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import charts, live_plot, session
-from .controls import PLAY_INTERVAL, play_mode, plays_epochs
-from .notation import NOTATIONS
+from components.views import charts
+from components.ui import live_plot, state
+from components.ui.controls import PLAY_INTERVAL, play_mode, plays_epochs
+from components.views.notation import NOTATIONS
 
 HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
             "table": "layer table", "notation": "notation and colour choices"}
@@ -53,7 +54,7 @@ def render_header() -> bool:
     st.markdown(_CSS, unsafe_allow_html=True)  # static CSS only, never user text
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-    lab = session.get_lab()
+    lab = state.get_lab()
     cols = st.columns([2.3, 1.6, 1.4, 1.4], vertical_alignment="bottom")
     sizes = "-".join(map(str, lab.net.layer_sizes))
     cols[0].markdown(f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
@@ -75,7 +76,7 @@ def render_header() -> bool:
 
 
 def _set_display(field: str, key: str) -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     lab.config = lab.config.with_(**{field: st.session_state[key]})
 
 
@@ -100,16 +101,16 @@ def render_keyboard_focus_fix() -> None:
 
 
 def render_flashes() -> None:
-    for level, text in session.take_flashes():
+    for level, text in state.take_flashes():
         getattr(st, level if level in ("error", "warning", "info", "success") else "info")(text)
 
 
 def _undo_problem() -> None:
-    session.get_lab().undo_problem()
+    state.get_lab().undo_problem()
 
 
 def _dismiss_problem() -> None:
-    session.get_lab().problem = None
+    state.get_lab().problem = None
 
 
 def render_problem(lab) -> None:
@@ -123,14 +124,15 @@ def render_problem(lab) -> None:
 
 
 def _fit_scale() -> None:
-    session.get_lab().fit_scale()
+    state.get_lab().fit_scale()
 
 
 def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
     """The caption, then the step panel (right) and the graph (left). ``between``: drawn after the
     panel and before the graph (the step controls, into a container above): the new formula
     leaves the server and is painted on its own, ahead of the graph's plotly redraw."""
-    from . import graph, graph_view, step_panel
+    from components.views import graph
+    from components.ui import graph_view, step_panel
     st.caption(f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
                f"{lab.stepper.n_events} events in this update")
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
@@ -182,12 +184,12 @@ def hidden(name: str) -> bool:
 
 
 def _go_to(kind: str, layer: int, i: int, sample: int) -> None:
-    lab = session.get_lab()
+    lab = state.get_lab()
     lab.seek(lab.trace.layout.index_of(kind, layer, i, sample=sample))
 
 
 def _clear_selection() -> None:
-    session.get_lab().selected = None
+    state.get_lab().selected = None
 
 
 def render_selected(lab) -> None:
@@ -276,7 +278,7 @@ def render_tools(lab) -> None:
     Only the open tool is built and sent: the weight editor's tables and the export widgets made
     every → press ~20 % slower. A segmented control, not st.tabs: tabs measure their layout on
     every rerun of the live view, ~13 ms per → press (bench_step_latency, A/B)."""
-    from . import tools
+    from components.ui import tools
 
     st.session_state.setdefault("tools_tab", TOOL_TABS[0])
     if st.session_state["tools_tab"] not in (*TOOL_TABS, None):  # e.g. a stale value from an old session

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import LabConfig
+from components.model.config import LabConfig
 
 __all__ = ["Preset", "PRESETS"]
 

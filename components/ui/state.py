@@ -15,9 +15,9 @@ import zlib
 import numpy as np
 import streamlit as st
 
-from .config import LIMITS, LabConfig, from_query, to_query, validate
-from .lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
-from .presets import PRESETS
+from components.model.config import LIMITS, LabConfig, from_query, to_query, validate
+from components.model.lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
+from components.model.presets import PRESETS
 
 __all__ = ["get_lab", "apply_config", "load_preset", "use_csv", "flash", "take_flashes", "sync_url",
            "encode_params", "decode_params", "MAX_LINK_PARAMETERS", "restore_from_query"]
@@ -136,7 +136,7 @@ def replay_limit(lab: Lab) -> int:
 
 
 def _query_keys() -> set[str]:
-    from .config import _KEYS
+    from components.model.config import _KEYS
 
     return set(_KEYS)
 
@@ -168,7 +168,7 @@ def get_lab() -> Lab:
     """This session's lab, built from the URL the first time."""
     s = st.session_state
     if KEY not in s:
-        from .sidebar import sync_widgets
+        from components.ui.sidebar import sync_widgets
 
         params = {k: st.query_params[k] for k in st.query_params}
         lab, ignored = restore_from_query(params)
@@ -183,7 +183,7 @@ def get_lab() -> Lab:
 
 
 def _replace(lab: Lab) -> None:
-    from .sidebar import sync_widgets
+    from components.ui.sidebar import sync_widgets
 
     st.session_state[KEY] = lab
     sync_widgets(lab.config)
