@@ -186,6 +186,14 @@ class Stepper:
         self.trace = self._new_trace()
         self.cursor = -1
 
+    def restart_at(self, update: int, weights=None, biases=None) -> None:
+        """Start over at update ``update`` (that many completed) from these parameters, validated
+        by the network (default: the network's own); history is forgotten, the cursor is −1."""
+        if weights is not None:
+            self.net.set_parameters(weights, biases)
+        self.update = int(update)
+        self.reload()
+
     def train(self, n_updates: int, on_epoch=None) -> int:
         """Run n whole updates with the fast loop, from the start of the next update.
 
