@@ -2,23 +2,23 @@
 
     streamlit run app.py
 
-This file only composes the components; each lives in components/ and every number
-comes from the engine (engine/).
+Composition only: each part of the page lives in components/ui/ and every number comes from the
+engine (engine/) through the lab model (components/model/).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import controls, page, sidebar, state
+from components.ui import controls, header, page, sidebar, state, tools
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="expanded")
 
-lab = state.get_lab()
-presentation = page.render_header()
+lab = state.begin_run()
+presentation = header.render_header()
 if not presentation:
     sidebar.render_sidebar()
-page.render_flashes()
+header.render_flashes()
 
 
 def live_view() -> None:
@@ -27,14 +27,16 @@ def live_view() -> None:
     lab = state.get_lab()
     was_playing = lab.playing
     controls.advance_play(lab)
-    full_run, toggled = st.session_state.get("full_run"), controls.play_toggled()
+    full_run, toggled = state.is_full_run(), controls.play_toggled()
     if (was_playing and not lab.playing) or (toggled and not full_run):
         st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
-    page.render_problem(lab)
+    header.render_problem(lab)
     # The step controls sit above the graph and panel but are sent between them: the new formula
     # leaves the server first and is painted on its own, before the graph (bench_step_latency).
     # While epochs play they are drawn once, above the live view.
     above = None if controls.plays_epochs(lab) else st.container()
+    if above is not None:
+        state.show_position(lab)  # play in single steps has just moved the cursor
 
     def step_controls() -> None:
         with above:
@@ -56,12 +58,12 @@ def below(lab) -> None:
 
 if controls.plays_epochs(lab):  # the step controls do not change while epochs play: drawn once, not every tick
     controls.render_step_controls(presentation)
-st.session_state["full_run"] = True  # (the fragment's runs alone find it False)
-st.fragment(live_view, run_every=page.play_interval(lab))()
-st.session_state["full_run"] = False
+state.set_full_run(True)  # (the fragment's runs alone find it False)
+st.fragment(live_view, run_every=controls.play_interval(lab))()
+state.set_full_run(False)
 lab = state.get_lab()
 if not lab.playing:
     below(lab)
 if not presentation:
-    page.render_tools(lab)
-page.render_keyboard_focus_fix()
+    tools.render_tools(lab)
+header.render_keyboard_focus_fix()

@@ -1,6 +1,6 @@
 """How long the network graph takes to build AND serialise, as Streamlit does it.
 
-    PYTHONPATH=. python benchmarks/bench_graph.py
+    python benchmarks/bench_graph.py
 
 Streamlit's st.plotly_chart runs ``fig.to_dict()`` then ``plotly.io.to_json(dict,
 validate=False)``; each timing below is build_figure + exactly that, the median of
@@ -13,7 +13,6 @@ plotly trace per edge is timed on the 344-weight net for comparison.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -22,11 +21,9 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from components.views.graph import GraphOptions, build_figure, graph_layout  # noqa: E402
-from components.views.palette import BLUE, ORANGE  # noqa: E402
-from engine import Network  # noqa: E402
+from components.views.graph import GraphOptions, build_figure, graph_layout
+from components.views.palette import BLUE, ORANGE
+from engine import Network
 
 NETS = {"2-4-4-1": [2, 4, 4, 1], "2-8x6-1": [2, 8, 8, 8, 8, 8, 8, 1], "784-32-10": [784, 32, 10]}
 TARGET_MS = {"2-8x6-1": 10.0, "784-32-10": 150.0}

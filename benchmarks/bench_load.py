@@ -1,6 +1,6 @@
 """Load: many students on ONE `streamlit run` server, each stepping and training its own lab.
 
-    PYTHONPATH=. python benchmarks/bench_load.py [--sessions 20] [--steps 40] [--trains 3] [--epochs 10]
+    python benchmarks/bench_load.py [--sessions 20] [--steps 40] [--trains 3] [--epochs 10]
 
 Each simulated student is a websocket client speaking Streamlit's own protocol, as a browser
 tab does: BackMsg protobufs (``rerun_script`` with the clicked widget's trigger, and the
@@ -22,15 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass, field
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-for p in (ROOT, os.path.join(ROOT, "tests")):
-    if p not in sys.path:
-        sys.path.insert(0, p)
+if os.path.join(ROOT, "tests") not in sys.path:
+    sys.path.insert(0, os.path.join(ROOT, "tests"))  # tests/browser_support: the app server
 
 __all__ = ["StreamlitClient", "RunResult", "LoadReport", "run_load", "expected_position", "markdown_table"]
 
@@ -160,14 +158,14 @@ def expected_position(query: str, actions: list[tuple[str, int]]) -> tuple[int, 
     """(update, cursor) of a private Lab after the same actions: what each session must show."""
     from urllib.parse import parse_qsl
 
-    from components.ui.state import restore_from_query
+    from components.model.links import restore_from_query
 
     lab, _ = restore_from_query(dict(parse_qsl(query)))
     for action, n in actions:
         if action == "next":
-            lab.step(lab.config.granularity)
+            lab.step(lab.display.granularity)
         elif action == "back":
-            lab.step(lab.config.granularity, forward=False)
+            lab.step(lab.display.granularity, forward=False)
         elif action == "train":
             lab.train_epochs(n)
     return lab.stepper.update, lab.stepper.cursor

@@ -26,8 +26,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))  # tests/browser_support: the app server and Chromium
 
 from browser_support import chromium, streamlit_server, wait_for_app  # noqa: E402
 
@@ -126,7 +125,7 @@ def run(seconds: float, script: str = "app.py", extra: str = "", speed: int = 30
         set_speed(page, speed)
         page.get_by_role("button", name="▶ Play").click()
         page.get_by_role("button", name="⏸ Pause").wait_for(timeout=120_000)
-        page.wait_for_function(f"() => (new URL(location.href).searchParams.get('u') ?? '0') !== '0'",
+        page.wait_for_function("() => (new URL(location.href).searchParams.get('u') ?? '0') !== '0'",
                                timeout=120_000)
         page.evaluate(WATCH_JS)
         t_start, u_start = time.time(), updates_in(page.url)

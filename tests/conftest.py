@@ -1,11 +1,7 @@
-"""Make the repository root importable (engine/, components/) without installing it."""
+"""Test settings shared by every suite (the repository root is importable: pyproject.toml sets
+pytest's ``pythonpath``, and requirements-dev.txt installs the project in editable mode)."""
 
 import os
-import sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 # The deployed app hides error details from users (.streamlit/config.toml); tests want to read them.
 os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")

@@ -4,28 +4,13 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from components.views.formulas import event_formula, progress_text
 from components.model.presets import PRESETS
-from components.ui.step_panel import formula_lines
+from components.views.step_text import formula_lines
 from plotly_arrays import arr
+from app_support import lab_of, new_app
 
-TIMEOUT = 60
-APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
-
-
-def new_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def lab_of(at):
-    return at.session_state["lab"]
 
 
 def shown_latex(at) -> list[str]:
@@ -36,8 +21,8 @@ def shown_latex(at) -> list[str]:
 def assert_panel_matches_engine(at):
     """The step panel's LaTeX is exactly what formulas produce from the engine's current event."""
     lab = lab_of(at)
-    expected = formula_lines(lab.trace, lab.stepper.cursor, lab.config.notation, digits=4,
-                             presentation=bool(at.session_state["presentation"]))
+    expected = formula_lines(lab.trace, lab.stepper.cursor, lab.display.notation, digits=4,
+                             presentation=lab.display.presentation)
     latex = shown_latex(at)
     for line in expected:
         assert line in latex, (line, latex)
@@ -91,7 +76,7 @@ def test_granularity_steps_by_groups(gran):
     at.session_state["ctl_granularity"] = gran
     at.run()
     lab = lab_of(at)
-    lab.config = lab.config.with_(granularity=gran)
+    lab.display = lab.display.with_(granularity=gran)
     click(at, "ctl_next")
     lab = lab_of(at)
     first, last = lab.trace.layout.group(0, gran)
@@ -144,7 +129,7 @@ def test_notation_selector_changes_formulas(notation):
     jump(at, "backward")
     click(at, "ctl_next")
     lab = lab_of(at)
-    assert lab.config.notation == notation
+    assert lab.display.notation == notation
     f = event_formula(lab.stepper.event, lab.trace, notation, 4)
     assert_panel_matches_engine(at)
     assert f.symbolic
@@ -391,7 +376,7 @@ def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
 
 
 def test_tools_number_neurons_from_1_like_the_panel():
-    from components.ui.tools import gradient_check_table
+    from components.views.gradient_table import gradient_check_table
 
     at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
     table = gradient_check_table(lab_of(at))
@@ -427,7 +412,7 @@ def test_play_waits_for_the_browser_to_show_the_last_tick(monkeypatch):
     that never echoes the link still plays, once MAX_BROWSER_WAIT has passed."""
     import time
 
-    from components.ui import controls
+    from components.model import play
 
     at = new_app({"data": "xor_table", "bs": "0"})
     click(at, "ctl_play")
@@ -446,7 +431,7 @@ def test_play_waits_for_the_browser_to_show_the_last_tick(monkeypatch):
     assert lab_of(at).stepper.update > moved
     moved = lab_of(at).stepper.update
     at.query_params["u"] = "0"  # a link that never comes back …
-    monkeypatch.setattr(controls, "MAX_BROWSER_WAIT", 0.2)
+    monkeypatch.setattr(play, "MAX_BROWSER_WAIT", 0.2)
     time.sleep(0.3)
     at.run()
     assert lab_of(at).stepper.update > moved  # … still lets play go on, slowly

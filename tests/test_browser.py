@@ -100,9 +100,9 @@ def press(page, key: str, expect_cursor: int, lab) -> None:
 
 
 def panel_tex(lab, k: int, presentation: bool = False) -> list[str]:
-    from components.ui.step_panel import formula_lines
+    from components.views.step_text import formula_lines
 
-    return formula_lines(lab.trace, k, lab.config.notation, digits=4, presentation=presentation)
+    return formula_lines(lab.trace, k, lab.display.notation, digits=4, presentation=presentation)
 
 
 def progress(page) -> str:

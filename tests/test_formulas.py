@@ -164,7 +164,7 @@ def test_katex_renders_every_formula(traces, formulas, tmp_path):
         pytest.skip("Streamlit's KaTeX bundle not found")
     module = tmp_path / "katex.mjs"
     shutil.copy(found[0], module)
-    from components.ui.step_panel import fit_latex
+    from components.views.step_text import fit_latex
 
     latex = sorted({tex for *_, f in formulas for tex in (f.symbolic, f.substituted + " " + f.result)}
                    | {r"\Large " + loss_formula(tr, k) for tr in traces.values() for k in KEYS})
@@ -431,7 +431,7 @@ def _panel_app(cursor, notation, presentation):
 def test_step_panel_renders_the_formulas(cursor, notation, presentation):
     from streamlit.testing.v1 import AppTest
 
-    from components.ui.step_panel import formula_lines
+    from components.views.step_text import formula_lines
 
     at = AppTest.from_function(_panel_app, args=(cursor, notation, presentation), default_timeout=30).run()
     assert not at.exception
@@ -461,7 +461,7 @@ def unbreak(tex: str) -> str:
 
 
 def test_fit_latex_breaks_long_lines_at_top_level_equals():
-    from components.ui.step_panel import fit_latex
+    from components.views.step_text import fit_latex
 
     short = r"= 0.4 - 0.5\cdot 0.0822 = 0.3589"
     assert fit_latex(short, 58) == short
@@ -479,7 +479,7 @@ def test_fit_latex_breaks_long_lines_at_top_level_equals():
 
 def test_layer_table_markdown_highlights_the_current_row_and_leaves_pending_blank():
     from components.views.notation import format_plain
-    from components.ui.step_panel import table_markdown
+    from components.views.step_text import table_markdown
 
     tr = mazur_trace()
     g = tr.layout.grad_start + 1  # the second gradient of the output layer: later ones not computed yet

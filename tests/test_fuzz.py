@@ -21,38 +21,21 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from streamlit.testing.v1 import AppTest
 
-from components.model.config import _KEYS, from_query, validate
+from components.model.config import CONFIG_KEYS, from_query, validate
+from components.model.display import DISPLAY_KEYS
 from components.model.lab import MAX_ABS_WEIGHT, SIGMOID_SATURATION
-from components.ui.state import encode_params
-from components.ui.step_panel import formula_lines
+from components.model.links import encode_params
+from components.views.step_text import formula_lines
 from engine import Network, Stepper
 from engine.datasets import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS
+from app_support import TIMEOUT, assert_no_exception, lab_of, new_app
 
-APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))  # e.g. FUZZ_SCALE=10 for a longer hunt
 FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                   HealthCheck.function_scoped_fixture])
 
 
 # ------------------------------------------------------------------ helpers
-def new_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert_no_exception(at)
-    return at
-
-
-def assert_no_exception(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def lab_of(at):
-    return at.session_state["lab"]
-
-
 def fingerprint(lab) -> tuple:
     """Everything a refused input must leave untouched."""
     return (lab.config, lab.stepper.update, lab.stepper.cursor, lab.dataset.name,
@@ -75,7 +58,7 @@ def texts(elements) -> list[str]:
 
 
 def unescape(md: str) -> str:
-    """The text a Markdown body shows (components.session escapes link values)."""
+    """The text a Markdown body shows (components.model.links escapes link values)."""
     return re.sub(r"\\(.)", r"\1", md)
 
 
@@ -97,7 +80,7 @@ def click(at, key: str) -> bool:
 
 
 # ------------------------------------------------------------------ query parameters
-KNOWN = list(_KEYS) + ["u", "k", "w", "present", "hide"]
+KNOWN = sorted(CONFIG_KEYS) + list(DISPLAY_KEYS) + ["u", "k", "w"]
 NUMBERS = st.one_of(
     st.integers(-10**12, 10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
@@ -173,12 +156,12 @@ def test_linked_weights_beyond_the_limit_or_saturating_are_reported():
 
 
 def test_a_link_cannot_ask_for_unbounded_replay(monkeypatch):
-    from components.ui import state
+    from components.model import links
 
-    assert state.replay_limit(state.build_lab(state.LabConfig())) <= state.MAX_REPLAY_UPDATES
-    monkeypatch.setattr(state, "MAX_REPLAY_WORK", 3e7)  # the real budget is a few seconds of work
-    lab, notes = state.restore_from_query({"h": "64-64", "n": "400", "bs": "0", "u": "900000"})
-    assert lab.stepper.update == state.replay_limit(lab) < 100
+    assert links.replay_limit(links.build_lab(links.LabConfig())) <= links.MAX_REPLAY_UPDATES
+    monkeypatch.setattr(links, "MAX_REPLAY_WORK", 3e7)  # the real budget is a few seconds of work
+    lab, notes = links.restore_from_query({"h": "64-64", "n": "400", "bs": "0", "u": "900000"})
+    assert lab.stepper.update == links.replay_limit(lab) < 100
     assert any(n.startswith("u=900000") for n in notes)
 
 
@@ -522,7 +505,7 @@ def diverging_app(query: dict, lr: float = 1e6) -> AppTest:
 
 def set_granularity(at, g: str) -> None:
     at.session_state["ctl_granularity"] = g
-    lab_of(at).config = lab_of(at).config.with_(granularity=g)
+    lab_of(at).display = lab_of(at).display.with_(granularity=g)
 
 
 def first_bad_event(query_lab, lr: float, limit: int) -> int:
@@ -618,12 +601,12 @@ def test_dismissed_divergence_keeps_stepping_with_nan_shown_as_nan():
         lab = lab_of(at)
         if lab.problem:
             assert click(at, "prob_dismiss")
-        lab.config = lab.config.with_(granularity="event")
+        lab.display = lab.display.with_(granularity="event")
         assert click(at, "ctl_next")
         lab = lab_of(at)
         ev = lab.stepper.event
         if ev is not None and not np.isfinite(ev.value):
             seen_nan += 1
-            lines = formula_lines(lab.trace, lab.stepper.cursor, lab.config.notation)
+            lines = formula_lines(lab.trace, lab.stepper.cursor, lab.display.notation)
             assert any("NaN" in line or "infty" in line for line in lines), lines
     assert seen_nan

@@ -10,31 +10,14 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import pathlib
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_support import ROOT, lab_of, new_app
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
-TIMEOUT = 60
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "components").rglob("*.py"))]
 MAZUR = {"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"}
 CSV = b"a,b,c,y\n0,0,1,0\n0,1,0,1\n1,0,0,1\n1,1,1,0\n"
-
-
-def new_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def lab_of(at):
-    return at.session_state["lab"]
 
 
 def act(at, key: str) -> None:
@@ -110,7 +93,7 @@ def test_links_messages_and_problems_stay_in_their_session():
     lab = lab_of(a)
     lab.stepper.set_lr(1e6)
     lab.config = lab.config.with_(lr=1e6)
-    lab.config = lab.config.with_(granularity="update")
+    lab.display = lab.display.with_(granularity="update")
     a.session_state["ctl_granularity"] = "update"
     for _ in range(5):
         act(a, "ctl_next")

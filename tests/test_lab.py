@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from components.model.config import LabConfig, from_query, to_query, validate
+from components.model.display import Display, display_from_query, display_query
 from components.model.lab import LabError, build_lab
 from components.model.presets import PRESETS
-from components.ui.state import decode_params, encode_params, query_for, restore_from_query
+from components.model.links import decode_params, encode_params, query_for, restore_from_query
 
 
 def test_default_config_is_valid_and_builds():
@@ -42,10 +43,11 @@ def test_seed000_preset_has_no_biases_and_three_weight_layers():
 def test_query_round_trip():
     c = LabConfig(hidden=(4, 3), hidden_activation=("tanh", "relu"), output_activation="sigmoid", loss="cross_entropy",
                   bias="frozen", lr=0.125, batch_size=7, init="he", seed=5, dataset="moons", n_samples=150,
-                  noise=0.3, test_fraction=0.25, data_seed=9, shuffle=True, notation="seed002", color_by="gradient",
-                  granularity="layer")
-    back, ignored = from_query(to_query(c))
-    assert ignored == [] and back == c
+                  noise=0.3, test_fraction=0.25, data_seed=9, shuffle=True)
+    d = Display(notation="seed002", color_by="gradient", granularity="layer")
+    q = to_query(c) | display_query(d)
+    (back, ignored), (back_d, ignored_d) = from_query(q), display_from_query(q)
+    assert ignored == ignored_d == [] and back == c and back_d == d
 
 
 @pytest.mark.parametrize("params, name", [
@@ -54,7 +56,8 @@ def test_query_round_trip():
     ({"n": "99999999"}, "n"), ({"shuf": "yes"}, "shuf"), ({"nt": "<script>"}, "nt"), ({"g": "epoch"}, "g"),
 ])
 def test_tampered_query_parameters_fall_back_with_a_note(params, name):
-    c, ignored = from_query(params)
+    (c, ignored), (_, ignored_d) = from_query(params), display_from_query(params)
+    ignored += ignored_d
     assert validate(c) == []
     assert any(note.startswith(name + "=") for note in ignored)
 

@@ -22,8 +22,8 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.bench_load import StreamlitClient, markdown_table, run_load
 from components.model.lab import MAX_CURVE_POINTS
 from engine import HISTORY_LIMIT
+from app_support import APP
 
-APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_a_long_play_keeps_a_sessions_memory_bounded():
 
     at.selectbox(key="ctl_play_mode").select("steps").run()  # single steps, a whole update each
     at.session_state["ctl_granularity"] = "update"
-    lab.config = lab.config.with_(granularity="update")
+    lab.display = lab.display.with_(granularity="update")
     _run(at, HISTORY_LIMIT + 5)
     assert len(lab.stepper._history) == HISTORY_LIMIT  # stepping back reaches at most this far
     assert all(np.all(np.isfinite(w)) for w in lab.net.weights)

@@ -1,8 +1,9 @@
 """The whole configuration of a lab as one typed, validated record, and its URL form.
 
-Like TensorFlow Playground's state list: every setting a user can change lives in one
-frozen ``LabConfig``; ``to_query`` / ``from_query`` turn it into URL query parameters and
-back, and ``validate`` explains in words what is wrong with a value. No maths here.
+Like TensorFlow Playground's state list: every setting the numbers depend on lives in one
+frozen ``LabConfig`` (how they are shown is ``components.model.display.Display``);
+``to_query`` / ``from_query`` turn it into URL query parameters and back, and ``validate``
+explains in words what is wrong with a value. No maths here.
 """
 
 from __future__ import annotations
@@ -10,20 +11,18 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields, replace
 
-from engine import GRANULARITIES, INITS, LOSSES
+from engine import INITS, LOSSES
 from engine.datasets import BUILTIN
 
 __all__ = [
     "LabConfig", "LIMITS", "BIAS_MODES", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "DATASETS",
-    "COLOR_BY", "NOTATION_KEYS", "validate", "to_query", "from_query",
+    "validate", "to_query", "from_query", "CONFIG_KEYS",
 ]
 
 BIAS_MODES = ("on", "frozen", "off")
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 OUTPUT_ACTIVATIONS = HIDDEN_ACTIVATIONS + ("softmax",)
 DATASETS = tuple(BUILTIN) + ("xor_table", "preset", "csv")
-COLOR_BY = ("weight", "gradient", "delta_w")
-NOTATION_KEYS = ("neutral", "seed000", "seed001", "seed002", "seed003")
 
 # The largest network and data a session may build (stated in the UI and README).
 LIMITS = {
@@ -57,9 +56,6 @@ class LabConfig:
     test_fraction: float = 0.2
     data_seed: int = 0
     shuffle: bool = False
-    notation: str = "neutral"
-    color_by: str = "weight"
-    granularity: str = "event"
     preset: str = ""  # a preset's fixed data and weights are in use
 
     def activations(self) -> list[str]:
@@ -109,12 +105,6 @@ def validate(c: LabConfig) -> list[str]:
     tf = c.test_fraction
     if not isinstance(tf, (int, float)) or not math.isfinite(tf) or not 0 <= tf <= LIMITS["test_fraction"]:
         errs.append(f"the test fraction must be from 0 to {LIMITS['test_fraction']:g}")
-    if c.notation not in NOTATION_KEYS:
-        errs.append(f"notation must be one of {', '.join(NOTATION_KEYS)}")
-    if c.color_by not in COLOR_BY:
-        errs.append(f"edge colouring must be one of {', '.join(COLOR_BY)}")
-    if c.granularity not in GRANULARITIES:
-        errs.append(f"step size must be one of {', '.join(GRANULARITIES)}")
     return errs
 
 
@@ -157,11 +147,9 @@ _KEYS = {
     "test": ("test_fraction", _float, repr),
     "dseed": ("data_seed", int, str),
     "shuf": ("shuffle", _bool, lambda v: "1" if v else "0"),
-    "nt": ("notation", str, str),
-    "col": ("color_by", str, str),
-    "g": ("granularity", str, str),
     "preset": ("preset", str, str),
 }
+CONFIG_KEYS = frozenset(_KEYS)  # the query keys a LabConfig reads
 _FIELD_TO_KEY = {f: k for k, (f, _, _) in _KEYS.items()}
 assert set(_FIELD_TO_KEY) == {f.name for f in fields(LabConfig)}
 

@@ -19,7 +19,10 @@ import numpy as np
 from engine import HISTORY_LIMIT, Network, Stepper
 from engine.datasets import Dataset, make, xor_truth_table
 
+from components.model.colour_scale import edge_values, fit_scale
 from components.model.config import LabConfig, validate
+from components.model.display import Display
+from components.model.play import PlayClock
 from components.model.presets import PRESETS
 
 __all__ = ["Lab", "build_lab", "make_dataset", "trace_bytes", "MAX_CURVE_POINTS", "SIGMOID_SATURATION",
@@ -86,6 +89,8 @@ class Lab:
     selected: tuple | None = None  # (layer, neuron) clicked in the graph
     csv: Dataset | None = None
     edited: bool = False  # the user typed weights in
+    display: Display = field(default_factory=Display)  # how it is shown (notation, colouring, step size, …)
+    clock: PlayClock = field(default_factory=PlayClock)  # play mode's pace while ``playing``
 
     # ------------------------------------------------------------ views
     @property
@@ -99,6 +104,19 @@ class Lab:
     @property
     def epoch_float(self) -> float:
         return self.stepper.update / self.stepper.updates_per_epoch
+
+    def net_at_update_start(self) -> Network:
+        """The network with the parameters this update started from (``net`` itself until a Δw is
+        applied; also ``net`` when those parameters are not finite, NaN where they are NaN)."""
+        tr = self.trace
+        if self.stepper.cursor < tr.layout.update_start:
+            return self.net
+        try:
+            start = self.net.copy()  # (copy validates the parameters it copies)
+            start.set_parameters(tr.weights_before, tr.biases_before)
+        except ValueError:
+            return self.net
+        return start
 
     def losses(self) -> tuple[float, float | None]:
         """(train E, test E or None) at the current parameters."""
@@ -138,7 +156,7 @@ class Lab:
         if _finite_params(self.net) and _all_finite(W + b):
             self.last_finite = (self.stepper.update, self.stepper.cursor, W, b)
 
-    def _check(self) -> bool:
+    def check(self) -> bool:
         """Stop playing and explain if the parameters or the current update blew up."""
         tr = self.stepper.trace
         bad = not _finite_params(self.net) or not np.isfinite(tr.loss)
@@ -163,7 +181,7 @@ class Lab:
         if self.problem and forward:
             return
         before = self.stepper.update
-        with np.errstate(all="ignore"):  # a diverging update computes inf/NaN: _check reports it, numpy need not
+        with np.errstate(all="ignore"):  # a diverging update computes inf/NaN: check() reports it, numpy need not
             if forward:
                 self._snapshot()
                 self.stepper.step(granularity)
@@ -172,7 +190,7 @@ class Lab:
             if self.stepper.update != before:
                 self.record()
         if forward:
-            self._check()
+            self.check()
 
     def seek(self, k: int) -> None:
         self.stepper.seek(k)
@@ -182,19 +200,17 @@ class Lab:
         if self.problem:
             return 0
         self._snapshot()
-        with np.errstate(all="ignore"):  # the next trace of a diverged network is inf/NaN: _check says so
+        with np.errstate(all="ignore"):  # the next trace of a diverged network is inf/NaN: check() says so
             done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record(x=epoch + 1.0, train=E))
             if self.stepper.update % self.stepper.updates_per_epoch:
                 self.record()
-        self._check()
+        self.check()
         return done
 
     def fit_scale(self) -> None:
         """Rescale the edge colours to the current values (after training; stepping keeps it fixed)."""
-        from components.views.graph import edge_values, fit_scale
-
         if _finite_params(self.net):
-            self.scale = fit_scale(edge_values(self.net, self.trace, self.stepper.cursor, self.config.color_by)[0])
+            self.scale = fit_scale(edge_values(self.net, self.trace, self.stepper.cursor, self.display.color_by)[0])
 
     def train_epochs(self, n: int) -> int:
         """Train until n more epochs have completed (from wherever the cursor is)."""
@@ -207,9 +223,7 @@ class Lab:
         if self.last_finite is not None:
             update, cursor, W, b = self.last_finite
             with np.errstate(all="ignore"):
-                self.net.set_parameters(W, b)  # the parameters before that update …
-                self.stepper.update = update
-                self.stepper.reload()
+                self.stepper.restart_at(update, W, b)  # the parameters before that update …
                 self.stepper.seek(cursor)  # … with that update's events up to the cursor applied
             self.curve = [p for p in self.curve if p[0] <= update / self.stepper.updates_per_epoch]
             self.grad_norms = [p for p in self.grad_norms if p[0] <= update / self.stepper.updates_per_epoch]
@@ -218,9 +232,7 @@ class Lab:
 
     def reset(self) -> None:
         """Back to update 0 with the starting parameters."""
-        self.net.set_parameters(*self.start)
-        self.stepper.update = 0
-        self.stepper.reload()
+        self.stepper.restart_at(0, *self.start)
         self.curve, self.grad_norms, self.problem, self.playing = [], [], None, False
         self.record()
 
@@ -244,7 +256,19 @@ class Lab:
                 self.start = self.net.parameters()
             self.problem = None
             self.record()
-        self._check()
+        self.check()
+
+    def restart_at(self, update: int, weights, biases) -> None:
+        """Start over at update ``update`` (that many completed) from these parameters, as a link
+        restores a lab: the curves begin again there; at update 0 they become the starting point.
+        Raises ValueError (from the engine) for parameters that do not fit the network."""
+        with np.errstate(all="ignore"):
+            self.stepper.restart_at(update, weights, biases)
+            self.edited = update == 0
+            if update == 0:
+                self.start = self.net.parameters()
+            self.curve, self.grad_norms = [], []
+            self.record()
 
     def export_json(self) -> str:
         """The network as JSON (Network.to_dict plus the lab's configuration)."""
@@ -268,7 +292,7 @@ def trace_bytes(layer_sizes, batch: int) -> int:
 
 
 def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | None = None,
-              update: int = 0) -> Lab:
+              update: int = 0, display: Display | None = None) -> Lab:
     """A fresh lab for a configuration; raises LabError (a ValueError) with a readable message."""
     problems = validate(config)
     if problems:
@@ -291,7 +315,7 @@ def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | Non
         raise
     except ValueError as e:
         raise LabError(str(e)) from None
-    lab = Lab(config, dataset, stepper, net.parameters(), csv=csv)
+    lab = Lab(config, dataset, stepper, net.parameters(), csv=csv, display=display or Display())
     lab.fit_scale()
     lab.record()
     if update:

@@ -13,15 +13,12 @@ import streamlit as st
 
 from engine import GRANULARITIES
 
+from components.model.play import PLAY_INTERVAL
 from components.ui import state
 
 __all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "plays_epochs",
-           "play_mode", "PLAY_INTERVAL"]
+           "play_mode", "play_interval"]
 
-PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second)
-MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
-MAX_BROWSER_WAIT = 1.5  # seconds play waits for the browser to show the last tick (a host that does not
-#                         echo the link back, e.g. in a frame, still plays, a tick every 1.5 s)
 _GRAN_LABELS = {"event": "event", "neuron": "neuron", "layer": "layer", "sample": "sample", "phase": "phase",
                 "update": "update"}
 # Jump targets: the cursor just before the forward pass (the start of the update), the backward
@@ -30,7 +27,7 @@ JUMPS = {"forward": "⟲ start", "backward": "↦ backward pass", "update": "↦
 
 
 def _gran() -> str:
-    return state.get_lab().config.granularity
+    return state.get_lab().display.granularity
 
 
 def _step(forward: bool) -> None:
@@ -39,23 +36,22 @@ def _step(forward: bool) -> None:
 
 
 def _set_granularity() -> None:
-    lab = state.get_lab()
-    g = st.session_state.get("ctl_granularity")
+    g = state.widget("ctl_granularity")
     if g in GRANULARITIES:
-        lab.config = lab.config.with_(granularity=g)
+        state.set_display(granularity=g)
 
 
 def _scrub() -> None:
     lab = state.get_lab()
-    k = st.session_state.get("ctl_scrub")
+    k = state.widget("ctl_scrub")
     if isinstance(k, int):
         lab.seek(max(-1, min(k, lab.stepper.n_events - 1)))
 
 
 def _jump() -> None:
     """The jump control acts like three buttons: it jumps, then shows nothing chosen again."""
-    phase = st.session_state.get("ctl_jump")
-    st.session_state["ctl_jump"] = None
+    phase = state.widget("ctl_jump")
+    state.forget_widget("ctl_jump")
     if phase in JUMPS:
         state.get_lab().stepper.jump_to_phase(phase)
 
@@ -70,7 +66,7 @@ def render_step_controls(presentation: bool = False) -> None:
     Every element here is redrawn on every → press (bench_step_latency), so the three jumps are
     one control, not a button each in its own column."""
     lab = state.get_lab()
-    show_jumps = "jumps" not in st.session_state.get("hidden_controls", ())
+    show_jumps = not lab.display.hides("jumps")
     cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
     cols[0].button("← Back", key="ctl_back", on_click=_step, args=(False,), shortcut="Left",
                    disabled=not lab.stepper.can_back(), width="stretch", help="Step back (← key)")
@@ -83,36 +79,34 @@ def render_step_controls(presentation: bool = False) -> None:
                                   help="Put the cursor just before the update's first event, its backward pass or "
                                        "its weight update")
     row = st.columns([2.9, 2.6], vertical_alignment="bottom")
-    st.session_state["ctl_granularity"] = lab.config.granularity
     row[0].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
                              on_change=_set_granularity, selection_mode="single")
     if show_jumps:
         n = lab.stepper.n_events
-        st.session_state["ctl_scrub"] = lab.stepper.cursor
         row[1].slider(f"Scrub through update {lab.stepper.update + 1} ({n} events)", -1, n - 1, key="ctl_scrub",
                       on_change=_scrub, label_visibility="visible")
 
 
 def _toggle_play() -> None:
     lab = state.get_lab()
-    st.session_state["play_toggled"] = True
+    state.mark_play_toggled()
     if lab.problem:
         lab.playing = False
         return
     lab.playing = not lab.playing
-    st.session_state["play_tick_at"] = None  # the first tick of a new play credits one interval
+    lab.clock.restart()
 
 
 def _play_pace_changed() -> None:
     """A new play mode or step rate while playing: the whole page reruns (the live view's timer
     and where the step controls are drawn both follow the mode)."""
     if state.get_lab().playing:
-        st.session_state["play_toggled"] = True
+        state.mark_play_toggled()
 
 
 def play_mode() -> str:
     """"epochs" (whole epochs per tick, the default) or "steps" (one step at the chosen size)."""
-    return st.session_state.get("ctl_play_mode", "epochs")
+    return state.widget("ctl_play_mode", "epochs")
 
 
 def plays_epochs(lab) -> bool:
@@ -122,14 +116,14 @@ def plays_epochs(lab) -> bool:
 
 def play_toggled() -> bool:
     """Whether ▶/⏸ was pressed since the last call (the page must then rerun in full)."""
-    return bool(st.session_state.pop("play_toggled", False))
+    return state.take_play_toggled()
 
 
 def render_play_controls() -> None:
     """Play/pause, speed, and train-N-epochs. When not playing they are drawn after the live view,
     so a step does not resend them; pressing ▶/⏸ reruns the whole page (see ``play_toggled``)."""
     lab = state.get_lab()
-    if "play" in st.session_state.get("hidden_controls", ()):
+    if lab.display.hides("play"):
         return
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
     cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary", on_click=_toggle_play,
@@ -145,7 +139,7 @@ def render_play_controls() -> None:
                               on_change=_play_pace_changed)
     cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
     if cols[4].button("Train N epochs", key="ctl_train", width="stretch", disabled=lab.problem is not None):
-        _train_with_progress(lab, int(st.session_state.get("ctl_n_epochs", 10)))
+        _train_with_progress(lab, int(state.widget("ctl_n_epochs", 10)))
 
 
 def _train_with_progress(lab, epochs: int) -> None:
@@ -168,44 +162,43 @@ def _train_with_progress(lab, epochs: int) -> None:
 def browser_caught_up(lab) -> bool:
     """Whether the browser shows the lab's current step: the link it sent with this run (its
     address bar, rewritten by the last run's reply) names the same update and cursor. A busy
-    browser draws ticks more slowly than its timer asks for them; without this check play ran
-    ahead of the picture, seconds further behind with every tick (bench_play)."""
-    def shown(key: str, default: int) -> int:
+    browser draws ticks more slowly than its timer asks for them; without this check play runs
+    ahead of the picture, further behind with every tick."""
+    shown = state.link_shown()
+
+    def number(key: str, default: int) -> int:
         try:
-            return int(st.query_params.get(key, default))
+            return int(shown.get(key, default))
         except (TypeError, ValueError):
             return default
 
-    return (shown("u", 0), shown("k", -1)) == (lab.stepper.update, lab.stepper.cursor)
+    return (number("u", 0), number("k", -1)) == (lab.stepper.update, lab.stepper.cursor)
 
 
 def advance_play(lab) -> None:
-    """One tick of play mode: a batch of epochs, or one step at the chosen granularity. A tick
-    that finds the browser still drawing the previous one does nothing (its time is credited to
-    the next), so the picture never lags behind the training."""
+    """One tick of play mode: the epochs due at the chosen speed (``PlayClock``), or one step at the
+    chosen granularity. A tick that finds the browser still drawing the previous one does nothing
+    (its time is credited to the next), so the picture never lags behind the training."""
     if not lab.playing or lab.problem:
         lab.playing = False
         return
-    last = st.session_state.get("play_tick_at")
-    if not browser_caught_up(lab) and last is not None and time.monotonic() - last < MAX_BROWSER_WAIT:
+    now = time.monotonic()
+    if lab.clock.waits(browser_caught_up(lab), now):
         return
     if play_mode() == "epochs":
-        speed = int(st.session_state.get("ctl_speed", 30))
-        # Credit exactly the time since the last tick that trained, not the nominal interval: a busy
-        # browser draws ticks less often than every PLAY_INTERVAL and the chosen epochs per second
-        # would otherwise shrink with it, while a floor of one interval trained faster than chosen
-        # (bench_play). At most MAX_TICK_CREDIT seconds, so resuming never lurches.
-        now = time.monotonic()
-        elapsed = PLAY_INTERVAL if last is None else min(now - last, MAX_TICK_CREDIT)
-        st.session_state["play_tick_at"] = now
-        owed = st.session_state.get("play_owed", 0.0) + speed * elapsed
-        n = int(owed)
-        st.session_state["play_owed"] = owed - n
+        n = lab.clock.epochs_due(int(state.widget("ctl_speed", 30)), now)
         if n:
-            t0 = time.perf_counter()
             lab.train_epochs(n)
             lab.fit_scale()
-            st.session_state["play_last_ms"] = (time.perf_counter() - t0) * 1e3
     else:
-        st.session_state["play_tick_at"] = time.monotonic()
-        lab.step(lab.config.granularity, forward=True)
+        lab.clock.ticked(now)
+        lab.step(lab.display.granularity, forward=True)
+
+
+def play_interval(lab) -> float | None:
+    """Seconds between reruns of the live view while playing, else None."""
+    if not lab.playing:
+        return None
+    if play_mode() == "steps":
+        return 1.0 / float(state.widget("ctl_step_speed", 2))
+    return PLAY_INTERVAL

@@ -1,8 +1,9 @@
 """The configuration sidebar: presets, architecture, training settings, data.
 
-Each widget writes straight into ``st.session_state`` under a ``cfg_*`` key; changes are
-collected into a new ``LabConfig`` and handed to ``apply`` (in ``session``), which keeps the
-old lab and shows a message when the new configuration is refused.
+Each widget has a ``cfg_*`` key that ``state.begin_run`` sets from the lab; a change is
+collected into a new ``LabConfig`` and handed to ``state.apply_config``, which keeps the old
+lab and shows a message when the new configuration is refused (the widget then shows the old
+value again).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from components.model.config import BIAS_MODES, DATASETS, HIDDEN_ACTIVATIONS, LI
 from components.model.presets import PRESETS
 from components.ui import state
 
-__all__ = ["render_sidebar", "sync_widgets"]
+__all__ = ["render_sidebar"]
 
 _DATASET_LABELS = {"xor": "XOR (noisy)", "circles": "Circles", "gaussians": "Two gaussians", "spiral": "Spiral",
                    "moons": "Moons", "sine": "Noisy sine (regression)", "xor_table": "XOR truth table (4 points)",
@@ -26,48 +27,26 @@ _LOSS_LABELS = {"half_sse": "½ Σ (a − y)²  (half_sse)", "half_mse": "1/(2m)
                 "cross_entropy": "cross-entropy"}
 
 
-def sync_widgets(c: LabConfig) -> None:
-    """Make the sidebar widgets show configuration c (call before they are drawn)."""
-    s = st.session_state
-    s["cfg_n_hidden"] = len(c.hidden)
-    for l, (n, a) in enumerate(zip(c.hidden, c.hidden_activation)):
-        s[f"cfg_units_{l}"] = n
-        s[f"cfg_act_{l}"] = a
-    s["cfg_output_activation"] = c.output_activation
-    s["cfg_loss"] = c.loss
-    s["cfg_bias"] = c.bias
-    s["cfg_lr"] = float(c.lr)
-    s["cfg_batch_size"] = int(c.batch_size)
-    s["cfg_init"] = c.init
-    s["cfg_seed"] = int(c.seed)
-    s["cfg_dataset"] = c.dataset
-    s["cfg_n_samples"] = int(c.n_samples)
-    s["cfg_noise"] = float(c.noise)
-    s["cfg_test_fraction"] = float(c.test_fraction)
-    s["cfg_data_seed"] = int(c.data_seed)
-    s["cfg_shuffle"] = bool(c.shuffle)
-
-
 def _config_from_widgets(current: LabConfig) -> LabConfig:
-    s = st.session_state
-    n_hidden = int(s.get("cfg_n_hidden", len(current.hidden)))
+    s = state.widget
+    n_hidden = int(s("cfg_n_hidden", len(current.hidden)))
     hidden, acts = [], []
     for l in range(n_hidden):
-        hidden.append(int(s.get(f"cfg_units_{l}", current.hidden[l] if l < len(current.hidden) else 2)))
+        hidden.append(int(s(f"cfg_units_{l}", current.hidden[l] if l < len(current.hidden) else 2)))
         default_act = current.hidden_activation[l] if l < len(current.hidden_activation) else (
             acts[-1] if acts else "sigmoid")
-        acts.append(s.get(f"cfg_act_{l}", default_act))
-    dataset = s.get("cfg_dataset", current.dataset)
+        acts.append(s(f"cfg_act_{l}", default_act))
+    dataset = s("cfg_dataset", current.dataset)
     return current.with_(
         hidden=tuple(hidden), hidden_activation=tuple(acts),
-        output_activation=s.get("cfg_output_activation", current.output_activation),
-        loss=s.get("cfg_loss", current.loss), bias=s.get("cfg_bias", current.bias),
-        lr=float(s.get("cfg_lr", current.lr)), batch_size=int(s.get("cfg_batch_size", current.batch_size)),
-        init=s.get("cfg_init", current.init), seed=int(s.get("cfg_seed", current.seed)),
-        dataset=dataset, n_samples=int(s.get("cfg_n_samples", current.n_samples)),
-        noise=float(s.get("cfg_noise", current.noise)),
-        test_fraction=float(s.get("cfg_test_fraction", current.test_fraction)),
-        data_seed=int(s.get("cfg_data_seed", current.data_seed)), shuffle=bool(s.get("cfg_shuffle", current.shuffle)),
+        output_activation=s("cfg_output_activation", current.output_activation),
+        loss=s("cfg_loss", current.loss), bias=s("cfg_bias", current.bias),
+        lr=float(s("cfg_lr", current.lr)), batch_size=int(s("cfg_batch_size", current.batch_size)),
+        init=s("cfg_init", current.init), seed=int(s("cfg_seed", current.seed)),
+        dataset=dataset, n_samples=int(s("cfg_n_samples", current.n_samples)),
+        noise=float(s("cfg_noise", current.noise)),
+        test_fraction=float(s("cfg_test_fraction", current.test_fraction)),
+        data_seed=int(s("cfg_data_seed", current.data_seed)), shuffle=bool(s("cfg_shuffle", current.shuffle)),
         preset=current.preset if dataset == "preset" else "",
     )
 
@@ -76,7 +55,7 @@ def _on_change() -> None:
     lab = state.get_lab()
     new = _config_from_widgets(lab.config)
     # choosing "CSV upload" before any file is refused (the widget snaps back): keep the uploader in view
-    st.session_state["csv_wanted"] = new.dataset == "csv"
+    state.set_csv_wanted(new.dataset == "csv")
     state.apply_config(new)
 
 
@@ -85,7 +64,7 @@ def _load_preset(name: str) -> None:
 
 
 def _on_upload() -> None:
-    f = st.session_state.get("cfg_csv")
+    f = state.widget("cfg_csv")
     if f is None:
         return
     try:
@@ -107,7 +86,7 @@ def render_sidebar() -> None:
     same = next((k for k in names if PRESETS[k].config == c), c.preset if c.preset in names else None)
     choice = sb.selectbox("Load a preset", names, format_func=lambda k: PRESETS[k].label, key="cfg_preset_choice",
                           index=None if same is None else names.index(same), placeholder="Choose a preset…")
-    sb.button("Load preset", on_click=lambda: _load_preset(st.session_state.get("cfg_preset_choice")),
+    sb.button("Load preset", on_click=lambda: _load_preset(state.widget("cfg_preset_choice")),
               width="stretch", type="primary", key="cfg_load_preset", disabled=choice is None)
 
     sb.markdown("### Network")
@@ -115,12 +94,8 @@ def render_sidebar() -> None:
     sb.caption(f"{n_in} inputs (from the data) → hidden layers → {n_out} output(s). "
                f"Limits: {LIMITS['hidden_layers']} hidden layers, {LIMITS['units']} neurons each.")
     sb.number_input("Hidden layers", 0, LIMITS["hidden_layers"], key="cfg_n_hidden", on_change=_on_change)
-    for l in range(int(st.session_state.get("cfg_n_hidden", len(c.hidden)))):
+    for l in range(len(c.hidden)):  # (begin_run has set each row's widgets from the configuration)
         col1, col2 = sb.columns([1, 1.4])
-        if f"cfg_units_{l}" not in st.session_state:
-            st.session_state[f"cfg_units_{l}"] = 2
-        if f"cfg_act_{l}" not in st.session_state:
-            st.session_state[f"cfg_act_{l}"] = c.hidden_activation[-1] if c.hidden_activation else "sigmoid"
         col1.number_input(f"Layer {l + 1} neurons", 1, LIMITS["units"], key=f"cfg_units_{l}", on_change=_on_change)
         col2.selectbox(f"Layer {l + 1} activation", HIDDEN_ACTIVATIONS, key=f"cfg_act_{l}", on_change=_on_change)
     sb.selectbox("Output activation", OUTPUT_ACTIVATIONS, key="cfg_output_activation", on_change=_on_change)
@@ -141,14 +116,14 @@ def render_sidebar() -> None:
 
     sb.markdown("### Data")
     sb.selectbox("Dataset", DATASETS, key="cfg_dataset", format_func=_DATASET_LABELS.get, on_change=_on_change)
-    ds = st.session_state.get("cfg_dataset", c.dataset)
+    ds = c.dataset
     if ds not in ("preset", "csv", "xor_table"):
         sb.slider("Samples", 4, LIMITS["n_samples"], key="cfg_n_samples", on_change=_on_change)
         sb.slider("Noise", 0.0, LIMITS["noise"], step=0.01, key="cfg_noise", on_change=_on_change)
         sb.slider("Test fraction", 0.0, LIMITS["test_fraction"], step=0.05, key="cfg_test_fraction",
                   on_change=_on_change)
         sb.number_input("Data seed", 0, LIMITS["seed"], key="cfg_data_seed", on_change=_on_change)
-    if ds == "csv" or st.session_state.get("csv_wanted"):
+    if ds == "csv" or state.csv_wanted():
         sb.file_uploader(f"CSV: numeric feature columns, target last (≤ {MAX_CSV_BYTES // 2**20} MB)", type=["csv", "txt"],
                          key="cfg_csv", on_change=_on_upload)
         if lab.csv is not None:

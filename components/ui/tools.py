@@ -9,34 +9,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import Network, gradient_check
+from engine import Network
 
 from components.views import exports
+from components.model.display import HIDEABLE
+from components.model.links import query_for
 from components.ui import state
+from components.views.gradient_table import gradient_check_table
 
-__all__ = ["render_gradient_check", "render_weight_editor", "render_export", "MAX_GRADCHECK_PARAMETERS",
+__all__ = ["render_tools", "render_gradient_check", "render_weight_editor", "render_export", "TOOL_TABS",
+           "MAX_GRADCHECK_PARAMETERS",
            "MAX_JSON_BYTES"]
 
 MAX_GRADCHECK_PARAMETERS = 600  # 2 forward passes per parameter
 MAX_JSON_BYTES = 2 * 1024 * 1024
-
-
-def gradient_check_table(lab) -> pd.DataFrame:
-    """Backprop vs central differences for every parameter, on the current update's batch."""
-    tr = lab.trace
-    probe = Network.from_dict(lab.net.to_dict())
-    probe.set_parameters(tr.weights_before, tr.biases_before)
-    chk = gradient_check(probe, tr.X, tr.Y)
-    rows = []
-    for l, (bw, nw, ew) in enumerate(zip(chk.backprop_weights, chk.numeric_weights, chk.error_weights), start=1):
-        for (i, j), v in np.ndenumerate(bw):
-            rows.append({"parameter": f"w[{l}] {i + 1}←{j + 1}", "backprop": v, "finite difference": nw[i, j],
-                         "relative error": ew[i, j]})
-        if lab.net.bias:
-            for i, v in enumerate(chk.backprop_biases[l - 1]):
-                rows.append({"parameter": f"b[{l}] {i + 1}", "backprop": v, "finite difference": chk.numeric_biases[l - 1][i],
-                             "relative error": chk.error_biases[l - 1][i]})
-    return pd.DataFrame(rows)
 
 
 def render_gradient_check(lab) -> None:
@@ -105,8 +91,7 @@ def render_weight_editor(lab) -> None:
     c1.download_button("Download network (JSON)", lab.export_json, file_name="backprop-lab-network.json",
                        mime="application/json", key="tool_dl_net")
     up = c2.file_uploader("Import network JSON", type=["json"], key="tool_json_upload")
-    if up is not None and st.session_state.get("tool_json_done") != up.file_id:
-        st.session_state["tool_json_done"] = up.file_id
+    if up is not None and state.first_upload(up.file_id):
         _import_json(lab, up)
 
 
@@ -151,7 +136,7 @@ def _import_json(lab, up) -> None:
 def render_export(lab) -> None:
     st.markdown("**This update's full trace** (every event with its formula and value):")
     c1, c2, c3 = st.columns(3)
-    tr, notation = lab.trace, lab.config.notation  # the files are generated on click, from this trace
+    tr, notation = lab.trace, lab.display.notation  # the files are generated on click, from this trace
     c1.download_button("Trace as CSV", lambda: exports.trace_csv(tr, notation), file_name="trace.csv",
                        mime="text/csv", key="exp_csv")
     c2.download_button("Trace as JSON", lambda: exports.trace_json(tr, notation), file_name="trace.json",
@@ -161,14 +146,9 @@ def render_export(lab) -> None:
     st.markdown("**Share**: the address bar always holds a link to exactly this state "
                 "(network, data, update, cursor, notation, colouring). "
                 "A **classroom link** opens straight into presentation mode with the parts you choose hidden:")
-    from components.ui.page import HIDEABLE
-
     hide = st.multiselect("Hide in the classroom link", list(HIDEABLE), format_func=HIDEABLE.get,
                           default=["charts"], key="exp_hide")
-    extra = {"present": "1"}
-    if hide:
-        extra["hide"] = "-".join(hide)
-    q = state.query_for(lab, extra)
+    q = query_for(lab, {"present": "1", "hide": "-".join(hide)} if hide else {"present": "1"})
     base = _app_url()
     st.code(f"{base}?{urlencode(q)}", language=None)  # a code block: copy button, nothing rendered
     st.caption(("Copy it with the button on the right. " if base else "Append it to the app's address. ")
@@ -184,3 +164,18 @@ def _app_url() -> str:
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         return ""
     return url if urlsplit(url).path else url + "/"
+
+
+TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")
+
+def render_tools(lab) -> None:
+    """The tools, one at a time under a row of choices (a second click on the open one closes it).
+    Only the open tool is built and sent: the weight editor's tables and the export widgets made
+    every → press ~20 % slower. A segmented control, not st.tabs: tabs measure their layout on
+    every rerun of the live view, ~13 ms per → press (bench_step_latency, A/B)."""
+    state.keep_choice("tools_tab", (*TOOL_TABS, None), TOOL_TABS[0])  # unset, or stale from an old session
+    st.markdown("##### Tools")
+    choice = st.segmented_control("Tool", list(TOOL_TABS), key="tools_tab", label_visibility="collapsed")
+    for name, render in zip(TOOL_TABS, (render_gradient_check, render_weight_editor, render_export)):
+        if choice == name:
+            render(lab)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from components.model.colour_scale import edge_values, fit_scale
 from components.views.palette import DIVERGING, rgb
 
 __all__ = ["GraphLayout", "build_graph", "graph_layout", "flat_edges", "segments", "edge_ids", "edge_hover_rows",
@@ -201,21 +202,6 @@ def valid_node(sel, sizes) -> tuple[int, int] | None:
 
 
 # ---------------------------------------------------------------------------- values
-def edge_values(net, trace, cursor: int, color_by: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """(per-weight values, per-bias values), shaped like (net.weights, net.biases):
-    weights at the cursor, ∂E/∂w, or Δw = −η ∂E/∂w of the trace's update (see module doc)."""
-    if trace is None:
-        W, b = net.weights, net.biases
-        if color_by == "weight":
-            return list(W), list(b)
-        return [np.zeros_like(w) for w in W], [np.zeros_like(x) for x in b]
-    if color_by == "weight":
-        return trace.parameters_at(cursor)
-    if color_by == "gradient":
-        return list(trace.grad_weights), list(trace.grad_biases)
-    return list(trace.delta_weights), list(trace.delta_biases)
-
-
 def _param_event_grid(lay, l: int, update: bool) -> np.ndarray:
     """Event index of every (i, j) of layer l's incoming parameters, (n_l, n_{l−1}+1); the
     last column is the bias (meaningful only when that event kind exists)."""
@@ -276,23 +262,6 @@ def node_values(trace, cursor: int, sample: int, quantity: str) -> tuple[list[np
             vals.append(trace.deltas[l][c])
             done.append(lay.delta_start + c * lay.N + lay.cum_bwd[lay.L - l] + n <= cursor)
     return vals, done
-
-
-def fit_scale(values) -> float:
-    """A robust, never-zero max |value| of an array or list of arrays, rounded up to a
-    readable 1-1.5-2-3-4-5-6-8 × 10^k: max |v|, or the 99th percentile beyond 1,000 values."""
-    parts = [np.abs(np.asarray(v, float)).ravel() for v in (values if isinstance(values, (list, tuple)) else [values])]
-    a = np.concatenate(parts) if parts else np.zeros(0)
-    a = a[np.isfinite(a)]
-    if a.size == 0:
-        return 1.0
-    m = float(np.percentile(a, 99) if a.size > 1000 else a.max())
-    if m <= 0:
-        m = float(a.max())
-    if m <= 1e-300:
-        return 1.0
-    e = 10.0 ** np.floor(np.log10(m))
-    return float(next(s * e for s in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if s * e >= m * (1 - 1e-12)))
 
 
 def node_ranges(trace, acts, quantity: str) -> list[float]:

@@ -1,0 +1,85 @@
+"""How a lab is shown, apart from what it computes: notation, edge colouring, step size,
+presentation mode and the parts a classroom link hides; with its URL form.
+
+A ``Display`` changes no number: switching notation or colouring keeps the network, the update
+and the cursor. ``LabConfig`` (components/model/config.py) holds what the numbers depend on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from engine import GRANULARITIES
+
+__all__ = ["Display", "COLOR_BY", "NOTATION_KEYS", "HIDEABLE", "MAX_HIDDEN_PARTS", "validate_display",
+           "display_query", "display_from_query", "DISPLAY_KEYS"]
+
+COLOR_BY = ("weight", "gradient", "delta_w")
+NOTATION_KEYS = ("neutral", "seed000", "seed001", "seed002", "seed003")
+# Parts of the page a classroom link can hide in presentation mode (key → what it hides).
+HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
+            "table": "layer table", "notation": "notation and colour choices"}
+MAX_HIDDEN_PARTS = 10
+
+
+@dataclass(frozen=True)
+class Display:
+    """Display preferences of one session (every field is in the link)."""
+
+    notation: str = "neutral"
+    color_by: str = "weight"
+    granularity: str = "event"
+    presentation: bool = False
+    hidden: tuple[str, ...] = ()  # parts hidden in presentation mode (HIDEABLE keys)
+
+    def with_(self, **changes) -> Display:
+        return replace(self, **changes)
+
+    def hides(self, part: str) -> bool:
+        """Whether a classroom link asked to hide ``part`` (a HIDEABLE key)."""
+        return part in self.hidden
+
+
+def validate_display(d: Display) -> list[str]:
+    """Problems with display preferences, each a sentence (empty: fine)."""
+    errs = []
+    if d.notation not in NOTATION_KEYS:
+        errs.append(f"notation must be one of {', '.join(NOTATION_KEYS)}")
+    if d.color_by not in COLOR_BY:
+        errs.append(f"edge colouring must be one of {', '.join(COLOR_BY)}")
+    if d.granularity not in GRANULARITIES:
+        errs.append(f"step size must be one of {', '.join(GRANULARITIES)}")
+    return errs
+
+
+# short key -> field; "present" and "hide" are parsed leniently, as classroom links always were
+DISPLAY_KEYS = {"nt": "notation", "col": "color_by", "g": "granularity", "present": "presentation", "hide": "hidden"}
+
+
+def display_query(d: Display) -> dict[str, str]:
+    """Query parameters for the preferences that differ from the defaults."""
+    q = {}
+    default = Display()
+    for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity")):
+        if getattr(d, name) != getattr(default, name):
+            q[key] = getattr(d, name)
+    if d.presentation:
+        q["present"] = "1"
+    if d.hidden:
+        q["hide"] = "-".join(d.hidden)
+    return q
+
+
+def display_from_query(params: dict) -> tuple[Display, list[str]]:
+    """Display preferences from query parameters, and a note for each value that was ignored."""
+    d, ignored = Display(), []
+    for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity")):
+        if key not in params:
+            continue
+        trial = d.with_(**{name: str(params[key])[:200]})
+        if validate_display(trial):
+            ignored.append(f"{key}={str(params[key])[:40]!r} ({validate_display(trial)[0]})")
+            continue
+        d = trial
+    hidden = tuple(x for x in str(params.get("hide", "")).split("-") if x)[:MAX_HIDDEN_PARTS]
+    return d.with_(presentation=params.get("present") == "1", hidden=hidden), ignored

@@ -1,0 +1,139 @@
+"""A lab as a link and back: the address bar holds the whole state.
+
+The query holds the configuration (``components.model.config`` keys), the display preferences
+(``components.model.display`` keys), ``u`` completed updates, ``k`` the cursor and ``w`` the exact
+parameters at the start of the current update, so a link opened in a fresh browser rebuilds the
+same network at the same step with the same numbers. Every invalid part is ignored and named.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+
+import numpy as np
+
+from components.model.config import CONFIG_KEYS, LIMITS, LabConfig, from_query, to_query
+from components.model.display import DISPLAY_KEYS, display_from_query, display_query
+from components.model.lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
+
+__all__ = ["encode_params", "decode_params", "query_for", "restore_from_query", "replay_limit", "plain_markdown",
+           "MAX_LINK_PARAMETERS", "MAX_REPLAY_UPDATES", "MAX_REPLAY_WORK", "POSITION_KEYS"]
+
+MAX_LINK_PARAMETERS = 1500  # larger networks are rebuilt from their seeds (replayed), not from exact bytes
+MAX_REPLAY_UPDATES = 100_000  # a link replays at most this many updates …
+MAX_REPLAY_WORK = 1e10  # … and at most this many multiply-adds (a few seconds), so no link can pin the server
+POSITION_KEYS = frozenset({"u", "k", "w"})  # where the lab is: completed updates, cursor, exact parameters
+
+
+def encode_params(weights, biases) -> str:
+    """All weights then all biases as little-endian float64, deflated, base64url (no padding)."""
+    flat = np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in biases]).astype("<f8")
+    return base64.urlsafe_b64encode(zlib.compress(flat.tobytes(), 9)).decode().rstrip("=")
+
+
+def decode_params(text: str, layer_sizes) -> tuple[list, list]:
+    """Inverse of encode_params for a network of these layer sizes (ValueError if it does not fit)."""
+    try:
+        raw = zlib.decompressobj().decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), 2**20)
+    except (ValueError, zlib.error):
+        raise ValueError("the weights in the link are damaged") from None
+    flat = np.frombuffer(raw, dtype="<f8")
+    shapes = [(b, a) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+    n_w = sum(r * c for r, c in shapes)
+    if flat.size != n_w + sum(layer_sizes[1:]):
+        raise ValueError("the weights in the link do not fit this network")
+    if not np.all(np.isfinite(flat)):
+        raise ValueError("the weights in the link are not finite")
+    weights, biases, o = [], [], 0
+    for r, c in shapes:
+        weights.append(flat[o : o + r * c].reshape(r, c).copy())
+        o += r * c
+    for r, _ in shapes:
+        biases.append(flat[o : o + r].copy())
+        o += r
+    return weights, biases
+
+
+def query_for(lab: Lab, display: dict | None = None) -> dict[str, str]:
+    """The link for a lab's current state; ``display`` replaces the lab's own display keys
+    (a classroom link: ``{"present": "1", "hide": "charts"}``)."""
+    q = to_query(lab.config)
+    q.update(display_query(lab.display) if display is None else display_query(lab.display) | display)
+    if lab.stepper.update:
+        q["u"] = str(lab.stepper.update)
+    if lab.stepper.cursor >= 0:
+        q["k"] = str(lab.stepper.cursor)
+    if (lab.edited or lab.stepper.update) and lab.net.n_parameters <= MAX_LINK_PARAMETERS:
+        q["w"] = encode_params(*lab.trace.parameters_at(-1))  # parameters before the current update
+    return q
+
+
+def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
+    """A lab from URL parameters; every part that is invalid is ignored and named."""
+    config, ignored = from_query(params)
+    display, display_ignored = display_from_query(params)
+    ignored += display_ignored
+    unknown = [k for k in params if k not in POSITION_KEYS | CONFIG_KEYS | set(DISPLAY_KEYS)]
+    ignored += [f"{k[:40]!r} (unknown parameter)" for k in unknown[:5]]
+    try:
+        lab = build_lab(config, display=display)
+    except LabError as e:
+        ignored.append(f"the configuration ({e})")
+        lab = build_lab(LabConfig(), display=display)
+    update = _int_param(params, "u", 0, LIMITS["updates"], ignored)
+    if "w" in params and lab.config.dataset != "csv":
+        try:
+            W, b = decode_params(str(params["w"]), lab.net.layer_sizes)
+            if max(float(np.max(np.abs(a), initial=0.0)) for a in W + b) > MAX_ABS_WEIGHT:
+                raise ValueError(f"a weight in the link is beyond ±{MAX_ABS_WEIGHT:g}")
+            lab.restart_at(update, W, b)
+            update = 0  # nothing to replay
+        except ValueError as e:
+            ignored.append(f"w ({e})")
+    if update:
+        cap = replay_limit(lab)
+        if update > cap:
+            ignored.append(f"u={update} (replaying more than {cap} updates of this network takes too long; "
+                           f"stopped at {cap})")
+        lab.train_updates(min(update, cap))
+    lab.fit_scale()  # colours fit the restored weights, as "Train N epochs" left them for whoever shared the link
+    k = _int_param(params, "k", -1, lab.stepper.n_events - 1, ignored)
+    if k >= 0:
+        lab.seek(k)
+    lab.check()  # linked weights may already be diverged or saturated: say so, and pause
+    return lab, ignored
+
+
+def replay_limit(lab: Lab) -> int:
+    """How many updates a link may replay: MAX_REPLAY_UPDATES, fewer for networks and batches so large
+    that MAX_REPLAY_WORK multiply-adds run out first (an update costs ~3 · batch · parameters plus
+    numpy's per-call overhead, ~10⁵ multiply-adds' worth per layer; the curves cost ~7 · m · parameters
+    per epoch)."""
+    n, stepper = lab.net.n_parameters, lab.stepper
+    per_update = (3 * n * stepper.batch_size + 1e5 * lab.net.n_layers
+                  + 7 * n * lab.dataset.n_train / stepper.updates_per_epoch)
+    return int(max(1, min(MAX_REPLAY_UPDATES, MAX_REPLAY_WORK // per_update)))
+
+
+def _int_param(params: dict, key: str, default: int, hi: int, ignored: list) -> int:
+    if key not in params:
+        return default
+    try:
+        v = int(str(params[key]))
+        if not default <= v <= hi:
+            raise ValueError
+        return v
+    except ValueError:
+        ignored.append(f"{key}={str(params[key])[:20]!r} (out of range)")
+        return default
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~:&=\"'])")
+
+
+def plain_markdown(text: str) -> str:
+    """Text from a link shown literally by st.warning/st.error, which render Markdown and $LaTeX$:
+    every punctuation mark is backslash-escaped, so no link, image or formula can be injected."""
+    return _MARKDOWN.sub(r"\\\1", text)

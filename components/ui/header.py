@@ -1,0 +1,99 @@
+"""The top of the page: title, display choices (notation, colouring, presentation), messages,
+the divergence box, and the page's static CSS and keyboard script."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.model.display import COLOR_BY
+from components.ui import state
+from components.views.notation import NOTATIONS
+
+__all__ = ["render_header", "render_keyboard_focus_fix", "render_flashes", "render_problem"]
+
+_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}
+.katex-display {overflow-x: auto; overflow-y: hidden; padding-bottom: 2px;}
+[data-testid="stMetricValue"] {font-size: 1.6rem;}
+/* Plotly charts a whole number of pixels wide: plotly's first draw (before Streamlit has measured the
+   chart) and Streamlit's width then agree, so the second pass redraws nothing (play, bench_play) */
+.st-key-graph, .st-key-chart_loss, .st-key-chart_data, .st-key-chart_grad {width: round(down, 100%, 1px) !important;}
+</style>
+"""
+
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="collapsedControl"] {display: none;}
+html, body, [class*="css"] {font-size: 20px;}
+.block-container {max-width: 100% !important; padding-left: 2rem; padding-right: 2rem;}
+</style>
+"""
+
+_COLOR_LABELS = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w": "update Δw"}
+
+def _toggle_presentation() -> None:
+    state.set_display(presentation=bool(state.widget("hdr_presentation")))
+
+def render_header() -> bool:
+    """Title, presentation toggle and notation/colouring choices. Returns presentation mode."""
+    lab = state.get_lab()
+    presentation = lab.display.presentation
+    st.markdown(_CSS, unsafe_allow_html=True)  # static CSS only, never user text
+    if presentation:
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+    cols = st.columns([2.3, 1.6, 1.4, 1.4], vertical_alignment="bottom")
+    sizes = "-".join(map(str, lab.net.layer_sizes))
+    cols[0].markdown(f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
+                     f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
+                     f"</span>", unsafe_allow_html=True)  # numbers and fixed names only
+    if lab.display.hides("notation"):
+        return presentation
+    keys = list(NOTATIONS)
+    cols[1].selectbox("Notation", keys, format_func=lambda k: NOTATIONS[k].label, key="hdr_notation",
+                      on_change=_set_display, args=("notation", "hdr_notation"))
+    cols[2].selectbox("Colour edges by", list(COLOR_BY), format_func=_COLOR_LABELS.get, key="hdr_color",
+                      on_change=_set_display, args=("color_by", "hdr_color"))
+    cols[3].toggle("Presentation", key="hdr_presentation", on_change=_toggle_presentation,
+                   help="Hide configuration, enlarge fonts and the graph; → and ← keep stepping.")
+    return presentation
+
+def _set_display(field: str, key: str) -> None:
+    state.set_display(**{field: state.widget(key)})
+
+# After a click on a segmented control (step size, jumps, tools) the page takes the focus back: a
+# focused option keeps ← and → for moving between options, so the step shortcuts stopped working.
+# Static code of ours (no user text), run once per page.
+_KEYBOARD_JS = """<script>
+(() => {
+  if (window.__backpropLabKeys) return;
+  window.__backpropLabKeys = true;
+  const group = el => el && el.closest && el.closest('[data-testid="stButtonGroup"]');
+  document.addEventListener('pointerup', e => {
+    if (group(e.target)) setTimeout(() => { if (group(document.activeElement)) document.activeElement.blur(); }, 0);
+  }, true);
+})();
+</script>"""
+
+def render_keyboard_focus_fix() -> None:
+    """Keep ← and → stepping after a mouse click on a segmented control (see _KEYBOARD_JS)."""
+    st.html(_KEYBOARD_JS, unsafe_allow_javascript=True)
+
+def render_flashes() -> None:
+    for level, text in state.take_flashes():
+        getattr(st, level if level in ("error", "warning", "info", "success") else "info")(text)
+
+def _undo_problem() -> None:
+    state.get_lab().undo_problem()
+
+def _dismiss_problem() -> None:
+    state.get_lab().problem = None
+
+def render_problem(lab) -> None:
+    if lab.problem:
+        box = st.container(border=True)
+        box.error(lab.problem, icon="⚠️")
+        c1, c2, _ = box.columns([1, 1, 3])
+        c1.button("Undo to last finite state", key="prob_undo", on_click=_undo_problem, type="primary",
+                  disabled=lab.last_finite is None)
+        c2.button("Dismiss", key="prob_dismiss", on_click=_dismiss_problem)

@@ -1,0 +1,146 @@
+"""What the step panel writes, as text: its formula lines broken to fit the panel, and the layer
+table as Markdown. Pure functions (no Streamlit); ``components.ui.step_panel`` draws them."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from components.views.formulas import event_formula, loss_formula
+from components.views.notation import Notation, format_plain
+
+__all__ = ["formula_lines", "fit_latex", "table_markdown", "LINE_WIDTH", "PRESENTATION_SIZE"]
+
+PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in presentation mode
+
+# Half-em units per formula line (normal, presentation \Large): the panel is the right-hand column
+# of the wide layout, 341 px across on a 1280-px laptop screen with the sidebar open (the narrowest
+# it gets: a line of 34 half-ems is ~330 px there), up to ~650 px on a wide screen or projector.
+LINE_WIDTH = {False: 34, True: 30}
+
+def formula_lines(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
+                  presentation: bool = False, line_width: float | None = None) -> list[str]:
+    """The LaTeX strings the panel shows, in order (before the first event: the loss formula).
+
+    The event's symbolic formula, then its numbers and result; long ones are broken at their
+    top-level "=" into an aligned block (see ``fit_latex``).
+    """
+    size = PRESENTATION_SIZE if presentation else ""
+    width = LINE_WIDTH[presentation] if line_width is None else line_width
+    if cursor < 0:
+        return [size + fit_latex(loss_formula(trace, notation), width)]
+    f = event_formula(trace.event(cursor), trace, notation, digits)
+    lines = (f.symbolic, " ".join(p for p in (f.substituted, f.result) if p))
+    return [size + fit_latex(line, width) for line in lines]
+
+_GLYPH = {"+": 2.6, "=": 2.7, "-": 2.2, "(": 0.8, ")": 0.8, "[": 0.6, "]": 0.6, ".": 0.55, ",": 0.6}
+
+_COMMAND = {"cdot": 1.5, "quad": 2.0, ",": 0.3, "cdots": 2.6, "sum": 2.0, "times": 2.6, "leftarrow": 3.0}
+
+_SILENT = ("frac", "tfrac", "Big", "big", "begin", "end", "text", "mathrm", "operatorname", "Large")
+
+def _width(tex: str) -> float:
+    """Roughly how wide a formula renders, in half-em units (a digit is 1; binary operators carry
+    their spacing; sub/superscripts count 0.7; a fraction's two parts count side by side)."""
+    width, i, scripts = 0.0, 0, []  # scripts: for each open brace, whether it opens a sub/superscript
+    while i < len(tex):
+        ch = tex[i]
+        scale = 0.7 if (any(scripts) or (i > 0 and tex[i - 1] in "_^")) else 1.0
+        if ch == "\\":
+            name = re.match(r"\\([A-Za-z]+|.)", tex[i:]).group(1)
+            i += 1 + len(name)
+            width += 0.0 if name in _SILENT else scale * _COMMAND.get(name, 1.2)
+            continue
+        if ch == "{":
+            scripts.append(i > 0 and tex[i - 1] in "_^")
+        elif ch == "}":
+            scripts = scripts[:-1]
+        elif ch not in " _^&":
+            width += scale * _GLYPH.get(ch, 1.0)
+        i += 1
+    return width
+
+def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Split at separators outside every bracket: [(separator before, piece), …]."""
+    out, depth, start, before, i = [], 0, 0, "", 0
+    while i < len(tex):
+        if tex[i] == "\\" and tex[i + 1:i + 2] in ("{", "}"):
+            i += 2
+            continue
+        depth += (tex[i] in "{([") - (tex[i] in "})]")
+        sep = next((s for s in seps if depth == 0 and tex.startswith(s, i)
+                    and not (s[-1].isalpha() and tex[i + len(s):i + len(s) + 1].isalpha())), None)  # \cdot ≠ \cdots
+        if sep:
+            out.append((before, tex[start:i]))
+            before, i = sep, i + len(sep)
+            start = i
+        else:
+            i += 1
+    return out + [(before, tex[start:])]
+
+def fit_latex(tex: str, width: float) -> str:
+    """``tex`` unchanged if it fits ``width``; else an aligned block broken at top-level "=" signs.
+
+    Removing the aligned wrapper, "&" and "\\\\" gives back the original (up to spaces and \\quad).
+    """
+    if _width(tex) <= width:
+        return tex
+    body = " " + tex if tex.startswith("= ") else tex
+    rows: list[str] = []
+    row = ""
+    for sep, piece in _split_top_level(body, (r",\quad ", " = ")):
+        if sep == r",\quad ":
+            rows.append(row + ",")
+            row = piece
+        elif sep == "":
+            row = piece
+        elif "&=" not in row:
+            row = f"{row} &= {piece}".lstrip()
+        elif _width(row + piece) + 2 <= width:
+            row = f"{row} = {piece}"
+        else:
+            rows.append(row)
+            row = f"&= {piece}"
+    rows.append(row)
+    rows = [line for row in rows for line in _wrap_sum(row, width)]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+def _wrap_sum(row: str, width: float) -> list[str]:
+    """A row too wide for ``width`` broken at its top-level " + " signs, then (for long products)
+    at its top-level \\cdot signs; continuation lines are indented."""
+    if _width(row) <= width or "&= " not in row:
+        return [row]
+    prefix, rest = row.split("&= ", 1)
+    lines, line = [], f"{prefix}&= "
+    for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot")):
+        terms = [t for _, t in _split_top_level(rest, (sep,))]
+        if len(terms) > 1:
+            break
+    else:
+        return [row]
+    line += terms[0]
+    for term in terms[1:]:
+        if _width(line + term) + 2 <= width:
+            line = f"{line}{op}{term}"
+        else:
+            lines.append(line)
+            line = rf"&\quad {op.strip()} {term}"
+    return lines + [line]
+
+def table_markdown(df: pd.DataFrame, digits: int) -> str:
+    """``df`` (with a boolean ``current`` column) as a Markdown table: numbers as ``format_plain``
+    writes them, not-yet-computed values (NaN) blank, the current row bold on a highlight."""
+    names = [c for c in df.columns if c != "current"]
+    cols = []
+    for c in names:
+        v = df[c].to_numpy()
+        cols.append(["" if x != x else format_plain(x, digits) for x in v.tolist()] if v.dtype.kind == "f"
+                    else [str(x) for x in v.tolist()])
+    lines = ["| " + " | ".join(names) + " |", "|" + "---:|" * len(names)]
+    for r, mark in enumerate(df["current"].tolist()):
+        cells = [col[r] for col in cols]
+        if mark:
+            cells = [f":orange-background[**{x}**]" if x else "" for x in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
