@@ -199,7 +199,7 @@ class LoadReport:
         return self._pct(getattr(self, which), q)
 
 
-async def _student(i: int, url: str, query: str, plan, epochs: int, timeout: float, report: LoadReport) -> None:
+async def _student(i: int, url: str, query: str, plan, *, epochs: int, timeout: float, report: LoadReport) -> None:
     c = StreamlitClient(url, timeout)
     where = f"session {i}"
     try:
@@ -233,13 +233,13 @@ async def _student(i: int, url: str, query: str, plan, epochs: int, timeout: flo
         await c.close()
 
 
-def run_load(url: str, sessions: int = 20, steps: int = 40, trains: int = 3, epochs: int = 10,
+def run_load(url: str, sessions: int = 20, steps: int = 40, *, trains: int = 3, epochs: int = 10,
              query: str = "", timeout: float = 120.0, deadline: float = 600.0) -> LoadReport:
     """Drive ``sessions`` concurrent students against the server at ``url``; see the module doc."""
     report = LoadReport(sessions)
 
     async def main():
-        tasks = [_student(i, url, query, _plan(i, steps, trains, epochs), epochs, timeout, report)
+        tasks = [_student(i, url, query, _plan(i, steps, trains, epochs), epochs=epochs, timeout=timeout, report=report)
                  for i in range(sessions)]
         await asyncio.wait_for(asyncio.gather(*tasks), deadline)
 
@@ -281,7 +281,8 @@ def main(argv=None) -> int:
     with streamlit_server() as (url, log_path):
         asyncio.run(_warm(url))  # imports and the first script compile, outside the measurement
         for label, query in scenarios:
-            r = run_load(url, args.sessions, args.steps, args.trains, args.epochs, query, args.timeout, args.deadline)
+            r = run_load(url, args.sessions, args.steps, trains=args.trains, epochs=args.epochs, query=query,
+                         timeout=args.timeout, deadline=args.deadline)
             rows.append((label, r))
             for e in (r.errors + r.mismatches)[:10]:
                 print("  !", e, file=sys.stderr)

@@ -379,7 +379,7 @@ def test_chip_placement_never_overlaps_more_than_the_fixed_fraction():
     for _ in range(5):
         widths = rng.uniform(20, 60, idx.size)
         obstacles = (lay.node_x, lay.node_y, rng.uniform(10, 40, lay.node_x.size))
-        xs, ys = C.chip_positions(lay, idx, widths, 15.0, 120.0, 200.0, obstacles)
+        xs, ys = C.chip_positions(lay, idx, widths, 15.0, px_per_x=120.0, px_per_y=200.0, obstacles=obstacles)
 
         def cost(x, y):
             b = np.stack([x * 120 - widths / 2, x * 120 + widths / 2, y * 200 - 7.5, y * 200 + 7.5], axis=1)

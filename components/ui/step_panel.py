@@ -17,7 +17,7 @@ __all__ = ["show_step_panel", "TABLE_ROWS"]
 
 TABLE_ROWS = 12  # rows of the layer table shown around the current one
 
-def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
+def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", *, digits: int = 4,
                     presentation: bool = False, line_width: float | None = None, show_table: bool = True) -> None:
     """Show the event at ``cursor`` of ``trace`` (−1: before the first event) in ``notation``.
 

@@ -22,7 +22,7 @@ def overlap(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     return ox * oy
 
 
-def chip_positions(lay: GraphLayout, idx: np.ndarray, widths_px: np.ndarray, height_px: float,
+def chip_positions(lay: GraphLayout, idx: np.ndarray, widths_px: np.ndarray, height_px: float, *,
                    px_per_x: float, px_per_y: float, obstacles: tuple) -> tuple[np.ndarray, np.ndarray]:
     """x, y (data units) of the value printed on each edge of ``idx``: the first fraction of CHIP_AT
     along it whose text box (``widths_px`` (k,) × ``height_px``) clears the boxes already placed and

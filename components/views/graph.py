@@ -230,7 +230,8 @@ def _edge_chips(lay, ed, fs, plot_px: tuple[float, float], y_range, diam) -> dic
                  np.concatenate([size, bias_px]))
     chip_fs = round(fs * 0.85)
     widths = np.array([0.58 * chip_fs * len(t) + 4 for t in texts])
-    lx, ly = chip_positions(lay, done, widths, 1.2 * chip_fs, px_x, px_y, obstacles)
+    lx, ly = chip_positions(lay, done, widths, 1.2 * chip_fs, px_per_x=px_x, px_per_y=px_y,
+                            obstacles=obstacles)
     return _scatter("edge values", "text", typed(lx), typed(ly), text=texts,
                     textposition="middle center", hoverinfo="skip",
                     textfont=dict(size=chip_fs, color=_INK, shadow=_HALO))
