@@ -258,6 +258,34 @@ class Lab:
             self.record()
         self.check()
 
+    def set_lr(self, lr: float) -> None:
+        """A new learning rate η; the current update restarts from its start with it. Raises
+        LabError (nothing changed) for an η the configuration refuses. A diverged network stays
+        diverged whatever the new η, and check() keeps saying so."""
+        new = self.config.with_(lr=lr)
+        problems = validate(new)  # the engine alone would take η = 0
+        if problems:
+            raise LabError(problems[0])
+        try:
+            with np.errstate(all="ignore"):
+                self.stepper.set_lr(new.lr)
+        except ValueError as e:
+            raise LabError(str(e)) from None
+        self.config, self.edited, self.problem = new, True, None
+        self.check()
+
+    def toggle_play(self) -> None:
+        """▶ or ⏸: play starts (with a fresh clock) or stops; never while a problem is shown."""
+        self.playing = not self.playing and self.problem is None
+        self.clock.restart()
+
+    def dismiss_problem(self) -> None:
+        self.problem = None
+
+    def select(self, node: tuple[int, int] | None) -> None:
+        """The neuron (layer, i) clicked in the graph, or None."""
+        self.selected = node
+
     def restart_at(self, update: int, weights, biases) -> None:
         """Start over at update ``update`` (that many completed) from these parameters, as a link
         restores a lab: the curves begin again there; at update 0 they become the starting point.

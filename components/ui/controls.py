@@ -90,11 +90,7 @@ def render_step_controls(presentation: bool = False) -> None:
 def _toggle_play() -> None:
     lab = state.get_lab()
     state.mark_play_toggled()
-    if lab.problem:
-        lab.playing = False
-        return
-    lab.playing = not lab.playing
-    lab.clock.restart()
+    lab.toggle_play()
 
 
 def _play_pace_changed() -> None:

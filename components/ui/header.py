@@ -87,7 +87,7 @@ def _undo_problem() -> None:
     state.get_lab().undo_problem()
 
 def _dismiss_problem() -> None:
-    state.get_lab().problem = None
+    state.get_lab().dismiss_problem()
 
 def render_problem(lab) -> None:
     if lab.problem:

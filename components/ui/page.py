@@ -45,7 +45,7 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
         else:
             picked = graph_view.show_graph(fig, key="graph")
         if picked is not None and picked != lab.selected:
-            lab.selected = picked
+            lab.select(picked)
             st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
         st.button("Fit colour scale", key="graph_fit_scale", on_click=_fit_scale,
                   help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
@@ -66,14 +66,14 @@ def _go_to(kind: str, layer: int, i: int, sample: int) -> None:
     lab.seek(lab.trace.layout.index_of(kind, layer, i, sample=sample))
 
 def _clear_selection() -> None:
-    state.get_lab().selected = None
+    state.get_lab().select(None)
 
 def render_selected(lab) -> None:
     """The neuron clicked in the graph: its numbers in this update, and jumps to its events."""
     layer, i = lab.selected
     tr = lab.trace
     if not 0 <= layer < len(tr.layer_sizes) or not 0 <= i < tr.layer_sizes[layer]:
-        lab.selected = None
+        lab.select(None)
         return
     ev = lab.stepper.event
     c = ev.sample if ev is not None and ev.sample is not None else 0

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
-from components.model.config import LabConfig, validate
+from components.model.config import LabConfig
 from components.model.display import Display, validate_display
 from components.model.lab import Lab, LabError, build_lab
 from components.model.links import plain_markdown, query_for, restore_from_query
@@ -147,16 +146,9 @@ def apply_config(new: LabConfig) -> None:
     changed = {f for f in new.__dataclass_fields__ if getattr(new, f) != getattr(old, f)}
     if changed == {"lr"}:
         try:
-            problems = validate(new)  # the engine alone would take η = 0
-            if problems:
-                raise ValueError(problems[0])
-            with np.errstate(all="ignore"):
-                lab.stepper.set_lr(new.lr)
-        except ValueError as e:
+            lab.set_lr(new.lr)
+        except LabError as e:
             flash("error", f"Learning rate not changed: {e}")
-            return
-        lab.config, lab.edited, lab.problem = new, True, None
-        lab.check()  # a diverged network stays diverged whatever the new η: keep saying so
         return
     try:
         _replace(build_lab(new, csv=lab.csv, display=lab.display))
