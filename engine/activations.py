@@ -1,10 +1,18 @@
-"""Activation functions as a small registry of (function, derivative).
+"""Activation functions as one small registry of (function, derivative), for every code path.
 
 Each activation g maps pre-activations z to activations a = g(z), elementwise
-(softmax: row-wise over the units of one sample). Its derivative is written in
-terms of z and a, the way the seeds write it, e.g. sigmoid: g'(z) = a(1 - a).
+(softmax: over the units of one sample). Its derivative is written in terms of a,
+the way the seeds write it, e.g. sigmoid: g'(z) = a(1 - a).
 
-Every function takes and returns float64 arrays of shape (m, n): m samples, n units.
+Each entry is written once, in place, as numpy calls with ``out=``:
+
+- ``into(Z, A)``:   A ← g(Z); A may be Z (then Z is overwritten), otherwise Z is only read;
+- ``d_into(A, T)``: T ← g'(Z), from A = g(Z); None for softmax (a Jacobian, see losses).
+
+``f(z)`` and ``df(z, a)`` allocate their result and call these same forms, so
+``Network.forward``/``trace`` and the fast loop of ``fit`` compute the same numbers.
+Rows are samples: arrays have shape (m, n), m samples of n units (softmax
+normalises along the last axis; ``fit`` passes transposed views of its columns).
 """
 
 from __future__ import annotations
@@ -18,77 +26,105 @@ __all__ = ["Activation", "ACTIVATIONS", "get_activation", "LEAKY_SLOPE"]
 
 LEAKY_SLOPE = 0.01  # leaky_relu: g(z) = z for z > 0, 0.01 z otherwise
 
+InPlace = Callable[[np.ndarray, np.ndarray], None]
+
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation: its name, g(z), g'(z) given (z, a), and formulas for display."""
+    """One activation: its name, g and g' in place, and formulas for display."""
 
     name: str
-    f: Callable[[np.ndarray], np.ndarray]
-    df: Callable[[np.ndarray, np.ndarray], np.ndarray] | None  # None: softmax (Jacobian, see losses)
+    into: InPlace  # A ← g(Z)
+    d_into: InPlace | None  # T ← g'(Z) from A; None: softmax
     formula: str  # a = g(z), LaTeX
     derivative_formula: str  # g'(z) written with a, LaTeX
     elementwise: bool = True
 
+    def f(self, z: np.ndarray) -> np.ndarray:
+        """a = g(z), a new float64 array."""
+        z = np.asarray(z, dtype=np.float64)
+        a = np.empty_like(z)
+        with np.errstate(over="ignore"):  # sigmoid: e^{-z} = inf gives exactly 0
+            self.into(z, a)
+        return a
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^{-z}); e^{-z} may overflow to inf for z < -709, giving exactly 0."""
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    def df(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """g'(z) written with a = g(z), a new float64 array (elementwise activations only)."""
+        if self.d_into is None:
+            raise ValueError(f"{self.name} has a Jacobian, not an elementwise derivative")
+        t = np.empty(np.shape(a))
+        self.d_into(np.asarray(a, dtype=np.float64), t)
+        return t
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    """softmax(z)_i = e^{z_i} / Σ_k e^{z_k}, per row; shifted by max z for stability."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+# ------------------------------------------------------------------ g(z)
+def _sigmoid(Z, A):
+    """σ(z) = 1 / (1 + e^{-z}); e^{-z} overflows to inf for z < -709, giving exactly 0."""
+    np.negative(Z, out=A)
+    np.exp(A, out=A)
+    np.add(A, 1.0, out=A)
+    np.divide(1.0, A, out=A)
+
+
+def _tanh(Z, A):
+    np.tanh(Z, out=A)
+
+
+def _relu(Z, A):
+    np.maximum(Z, 0.0, out=A)  # max(0, z)
+
+
+def _leaky_relu(Z, A):
+    np.maximum(Z, LEAKY_SLOPE * Z, out=A)  # max(0.01 z, z)
+
+
+def _linear(Z, A):
+    if A is not Z:
+        np.copyto(A, Z)
+
+
+def _softmax(Z, A):
+    """softmax(z)_i = e^{z_i} / Σ_k e^{z_k} over the last axis; shifted by max z for stability."""
+    np.subtract(Z, Z.max(axis=-1, keepdims=True), out=A)
+    np.exp(A, out=A)
+    np.divide(A, A.sum(axis=-1, keepdims=True), out=A)
+
+
+# -------------------------------------------------------- g'(z), from a
+def _d_sigmoid(A, T):
+    np.subtract(1.0, A, out=T)
+    np.multiply(T, A, out=T)  # σ'(z) = σ(z)(1 − σ(z)) = a(1 − a)
+
+
+def _d_tanh(A, T):
+    np.multiply(A, A, out=T)
+    np.subtract(1.0, T, out=T)  # tanh'(z) = 1 − tanh²(z) = 1 − a²
+
+
+def _d_relu(A, T):
+    np.greater(A, 0.0, out=T)  # [z > 0]: a > 0 exactly when z > 0
+
+
+def _d_leaky_relu(A, T):
+    np.greater(A, 0.0, out=T)  # [z > 0]: a > 0 exactly when z > 0
+    np.maximum(T, LEAKY_SLOPE, out=T)  # 1 if z > 0 else 0.01
+
+
+def _d_linear(A, T):
+    T.fill(1.0)
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation(
-            "sigmoid",
-            _sigmoid,
-            lambda z, a: a * (1.0 - a),  # σ'(z) = σ(z)(1 − σ(z))
-            r"\sigma(z) = \frac{1}{1+e^{-z}}",
-            r"a(1-a)",
-        ),
-        Activation(
-            "tanh",
-            np.tanh,
-            lambda z, a: 1.0 - a * a,  # tanh'(z) = 1 − tanh²(z)
-            r"\tanh(z)",
-            r"1-a^2",
-        ),
-        Activation(
-            "relu",
-            lambda z: np.maximum(z, 0.0),
-            lambda z, a: (z > 0).astype(np.float64),  # 1 if z > 0 else 0
-            r"\max(0, z)",
-            r"[z>0]",
-        ),
-        Activation(
-            "leaky_relu",
-            lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-            lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
-            r"\max(0.01z, z)",
-            r"\begin{cases}1 & z>0\\ 0.01 & z\le 0\end{cases}",
-        ),
-        Activation(
-            "linear",
-            lambda z: np.array(z, dtype=np.float64, copy=True),
-            lambda z, a: np.ones_like(z),
-            r"z",
-            r"1",
-        ),
-        Activation(
-            "softmax",
-            _softmax,
-            None,
-            r"\frac{e^{z_i}}{\sum_k e^{z_k}}",
-            r"a_i(\mathbb{1}_{ik} - a_k)",
-            elementwise=False,
-        ),
+        Activation("sigmoid", _sigmoid, _d_sigmoid, r"\sigma(z) = \frac{1}{1+e^{-z}}", r"a(1-a)"),
+        Activation("tanh", _tanh, _d_tanh, r"\tanh(z)", r"1-a^2"),
+        Activation("relu", _relu, _d_relu, r"\max(0, z)", r"[z>0]"),
+        Activation("leaky_relu", _leaky_relu, _d_leaky_relu, r"\max(0.01z, z)",
+                   r"\begin{cases}1 & z>0\\ 0.01 & z\le 0\end{cases}"),
+        Activation("linear", _linear, _d_linear, r"z", r"1"),
+        Activation("softmax", _softmax, None, r"\frac{e^{z_i}}{\sum_k e^{z_k}}", r"a_i(\mathbb{1}_{ik} - a_k)",
+                   elementwise=False),
     )
 }
 

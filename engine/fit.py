@@ -14,6 +14,9 @@ than the arithmetic, so this loop keeps the number of calls per layer small:
   folded into δ^L (so every δ^l and gradient below it carries η): the update
   P ← P − η ∂E/∂P is one call for the whole network.
 
+g and g' are the registry's in-place forms (``Activation.into``, ``Activation.d_into``), δ^L is
+``losses.output_delta_into`` and the loss after each epoch is ``losses.loss_value``: the same code
+``Network.trace`` runs. Lists are indexed by layer l = 1..L (entry 0 unused or A^0).
 It produces the same numbers as ``Network.train_step`` up to rounding (checked in tests).
 """
 
@@ -21,113 +24,56 @@ from __future__ import annotations
 
 import numpy as np
 
-from .losses import loss_scale, loss_value, output_delta
+from .losses import loss_value, output_delta_into
 from .schedule import check_batch_size, epoch_order
 
 __all__ = ["fit", "run_updates"]
 
 
-# A ← g(Z); Z may be overwritten.
-def _sigmoid(Z, A):
-    np.negative(Z, out=Z)
-    np.exp(Z, out=Z)  # may overflow to inf: σ = 1/(1 + inf) = 0 exactly
-    np.add(Z, 1.0, out=Z)
-    np.divide(1.0, Z, out=A)
-
-
-def _tanh(Z, A):
-    np.tanh(Z, out=A)
-
-
-def _relu(Z, A):
-    np.maximum(Z, 0.0, out=A)
-
-
-def _leaky(Z, A):
-    from .activations import LEAKY_SLOPE
-
-    np.maximum(Z, LEAKY_SLOPE * Z, out=A)  # max(z, 0.01 z); Z may be A
-
-
-def _linear(Z, A):
-    if Z is not A:
-        np.copyto(A, Z)
-
-
-def _softmax(Z, A):  # columns are samples
-    np.subtract(Z, Z.max(axis=0, keepdims=True), out=Z)
-    np.exp(Z, out=Z)
-    np.divide(Z, Z.sum(axis=0, keepdims=True), out=A)
-
-
-_FORWARD = {"sigmoid": _sigmoid, "tanh": _tanh, "relu": _relu, "leaky_relu": _leaky, "linear": _linear,
-            "softmax": _softmax}
+def _columns(act):
+    """A ← g(Z) for arrays whose columns are samples (softmax normalises each column)."""
+    if act.elementwise:
+        return act.into
+    return lambda Z, A: act.into(Z.T, A.T)
 
 
 class _Buffers:
     """Preallocated activations, δ^l and g'(Z^l) for batch size B; columns are samples (seed 001).
 
-    With biases every hidden Â^l = [A^l; 1ᵀ] has shape (n_l + 1, B): its last row is ones, so
-    Z^{l+1} = Ŵ^{l+1} Â^l with Ŵ = [W | b] is one call and A^l = Â^l[:n_l] stays contiguous.
-    Pre-activations are overwritten by activations. The hidden Â^l (and their g') are consecutive
-    blocks of one flat buffer, so g' of all hidden layers sharing an activation is two calls.
+    Lists are indexed by layer l = 0..L. With biases every hidden Â^l = [A^l; 1ᵀ] has shape
+    (n_l + 1, B): its last row is ones, so Z^{l+1} = Ŵ^{l+1} Â^l with Ŵ = [W | b] is one call and
+    A^l = Â^l[:n_l] stays contiguous. Pre-activations are overwritten by activations. The hidden Â^l
+    (and their g') are consecutive blocks of one flat buffer, so g' of all hidden layers sharing an
+    activation is two calls; ``offs[l-1]:offs[l]`` is layer l's block.
     """
 
     def __init__(self, sizes, B, bc):
         L = len(sizes) - 1
-        offs = np.cumsum([0] + [(n + bc) * B for n in sizes[1:L]])
+        offs = np.cumsum([0] + [(sizes[l] + bc) * B for l in range(1, L)])
         self.H, self.G = np.ones(offs[-1]), np.empty(offs[-1])
         hidden = range(1, L)
         self.Ahat = [None] + [self.H[offs[l - 1] : offs[l]].reshape(sizes[l] + bc, B) for l in hidden]
-        self.A = [None] + [Ah[: sizes[l]] for l, Ah in enumerate(self.Ahat[1:], start=1)]
         self.Ahat.append(np.empty((sizes[L], B)))
-        self.A.append(self.Ahat[L])
+        self.A = [None] + [self.Ahat[l][: sizes[l]] for l in range(1, L + 1)]
         self.dadz = [None] + [self.G[offs[l - 1] : offs[l]].reshape(sizes[l] + bc, B)[: sizes[l]] for l in hidden]
         self.dadz.append(np.empty((sizes[L], B)))
-        self.D = [None] + [np.empty((n, B)) for n in sizes[1:]]
+        self.D = [None] + [np.empty((sizes[l], B)) for l in range(1, L + 1)]
         self.offs = offs
+        self.rows_L = (self.A[L].T, self.D[L].T, self.dadz[L].T)  # A^L, δ^L, g'(Z^L) with rows as samples
 
 
 def _derivative_runs(acts, offs):
-    """[(derivative fn, flat slice)] covering the hidden layers, one entry per run of equal activations."""
+    """[(g' in place, flat slice)] covering the hidden layers, one entry per run of equal activations.
+
+    acts: the Activation of layers 1..L; hidden layer l's block of the flat buffers is offs[l-1]:offs[l].
+    """
     runs = []
-    for l, name in enumerate(acts[:-1], start=1):
-        if runs and runs[-1][0] == name:
+    for l, act in enumerate(acts[:-1], start=1):
+        if runs and runs[-1][0] is act:
             runs[-1][2] = int(offs[l])
         else:
-            runs.append([name, int(offs[l - 1]), int(offs[l])])
-    return [(_GPRIME[name], slice(a, b)) for name, a, b in runs]
-
-
-# g'(Z) from A, written into T (whole arrays; the seeds' forms a(1 − a), 1 − a², [z > 0]).
-def _gp_sigmoid(A, T):
-    np.subtract(1.0, A, out=T)
-    np.multiply(T, A, out=T)  # a(1 − a)
-
-
-def _gp_tanh(A, T):
-    np.multiply(A, A, out=T)
-    np.subtract(1.0, T, out=T)  # 1 − a²
-
-
-def _gp_relu(A, T):
-    np.greater(A, 0.0, out=T)  # [z > 0]  (a > 0 exactly when z > 0)
-
-
-def _gp_leaky(A, T):
-    from .activations import LEAKY_SLOPE
-
-    np.greater(A, 0.0, out=T)
-    np.multiply(T, 1.0 - LEAKY_SLOPE, out=T)
-    np.add(T, LEAKY_SLOPE, out=T)  # 1 if z > 0 else 0.01
-
-
-def _gp_linear(A, T):
-    T.fill(1.0)
-
-
-_GPRIME = {"sigmoid": _gp_sigmoid, "tanh": _gp_tanh, "relu": _gp_relu, "leaky_relu": _gp_leaky,
-           "linear": _gp_linear}
+            runs.append([act, int(offs[l - 1]), int(offs[l])])
+    return [(act.d_into, slice(a, b)) for act, a, b in runs]
 
 
 def _epoch_blocks(Xo, Yo, B, bc):
@@ -162,34 +108,49 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
     nb = -(-m // B)
     bc = 1 if net.bias else 0
 
-    # one flat parameter vector P of all Ŵ^l = [W^l | b^l], and G of their gradients (views)
-    shapes = [(sizes[l + 1], sizes[l] + bc) for l in range(L)]
-    offs = np.cumsum([0] + [r * c for r, c in shapes])
+    # Ŵ^l = [W^l | b^l], (n_l, n_{l-1} + 1), for l = 1..L: views into one flat parameter vector P;
+    # their gradients η ∂E/∂Ŵ^l are views into G. Ŵ^l is the block offs[l-1]:offs[l].
+    shapes = [None] + [(sizes[l], sizes[l - 1] + bc) for l in range(1, L + 1)]
+    offs = np.cumsum([0] + [r * c for r, c in shapes[1:]])
     P, G = np.empty(offs[-1]), np.empty(offs[-1])
-    What = [P[offs[l] : offs[l + 1]].reshape(shapes[l]) for l in range(L)]
-    Ghat = [G[offs[l] : offs[l + 1]].reshape(shapes[l]) for l in range(L)]
-    for l in range(L):
-        What[l][:, : sizes[l]] = net.weights[l]
+    What = [None] + [P[offs[l - 1] : offs[l]].reshape(shapes[l]) for l in range(1, L + 1)]
+    Ghat = [None] + [G[offs[l - 1] : offs[l]].reshape(shapes[l]) for l in range(1, L + 1)]
+    for l in range(1, L + 1):
+        What[l][:, : sizes[l - 1]] = net.weights[l - 1]  # weights[l-1] is W^l
         if bc:
-            What[l][:, sizes[l]] = net.biases[l]
-    WT = [Wh[:, : sizes[l]].T for l, Wh in enumerate(What)]  # W^{l+1}ᵀ, the bias column left out
+            What[l][:, sizes[l - 1]] = net.biases[l - 1]
+    WT = [None] + [What[l][:, : sizes[l - 1]].T for l in range(1, L + 1)]  # W^lᵀ, the bias column left out
     frozen = None  # 1 for every weight, 0 for biases that must not move
     if bc and not update_biases:
         frozen = np.ones(offs[-1])
-        for l in range(L):
-            frozen[offs[l] : offs[l + 1]].reshape(shapes[l])[:, sizes[l]] = 0.0
+        for l in range(1, L + 1):
+            frozen[offs[l - 1] : offs[l]].reshape(shapes[l])[:, sizes[l - 1]] = 0.0
 
-    acts = net.activations
-    fwd = [None] + [_FORWARD[a] for a in acts]
-    out_act = net.activation(L)
-    gp_out = _GPRIME.get(out_act.name)
-    squared = net.loss_name != "cross_entropy"
-    bufs: dict[int, tuple] = {}
+    acts = [None] + [net.activation(l) for l in range(1, L + 1)]
+    g = [None] + [_columns(act) for act in acts[1:]]  # g^l in place, columns are samples
+    loss, out_act = net.loss_name, acts[L]
+    bufs: dict = {}
     dot, subtract, multiply = np.dot, np.subtract, np.multiply
 
     def params():
-        return ([Wh[:, : sizes[l]].copy() for l, Wh in enumerate(What)],
-                [Wh[:, sizes[l]].copy() if bc else np.zeros(sizes[l + 1]) for l, Wh in enumerate(What)])
+        return ([What[l][:, : sizes[l - 1]].copy() for l in range(1, L + 1)],
+                [What[l][:, sizes[l - 1]].copy() if bc else np.zeros(sizes[l]) for l in range(1, L + 1)])
+
+    def epoch_loss():
+        """E(X, Y) at the current parameters, by a column-wise forward pass over all m samples."""
+        if "all" not in bufs:
+            (Xa, _), = _epoch_blocks(X, Y, m, bc)
+            bufs["all"] = (_Buffers(sizes, m, bc), Xa)
+        buf, Xa = bufs["all"]
+        A, Ahat = buf.A, buf.Ahat
+        Ahat[0] = Xa
+        ZL = None
+        for l in range(1, L + 1):
+            dot(What[l], Ahat[l - 1], out=A[l])  # Z^l = Ŵ^l Â^{l-1}
+            if l == L and loss == "cross_entropy":
+                ZL = A[L].T.copy()  # cross-entropy is computed from z
+            g[l](A[l], A[l])  # A^l = g^l(Z^l)
+        return float(loss_value(loss, out_act, ZL, buf.rows_L[0], Y).sum())
 
     fixed_blocks = None if shuffle else _epoch_blocks(X, Y, B, bc)
     u, end = start_update, start_update + n_updates
@@ -206,63 +167,35 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
                 mb = A0.shape[1]
                 if mb not in bufs:
                     buf = _Buffers(sizes, mb, bc)
-                    bufs[mb] = (buf, _derivative_runs(acts, buf.offs))
+                    bufs[mb] = (buf, _derivative_runs(acts[1:], buf.offs))
                 buf, runs = bufs[mb]
                 A, Ahat, D, T = buf.A, buf.Ahat, buf.D, buf.dadz
                 Ahat[0] = A0
                 for l in range(1, L + 1):
-                    dot(What[l - 1], Ahat[l - 1], out=A[l])  # Z^l = W^l A^{l-1} + b^l = Ŵ^l Â^{l-1}
-                    fwd[l](A[l], A[l])  # A^l = g(Z^l)
-                # δ^L, scaled by η: every δ^l below is then η δ^l, and G = η ∂E/∂Ŵ
-                s = loss_scale(net.loss_name, mb) * lr
-                if squared and gp_out is None:  # softmax with a squared error: the Jacobian
-                    D[L][...] = lr * output_delta(net.loss_name, out_act, None, A[L].T, Yb.T).delta.T
-                else:
-                    subtract(A[L], Yb, out=D[L])  # a − y
-                    multiply(D[L], s, out=D[L])  # η s (a − y)
-                    if squared:
-                        gp_out(A[L], T[L])
-                        multiply(D[L], T[L], out=D[L])  # δ^L = s (a − y) ⊙ g'(Z^L)
-                for gp, flat in runs:
-                    gp(buf.H[flat], buf.G[flat])  # g'(Z^l) for every hidden layer at once
+                    dot(What[l], Ahat[l - 1], out=A[l])  # Z^l = W^l A^{l-1} + b^l = Ŵ^l Â^{l-1}
+                    g[l](A[l], A[l])  # A^l = g^l(Z^l)
+                # η δ^L: every δ^l below is then η δ^l, and G = η ∂E/∂Ŵ
+                AL, DL, TL = buf.rows_L
+                output_delta_into(loss, out_act, AL, Yb.T, DL, TL, lr)
+                for d_into, flat in runs:
+                    d_into(buf.H[flat], buf.G[flat])  # g'^l(Z^l) for every hidden layer at once
                 for l in range(L - 1, 0, -1):
-                    dot(WT[l], D[l + 1], out=D[l])  # W^{l+1}ᵀ δ^{l+1}
-                    multiply(D[l], T[l], out=D[l])  # δ^l = (W^{l+1}ᵀ δ^{l+1}) ⊙ g'(Z^l)
+                    dot(WT[l + 1], D[l + 1], out=D[l])  # W^{l+1}ᵀ δ^{l+1}
+                    multiply(D[l], T[l], out=D[l])  # δ^l = (W^{l+1}ᵀ δ^{l+1}) ⊙ g'^l(Z^l)
                 for l in range(1, L + 1):
-                    dot(D[l], Ahat[l - 1].T, out=Ghat[l - 1])  # [∂E/∂W^l | ∂E/∂b^l] = δ^l Â^{l-1}ᵀ
+                    dot(D[l], Ahat[l - 1].T, out=Ghat[l])  # [∂E/∂W^l | ∂E/∂b^l] = δ^l Â^{l-1}ᵀ
                 if frozen is not None:
                     multiply(G, frozen, out=G)
                 subtract(P, G, out=P)  # w ← w − η ∂E/∂w
                 u += 1
                 done += 1
             if u % nb == 0 and on_epoch is not None and u > start_update:
-                E = _epoch_loss(net, fwd, What, bc, X, Y, bufs, sizes)
+                E = epoch_loss()
                 net.weights, net.biases = params()  # the callback sees the network as it is now
                 if on_epoch(u // nb - 1, E) is False or not np.isfinite(E):
                     break
     net.weights, net.biases = params()
     return done
-
-
-def _epoch_loss(net, fwd, What, bc, X, Y, bufs, sizes):
-    """E(X, Y) at the current parameters, by a column-wise forward pass over all m samples."""
-    L, m = len(sizes) - 1, X.shape[0]
-    key = ("all", m)
-    if key not in bufs:
-        (Xa, Yt), = _epoch_blocks(X, Y, m, bc)
-        bufs[key] = (_Buffers(sizes, m, bc), Xa, Yt)
-    buf, Xa, Yt = bufs[key]
-    A, Ahat = buf.A, buf.Ahat
-    Ahat[0] = Xa
-    for l in range(1, L + 1):
-        np.dot(What[l - 1], Ahat[l - 1], out=A[l])  # Z^l = Ŵ^l Â^{l-1}
-        if l == L:
-            Z = A[L].copy()
-        fwd[l](A[l], A[l])
-    if net.loss_name == "cross_entropy":
-        return float(loss_value(net.loss_name, net.activation(L), Z.T, A[L].T, Y).sum())
-    r = np.subtract(A[L], Yt, out=buf.D[L]).ravel()
-    return float(0.5 * loss_scale(net.loss_name, m) * np.dot(r, r))  # E = s ½ Σ (a − y)²
 
 
 def fit(net, X, Y, lr, epochs, batch_size=None, update_biases=True, shuffle=False, seed=0):

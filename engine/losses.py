@@ -22,7 +22,8 @@ import numpy as np
 
 from .activations import Activation
 
-__all__ = ["LOSSES", "LOSS_FORMULAS", "check_loss", "loss_scale", "loss_value", "output_delta", "OutputDelta"]
+__all__ = ["LOSSES", "LOSS_FORMULAS", "check_loss", "loss_scale", "loss_value", "output_delta", "output_delta_into",
+           "OutputDelta"]
 
 LOSSES = ("half_sse", "half_mse", "cross_entropy")
 
@@ -64,7 +65,9 @@ def loss_value(name: str, act: Activation, Z: np.ndarray, A: np.ndarray, Y: np.n
     s = loss_scale(name, m)
     if name in ("half_sse", "half_mse"):
         r = A - Y
-        return 0.5 * s * np.einsum("ci,ci->c", r, r)  # E_c = s · ½ Σ_i (a − y)²
+        E = np.einsum("ci,ci->c", r, r)
+        E *= 0.5 * s  # E_c = s · ½ Σ_i (a − y)²
+        return E
     if act.name == "softmax":
         log_a = Z - Z.max(axis=1, keepdims=True)
         log_a = log_a - np.log(np.exp(log_a).sum(axis=1, keepdims=True))
@@ -98,8 +101,24 @@ def output_delta(name: str, act: Activation, Z: np.ndarray, A: np.ndarray, Y: np
     if name == "cross_entropy":
         return OutputDelta(s * error, error, s, None, None, True)  # δ = s (a − y)
     dE_da = s * error  # ∂E/∂a = s (a − y)
-    if act.df is None:  # softmax: δ_i = Σ_k ∂E/∂a_k · a_k(1[i=k] − a_i)
+    if act.d_into is None:  # softmax: δ_i = Σ_k ∂E/∂a_k · a_k(1[i=k] − a_i)
         delta = A * (dE_da - np.einsum("ck,ck->c", dE_da, A)[:, None])
         return OutputDelta(delta, error, s, dE_da, None, False)
     da_dz = act.df(Z, A)
     return OutputDelta(dE_da * da_dz, error, s, dE_da, da_dz, False)  # δ = ∂E/∂a · g'(z)
+
+
+def output_delta_into(name: str, act: Activation, A: np.ndarray, Y: np.ndarray, D: np.ndarray, T: np.ndarray,
+                      factor: float = 1.0) -> None:
+    """factor · δ^L written into D, the in-place form of ``output_delta`` (``fit`` passes factor = η).
+
+    A, Y, D, T: (m, n) arrays or views; T is scratch for g'(z). Same equations, same order of operations.
+    """
+    if name != "cross_entropy" and act.d_into is None:  # softmax with a squared error: the Jacobian
+        np.multiply(output_delta(name, act, None, A, Y).delta, factor, out=D)
+        return
+    np.subtract(A, Y, out=D)  # a − y
+    np.multiply(D, loss_scale(name, A.shape[0]) * factor, out=D)  # s (a − y): ∂E/∂a, or δ^L for cross-entropy
+    if name != "cross_entropy":
+        act.d_into(A, T)  # g'(z)
+        np.multiply(D, T, out=D)  # δ^L = ∂E/∂a ⊙ g'(z)
