@@ -137,24 +137,28 @@ def make_runners(X, Y):
     runners = []
 
     net = make_network()
-    runners.append(Runner(
-        "engine",
-        lambda: net.set_parameters(W0, b0),
-        lambda epochs, B: net.fit(X, Y, LR, epochs, batch_size=B),
-        lambda: net.parameters(),
-    ))
+    runners.append(
+        Runner(
+            "engine",
+            lambda: net.set_parameters(W0, b0),
+            lambda epochs, B: net.fit(X, Y, LR, epochs, batch_size=B),
+            lambda: net.parameters(),
+        )
+    )
 
     state = {}
 
     def np_reset():
         state["W"], state["b"] = [W.copy() for W in W0], [b.copy() for b in b0]
 
-    runners.append(Runner(
-        "numpy",
-        np_reset,
-        lambda epochs, B: numpy_loop(state["W"], state["b"], X, Y, LR, epochs, B),
-        lambda: ([W.copy() for W in state["W"]], [b.copy() for b in state["b"]]),
-    ))
+    runners.append(
+        Runner(
+            "numpy",
+            np_reset,
+            lambda epochs, B: numpy_loop(state["W"], state["b"], X, Y, LR, epochs, B),
+            lambda: ([W.copy() for W in state["W"]], [b.copy() for b in state["b"]]),
+        )
+    )
 
     if torch is not None:
         model = torch_model(net0)
@@ -169,13 +173,17 @@ def make_runners(X, Y):
                     lin.bias.copy_(torch.from_numpy(b))
             opt.zero_grad()
 
-        runners.append(Runner(
-            "torch",
-            torch_reset,
-            lambda epochs, B: torch_loop(model, opt, Xt, Yt, epochs, B),
-            lambda: ([lin.weight.detach().numpy().copy() for lin in lins],
-                     [lin.bias.detach().numpy().copy() for lin in lins]),
-        ))
+        runners.append(
+            Runner(
+                "torch",
+                torch_reset,
+                lambda epochs, B: torch_loop(model, opt, Xt, Yt, epochs, B),
+                lambda: (
+                    [lin.weight.detach().numpy().copy() for lin in lins],
+                    [lin.bias.detach().numpy().copy() for lin in lins],
+                ),
+            )
+        )
     return runners
 
 
@@ -221,8 +229,10 @@ def verify(runners, B, tol=1e-9):
     for name, (W, b) in results.items():
         diff = max(float(np.max(np.abs(x - y))) for x, y in zip(W + b, W_ref + b_ref))
         if not diff < tol:  # (not an assert: python -O must not skip the check)
-            raise AssertionError(f"{name} differs from net.fit by {diff:.2e} after {epochs} epoch(s) "
-                                 f"at batch size {B}: the columns would not time the same work")
+            raise AssertionError(
+                f"{name} differs from net.fit by {diff:.2e} after {epochs} epoch(s) "
+                f"at batch size {B}: the columns would not time the same work"
+            )
     return seconds
 
 
@@ -265,14 +275,18 @@ def environment():
     except OSError:
         pass
     tv = torch.__version__ if torch is not None else "not installed"
-    return (f"{cpu}; Python {platform.python_version()}, numpy {np.__version__}, torch {tv}; "
-            f"1 thread, float64; engine/fit.py {engine_version()}")
+    return (
+        f"{cpu}; Python {platform.python_version()}, numpy {np.__version__}, torch {tv}; "
+        f"1 thread, float64; engine/fit.py {engine_version()}"
+    )
 
 
 def engine_version():
     """The last commit of engine/fit.py, and whether the working copy differs from it."""
+
     def git(*a):
         return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+
     try:
         commit = git("log", "-1", "--format=%h", "--", "engine/fit.py") or "untracked"
         dirty = git("status", "--porcelain", "--", "engine/fit.py")
@@ -287,11 +301,18 @@ def report(results, have_torch):
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for B, t in results.items():
-        lines.append(f"| {B} | {_us(t['engine'])} | {_us(t['numpy'])} | {_us(t.get('torch'))} | "
-                     f"{_ratio(t.get('torch'), t['engine'])} | {_ratio(t['numpy'], t['engine'])} |")
-    lines += ["", "TensorFlow Playground (2-8×6-1 tanh, 500 points), µs per update, figures from the issue "
-              "rescaled by this run's numpy loop (scaled = reported × our numpy loop / its numpy loop):", "",
-              "| | batch 10 | batch 500 |", "|---|---:|---:|"]
+        lines.append(
+            f"| {B} | {_us(t['engine'])} | {_us(t['numpy'])} | {_us(t.get('torch'))} | "
+            f"{_ratio(t.get('torch'), t['engine'])} | {_ratio(t['numpy'], t['engine'])} |"
+        )
+    lines += [
+        "",
+        "TensorFlow Playground (2-8×6-1 tanh, 500 points), µs per update, figures from the issue "
+        "rescaled by this run's numpy loop (scaled = reported × our numpy loop / its numpy loop):",
+        "",
+        "| | batch 10 | batch 500 |",
+        "|---|---:|---:|",
+    ]
     scaled = {B: TF_REF[B] * results[B]["numpy"] / TF_REF_NUMPY[B] for B in TF_REF}
     eng = {B: results[B]["engine"] for B in TF_REF}
     rows = [
@@ -303,8 +324,10 @@ def report(results, have_torch):
     ]
     for label, v in rows:
         lines.append(f"| {label} | {_us(v[10])} | {_us(v[500])} |")
-    lines.append(f"| engine speed-up vs TF reported / scaled | {_ratio(TF_REF[10], eng[10])} / "
-                 f"{_ratio(scaled[10], eng[10])} | {_ratio(TF_REF[500], eng[500])} / {_ratio(scaled[500], eng[500])} |")
+    lines.append(
+        f"| engine speed-up vs TF reported / scaled | {_ratio(TF_REF[10], eng[10])} / "
+        f"{_ratio(scaled[10], eng[10])} | {_ratio(TF_REF[500], eng[500])} / {_ratio(scaled[500], eng[500])} |"
+    )
 
     verdicts = []
     if have_torch:
@@ -318,8 +341,10 @@ def report(results, have_torch):
             ok = "beats" if eng[B] < peer else "does NOT beat"
             speedup = peer / eng[B]
             close = ", within 5%: inside run-to-run noise" if abs(speedup - 1.0) < 0.05 else ""
-            verdicts.append(f"engine {ok} TF Playground ({label}) at batch {B}: "
-                            f"{_us(eng[B])} µs vs {_us(peer)} µs (speed-up {speedup:.2f}×{close})")
+            verdicts.append(
+                f"engine {ok} TF Playground ({label}) at batch {B}: "
+                f"{_us(eng[B])} µs vs {_us(peer)} µs (speed-up {speedup:.2f}×{close})"
+            )
     return "\n".join(lines), verdicts
 
 
@@ -339,19 +364,26 @@ def main(argv=None):
     X, Y = make_data()
     runners = make_runners(X, Y)
     per_epoch = {B: verify(runners, B) for B in BATCH_SIZES}  # all checked before any timing
-    print(f"verified: {', '.join(r.name for r in runners)} reach the same weights (max |Δ| < 1e-9) after "
-          f"{', '.join(str(verify_epochs(B) * math.ceil(M / B)) for B in BATCH_SIZES)} updates "
-          f"at batch sizes {', '.join(map(str, BATCH_SIZES))}")
+    print(
+        f"verified: {', '.join(r.name for r in runners)} reach the same weights (max |Δ| < 1e-9) after "
+        f"{', '.join(str(verify_epochs(B) * math.ceil(M / B)) for B in BATCH_SIZES)} updates "
+        f"at batch sizes {', '.join(map(str, BATCH_SIZES))}"
+    )
     print(environment())
-    print(f"{'-'.join(map(str, SIZES))} tanh, half_sse, {M} points, lr {LR}; median (min–max) of {repeats} "
-          f"repeats ≥ {min_time} s each{' (--quick: noisy)' if args.quick else ''}\n")
+    print(
+        f"{'-'.join(map(str, SIZES))} tanh, half_sse, {M} points, lr {LR}; median (min–max) of {repeats} "
+        f"repeats ≥ {min_time} s each{' (--quick: noisy)' if args.quick else ''}\n"
+    )
 
     results = {}
     for B in BATCH_SIZES:
         samples = measure(runners, B, repeats, min_time, per_epoch[B])
         results[B] = {name: statistics.median(v) for name, v in samples.items()}
-        print(f"  batch {B:>3}: " + ", ".join(f"{k} {_us(results[B][k])} µs ({_us(min(v))}–{_us(max(v))})"
-                                           for k, v in samples.items()), flush=True)
+        print(
+            f"  batch {B:>3}: "
+            + ", ".join(f"{k} {_us(results[B][k])} µs ({_us(min(v))}–{_us(max(v))})" for k, v in samples.items()),
+            flush=True,
+        )
     table, verdicts = report(results, torch is not None)
     print("\nµs per update (lower is better); speed-up = other / engine\n")
     print(table)
@@ -359,8 +391,10 @@ def main(argv=None):
     for v in verdicts:
         print(v)
     busy = CLOCK["wall"] / max(CLOCK["cpu"], 1e-9)
-    print(f"\n(total {time.perf_counter() - t_start:.0f} s; timed runs took {busy:.2f}× their CPU time in wall time"
-          f"{': the machine was busy, expect noise' if busy > 1.2 else ''})")
+    print(
+        f"\n(total {time.perf_counter() - t_start:.0f} s; timed runs took {busy:.2f}× their CPU time in wall time"
+        f"{': the machine was busy, expect noise' if busy > 1.2 else ''})"
+    )
 
 
 if __name__ == "__main__":

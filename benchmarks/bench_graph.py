@@ -63,15 +63,25 @@ def naive_figure(net, tr, cursor) -> go.Figure:
     fig = go.Figure()
     for e in range(v.size):
         color = ORANGE if v[e] > 0 else BLUE
-        fig.add_trace(go.Scatter(x=[lay.x0[e], lay.x1[e]], y=[lay.y0[e], lay.y1[e]], mode="lines",
-                                 line=dict(color=color, width=0.5 + 5 * min(abs(v[e]), 1)), hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[lay.x0[e], lay.x1[e]],
+                y=[lay.y0[e], lay.y1[e]],
+                mode="lines",
+                line=dict(color=color, width=0.5 + 5 * min(abs(v[e]), 1)),
+                hoverinfo="skip",
+            )
+        )
     fig.add_trace(go.Scatter(x=lay.node_x, y=lay.node_y, mode="markers", marker=dict(size=30)))
     return fig
 
 
 def main() -> int:
     ok = True
-    print(f"{'network':<10} {'weights':>8} {'traces':>7} {'build ms':>9} {'+json ms':>9} {'(min)':>7} {'json kB':>8}  target")
+    print(
+        f"{'network':<10} {'weights':>8} {'traces':>7} {'build ms':>9} "
+        f"{'+json ms':>9} {'(min)':>7} {'json kB':>8}  target"
+    )
     for name, sizes in NETS.items():
         net, tr, k = example(sizes)
         opts = GraphOptions(color_by="weight", sample=0)
@@ -85,7 +95,9 @@ def main() -> int:
         verdict = "" if target is None else (f"< {target:g} ms " + ("ok" if total < target else "MISSED"))
         ok &= target is None or total < target
         n_w = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        print(f"{name:<10} {n_w:>8} {len(fig.data):>7} {build:>9.1f} {total:>9.1f} {fastest:>7.1f} {kb:>8.0f}  {verdict}")
+        print(
+            f"{name:<10} {n_w:>8} {len(fig.data):>7} {build:>9.1f} {total:>9.1f} {fastest:>7.1f} {kb:>8.0f}  {verdict}"
+        )
     net, tr, k = example(NETS["2-8x6-1"])
     fast = median_ms(lambda: as_streamlit_sends(build_figure(net, tr, k, GraphOptions())), 31)
     naive = median_ms(lambda: as_streamlit_sends(naive_figure(net, tr, k)), 3)

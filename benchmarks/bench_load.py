@@ -78,8 +78,9 @@ class StreamlitClient:
     async def open(self, query: str = "") -> RunResult:
         import websockets
 
-        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                           open_timeout=self.timeout, ping_interval=None)
+        self.ws = await websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout, ping_interval=None
+        )
         self.query = query
         return await self._run([], "")
 
@@ -233,14 +234,25 @@ async def _student(i: int, url: str, query: str, plan, *, epochs: int, timeout: 
         await c.close()
 
 
-def run_load(url: str, sessions: int = 20, steps: int = 40, *, trains: int = 3, epochs: int = 10,
-             query: str = "", timeout: float = 120.0, deadline: float = 600.0) -> LoadReport:
+def run_load(
+    url: str,
+    sessions: int = 20,
+    steps: int = 40,
+    *,
+    trains: int = 3,
+    epochs: int = 10,
+    query: str = "",
+    timeout: float = 120.0,
+    deadline: float = 600.0,
+) -> LoadReport:
     """Drive ``sessions`` concurrent students against the server at ``url``; see the module doc."""
     report = LoadReport(sessions)
 
     async def main():
-        tasks = [_student(i, url, query, _plan(i, steps, trains, epochs), epochs=epochs, timeout=timeout, report=report)
-                 for i in range(sessions)]
+        tasks = [
+            _student(i, url, query, _plan(i, steps, trains, epochs), epochs=epochs, timeout=timeout, report=report)
+            for i in range(sessions)
+        ]
         await asyncio.wait_for(asyncio.gather(*tasks), deadline)
 
     t0 = time.perf_counter()
@@ -254,13 +266,17 @@ def run_load(url: str, sessions: int = 20, steps: int = 40, *, trains: int = 3, 
 
 def markdown_table(rows: list[tuple[str, LoadReport]]) -> str:
     ms = lambda x: f"{1e3 * x:.0f}"  # noqa: E731
-    out = ["| scenario | sessions | actions | errors | state mismatches | open p50 (ms) | step p50 / p95 (ms) "
-           "| train p50 / p95 (ms) | wall (s) |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = [
+        "| scenario | sessions | actions | errors | state mismatches | open p50 (ms) | step p50 / p95 (ms) "
+        "| train p50 / p95 (ms) | wall (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for label, r in rows:
-        out.append(f"| {label} | {r.sessions} | {r.actions} | {len(r.errors)} | {len(r.mismatches)} | "
-                   f"{ms(r.p('open_s', 0.5))} | {ms(r.p('step_s', 0.5))} / {ms(r.p('step_s', 0.95))} | "
-                   f"{ms(r.p('train_s', 0.5))} / {ms(r.p('train_s', 0.95))} | {r.wall_s:.1f} |")
+        out.append(
+            f"| {label} | {r.sessions} | {r.actions} | {len(r.errors)} | {len(r.mismatches)} | "
+            f"{ms(r.p('open_s', 0.5))} | {ms(r.p('step_s', 0.5))} / {ms(r.p('step_s', 0.95))} | "
+            f"{ms(r.p('train_s', 0.5))} / {ms(r.p('train_s', 0.95))} | {r.wall_s:.1f} |"
+        )
     return "\n".join(out)
 
 
@@ -275,22 +291,34 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from browser_support import streamlit_server
 
-    scenarios = [("default 2-2-1, XOR, batch 1", ""),
-                 ("XOR preset 2-4-1 tanh, batch 10", "preset=xor&h=4&act=tanh&bs=10&noise=0.05&init=xavier")]
+    scenarios = [
+        ("default 2-2-1, XOR, batch 1", ""),
+        ("XOR preset 2-4-1 tanh, batch 10", "preset=xor&h=4&act=tanh&bs=10&noise=0.05&init=xavier"),
+    ]
     rows = []
     with streamlit_server() as (url, log_path):
         asyncio.run(_warm(url))  # imports and the first script compile, outside the measurement
         for label, query in scenarios:
-            r = run_load(url, args.sessions, args.steps, trains=args.trains, epochs=args.epochs, query=query,
-                         timeout=args.timeout, deadline=args.deadline)
+            r = run_load(
+                url,
+                args.sessions,
+                args.steps,
+                trains=args.trains,
+                epochs=args.epochs,
+                query=query,
+                timeout=args.timeout,
+                deadline=args.deadline,
+            )
             rows.append((label, r))
             for e in (r.errors + r.mismatches)[:10]:
                 print("  !", e, file=sys.stderr)
         log = open(log_path).read()
     print(markdown_table(rows))
     cores = os.cpu_count()
-    print(f"\nOne `streamlit run` server on loopback, {cores} CPU cores; each action timed from sending its "
-          "BackMsg to its script_finished.")
+    print(
+        f"\nOne `streamlit run` server on loopback, {cores} CPU cores; each action timed from sending its "
+        "BackMsg to its script_finished."
+    )
     bad = sum(len(r.errors) + len(r.mismatches) for _, r in rows)
     if "Traceback" in log or "RuntimeWarning" in log:
         print("server log has a traceback or RuntimeWarning", file=sys.stderr)

@@ -107,8 +107,12 @@ def set_speed(page, speed: int) -> None:
     for _ in range(abs(steps)):
         page.keyboard.press("ArrowRight" if steps > 0 else "ArrowLeft")
     if steps:
-        page.wait_for_function("s => document.querySelector('input[type=range][aria-label=\"Epochs per second\"]')"
-                               "?.getAttribute('aria-valuetext') === s", arg=str(speed), timeout=120_000)
+        page.wait_for_function(
+            "s => document.querySelector('input[type=range][aria-label=\"Epochs per second\"]')"
+            "?.getAttribute('aria-valuetext') === s",
+            arg=str(speed),
+            timeout=120_000,
+        )
         wait_for_app(page, 120_000)
 
 
@@ -125,8 +129,7 @@ def run(seconds: float, script: str = "app.py", extra: str = "", speed: int = 30
         set_speed(page, speed)
         page.get_by_role("button", name="▶ Play").click()
         page.get_by_role("button", name="⏸ Pause").wait_for(timeout=120_000)
-        page.wait_for_function("() => (new URL(location.href).searchParams.get('u') ?? '0') !== '0'",
-                               timeout=120_000)
+        page.wait_for_function("() => (new URL(location.href).searchParams.get('u') ?? '0') !== '0'", timeout=120_000)
         page.evaluate(WATCH_JS)
         t_start, u_start = time.time(), updates_in(page.url)
         page.wait_for_timeout(seconds * 1000)
@@ -138,10 +141,15 @@ def run(seconds: float, script: str = "app.py", extra: str = "", speed: int = 30
     span = (w["urls"][-1][0] - w["urls"][0][0]) / 1000 if len(w["urls"]) > 1 else elapsed_py
     u0, u1 = updates_in(w["urls"][0][1]), updates_in(w["urls"][-1][1])
     redraws = {name: sum(1 for _, i in w["changes"] if i == k) / elapsed_py for k, name in enumerate(CHARTS)}
-    return {"epochs_per_s": (u1 - u0) / per_epoch / span if span else 0.0,
-            "epochs_per_s_coarse": (u_end - u_start) / per_epoch / elapsed_py,
-            "ticks_per_s": (len(w["urls"]) - 1) / span if span else 0.0,
-            "redraws": redraws, "seconds": elapsed_py, "errors": errors, "per_epoch": per_epoch}
+    return {
+        "epochs_per_s": (u1 - u0) / per_epoch / span if span else 0.0,
+        "epochs_per_s_coarse": (u_end - u_start) / per_epoch / elapsed_py,
+        "ticks_per_s": (len(w["urls"]) - 1) / span if span else 0.0,
+        "redraws": redraws,
+        "seconds": elapsed_py,
+        "errors": errors,
+        "per_epoch": per_epoch,
+    }
 
 
 def main() -> None:
@@ -152,8 +160,10 @@ def main() -> None:
     ap.add_argument("--speed", type=int, default=30, choices=SPEEDS, help="epochs per second asked for (default 30)")
     args = ap.parse_args()
     r = run(args.seconds, args.script, args.extra, args.speed)
-    print(f"\nPlay mode, 2-8×6-1 tanh, 250 points, batch 10 ({r['per_epoch']} updates per epoch), η = 0.05, "
-          f"{args.speed} epochs/s asked for, {r['seconds']:.0f} s; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs\n")
+    print(
+        f"\nPlay mode, 2-8×6-1 tanh, 250 points, batch 10 ({r['per_epoch']} updates per epoch), η = 0.05, "
+        f"{args.speed} epochs/s asked for, {r['seconds']:.0f} s; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs\n"
+    )
     print("| measure | per second | target |")
     print("|---|---:|---:|")
     print(f"| epochs | {r['epochs_per_s']:.1f} | ≥ 30 |")

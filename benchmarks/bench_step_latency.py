@@ -65,11 +65,14 @@ INIT_JS = """
 })();
 """
 FORMULA_JS = "() => [...document.querySelectorAll('.katex-display annotation')].map(a => a.textContent).join('\\n')"
-ARM_JS = """
+ARM_JS = (
+    """
 before => new Promise(resolve => {
   window.__painted = null;
   window.__queued = null;
-  const current = """ + FORMULA_JS + """;
+  const current = """
+    + FORMULA_JS
+    + """;
   const check = () => {
     if (current() !== before) {
       obs.disconnect();
@@ -84,6 +87,7 @@ before => new Promise(resolve => {
   resolve();
 })
 """
+)
 
 
 def idle(page) -> None:
@@ -91,7 +95,9 @@ def idle(page) -> None:
     wait_for_app(page, 120_000)
     page.wait_for_function(
         "() => { const r = window.__bench.recv; return !r.length || performance.now() - r[r.length - 1][0] > 400; }",
-        timeout=120_000, polling=100)
+        timeout=120_000,
+        polling=100,
+    )
 
 
 class Page:
@@ -115,16 +121,26 @@ class Page:
         page.evaluate(ARM_JS, before)
         n_recv = page.evaluate("() => window.__bench.recv.length")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("() => window.__painted !== null && window.__queued !== null", timeout=120_000,
-                               polling="raf")
+        page.wait_for_function(
+            "() => window.__painted !== null && window.__queued !== null", timeout=120_000, polling="raf"
+        )
         idle(page)
         b = page.evaluate("() => window.__bench")
         t0, (painted, queued) = b["keydown"][-1], page.evaluate("() => [window.__painted, window.__queued]")
         sent = next(t for t in b["sent"] if t >= t0)
         recv = b["recv"][n_recv:]
-        busy = sum(min(start + d, painted) - max(start, t0) for start, d in b["busy"] if start + d > t0 and start < painted)
-        return {"total": painted - t0, "queued": queued - t0, "dispatch": sent - t0, "first_reply": recv[0][0] - t0, "busy": busy,
-                "run_done": recv[-1][0] - t0, "kb": sum(n for _, n in recv) / 1024}
+        busy = sum(
+            min(start + d, painted) - max(start, t0) for start, d in b["busy"] if start + d > t0 and start < painted
+        )
+        return {
+            "total": painted - t0,
+            "queued": queued - t0,
+            "dispatch": sent - t0,
+            "first_reply": recv[0][0] - t0,
+            "busy": busy,
+            "run_done": recv[-1][0] - t0,
+            "kb": sum(n for _, n in recv) / 1024,
+        }
 
     def close(self) -> None:
         self.ctx.close()
@@ -161,25 +177,37 @@ def main() -> None:
             urls[label] = f"{url}/?{query}" if query else url
         results = measure(browser, urls, args.presses, args.warmup)
     floor = statistics.median(r["total"] for r in results[PAGES[0][0]])
-    print(f"\nStep latency: → pressed until the new formula is painted ({args.presses} presses each after "
-          f"{args.warmup} warm-up; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs)\n")
+    print(
+        f"\nStep latency: → pressed until the new formula is painted ({args.presses} presses each after "
+        f"{args.warmup} warm-up; {time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs)\n"
+    )
     floor_gc = statistics.median(r["total"] for r in results[PAGES[1][0]])
     floor_q = statistics.median(r["queued"] for r in results[PAGES[1][0]])
-    print("| page | median ms | p90 ms | × bare page (median) | × bare page with default gc "
-          "| … + queued work, median ms (× default-gc bare page) |")
+    print(
+        "| page | median ms | p90 ms | × bare page (median) | × bare page with default gc "
+        "| … + queued work, median ms (× default-gc bare page) |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for label, rs in results.items():
         tot = [r["total"] for r in rs]
         m, q = statistics.median(tot), statistics.median(r["queued"] for r in rs)
-        print(f"| {label} | {m:.0f} | {pct(tot, 0.9):.0f} | {m / floor:.2f} | {m / floor_gc:.2f} | {q:.0f} ({q / floor_q:.2f}) |")
+        print(
+            f"| {label} | {m:.0f} | {pct(tot, 0.9):.0f} | {m / floor:.2f} | {m / floor_gc:.2f} "
+            f"| {q:.0f} ({q / floor_q:.2f}) |"
+        )
     print("\nWhere the time goes (medians):\n")
-    print("| page | key → request sent | key → first reply | key → formula painted | of which page busy (long tasks) "
-          "| key → last reply handled | received per press |")
+    print(
+        "| page | key → request sent | key → first reply | key → formula painted | of which page busy (long tasks) "
+        "| key → last reply handled | received per press |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, rs in results.items():
         m = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
-        print(f"| {label} | {m['dispatch']:.0f} ms | {m['first_reply']:.0f} ms | {m['total']:.0f} ms | {m['busy']:.0f} ms "
-              f"| {m['run_done']:.0f} ms | {m['kb']:.0f} kB |")
+        print(
+            f"| {label} | {m['dispatch']:.0f} ms | {m['first_reply']:.0f} ms | {m['total']:.0f} ms "
+            f"| {m['busy']:.0f} ms "
+            f"| {m['run_done']:.0f} ms | {m['kb']:.0f} kB |"
+        )
 
 
 if __name__ == "__main__":

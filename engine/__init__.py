@@ -15,7 +15,25 @@ from .stepper import HISTORY_LIMIT, Stepper
 from .trace import GRANULARITIES, KINDS, PHASES, Event, EventSequence, Trace
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "get_activation", "GradientCheck", "gradient_check", "relative_error",
-    "LOSS_FORMULAS", "LOSSES", "INITS", "Network", "batch_indices", "epoch_order", "n_batches",
-    "HISTORY_LIMIT", "Stepper", "GRANULARITIES", "KINDS", "PHASES", "Event", "EventSequence", "Trace",
+    "ACTIVATIONS",
+    "Activation",
+    "get_activation",
+    "GradientCheck",
+    "gradient_check",
+    "relative_error",
+    "LOSS_FORMULAS",
+    "LOSSES",
+    "INITS",
+    "Network",
+    "batch_indices",
+    "epoch_order",
+    "n_batches",
+    "HISTORY_LIMIT",
+    "Stepper",
+    "GRANULARITIES",
+    "KINDS",
+    "PHASES",
+    "Event",
+    "EventSequence",
+    "Trace",
 ]

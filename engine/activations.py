@@ -17,8 +17,8 @@ normalises along the last axis; ``fit`` passes transposed views of its columns).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -120,11 +120,22 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("sigmoid", _sigmoid, _d_sigmoid, r"\sigma(z) = \frac{1}{1+e^{-z}}", r"a(1-a)"),
         Activation("tanh", _tanh, _d_tanh, r"\tanh(z)", r"1-a^2"),
         Activation("relu", _relu, _d_relu, r"\max(0, z)", r"[z>0]"),
-        Activation("leaky_relu", _leaky_relu, _d_leaky_relu, r"\max(0.01z, z)",
-                   r"\begin{cases}1 & z>0\\ 0.01 & z\le 0\end{cases}"),
+        Activation(
+            "leaky_relu",
+            _leaky_relu,
+            _d_leaky_relu,
+            r"\max(0.01z, z)",
+            r"\begin{cases}1 & z>0\\ 0.01 & z\le 0\end{cases}",
+        ),
         Activation("linear", _linear, _d_linear, r"z", r"1"),
-        Activation("softmax", _softmax, None, r"\frac{e^{z_i}}{\sum_k e^{z_k}}", r"a_i(\mathbb{1}_{ik} - a_k)",
-                   elementwise=False),
+        Activation(
+            "softmax",
+            _softmax,
+            None,
+            r"\frac{e^{z_i}}{\sum_k e^{z_k}}",
+            r"a_i(\mathbb{1}_{ik} - a_k)",
+            elementwise=False,
+        ),
     )
 }
 
@@ -134,6 +145,4 @@ def get_activation(name: str) -> Activation:
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}"
-        ) from None
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}") from None

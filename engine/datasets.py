@@ -12,10 +12,10 @@ import io
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from numbers import Integral, Real
-from typing import Callable
 
 import numpy as np
 
@@ -30,6 +30,7 @@ TASKS = ("classification", "regression")
 
 
 # ---------- The Dataset container ---------------------------------------
+
 
 def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=np.float64, copy=True)
@@ -66,14 +67,19 @@ class Dataset:
         object.__setattr__(self, "feature_names", tuple(map(str, self.feature_names)))
         object.__setattr__(self, "target_names", tuple(map(str, self.target_names)))
         (m, n_in), (m_y, n_out) = self.X_train.shape, self.Y_train.shape
-        if not (m == m_y >= 1 and n_in >= 1 and n_out >= 1
-                and self.X_test.shape[1] == n_in
-                and self.Y_test.shape == (self.X_test.shape[0], n_out)):
+        if not (
+            m == m_y >= 1
+            and n_in >= 1
+            and n_out >= 1
+            and self.X_test.shape[1] == n_in
+            and self.Y_test.shape == (self.X_test.shape[0], n_out)
+        ):
             raise ValueError(
                 f"Inconsistent shapes: X_train {self.X_train.shape}, "
                 f"Y_train {self.Y_train.shape}, "
                 f"X_test {self.X_test.shape}, Y_test {self.Y_test.shape} (need >= 1 training "
-                "row and 1 column, and X/Y with matching rows and train/test matching columns).")
+                "row and 1 column, and X/Y with matching rows and train/test matching columns)."
+            )
         if len(self.feature_names) != n_in or len(self.target_names) != n_out:
             raise ValueError("feature_names/target_names must match the number of columns.")
         if self.task not in TASKS:
@@ -111,15 +117,19 @@ def describe(dataset: Dataset) -> str:
 
     Example: 'XOR: 160 train / 40 test samples, 2 inputs → 1 output, classification'.
     """
+
     def plural(n: int, word: str) -> str:
         return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
-    return (f"{dataset.name}: {dataset.n_train} train / {dataset.n_test} test samples, "
-            f"{plural(dataset.n_inputs, 'input')} → {plural(dataset.n_outputs, 'output')}, "
-            f"{dataset.task}")
+    return (
+        f"{dataset.name}: {dataset.n_train} train / {dataset.n_test} test samples, "
+        f"{plural(dataset.n_inputs, 'input')} → {plural(dataset.n_outputs, 'output')}, "
+        f"{dataset.task}"
+    )
 
 
 # ---------- Argument validation and the train/test split ----------------
+
 
 def _check_int(value, name: str, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral):
@@ -140,8 +150,9 @@ def _check_real(value, name: str, low: float, high: float) -> float:
     return value
 
 
-def split(X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.0, seed: int = 0
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def split(
+    X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.0, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split (m, n_in) inputs and (m, n_out) targets into train and test parts.
 
     With ``test_fraction > 0`` the rows are shuffled with ``seed`` and the first
@@ -153,8 +164,7 @@ def split(X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.0, seed: int = 
     seed = _check_int(seed, "seed", 0)
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0] or X.shape[0] < 1:
-        raise ValueError(f"X and Y must be 2-D with the same number of rows (≥ 1), "
-                         f"got shapes {X.shape} and {Y.shape}.")
+        raise ValueError(f"X and Y must be 2-D with the same number of rows (≥ 1), got shapes {X.shape} and {Y.shape}.")
     m = X.shape[0]
     if test_fraction == 0.0:
         return X.copy(), Y.copy(), X[:0].copy(), Y[:0].copy()
@@ -169,6 +179,7 @@ def split(X: np.ndarray, Y: np.ndarray, test_fraction: float = 0.0, seed: int = 
 # "sine"), in the same units as the coordinates, which span about [-1, 1].
 # Classification generators other than XOR have balanced classes in random order.
 
+
 def _start(n_samples, noise, test_fraction, seed) -> tuple[np.random.Generator, int, float]:
     """Validate the common generator arguments; return (rng, m, noise)."""
     m = _check_int(n_samples, "n_samples", 2, MAX_SAMPLES)
@@ -177,8 +188,15 @@ def _start(n_samples, noise, test_fraction, seed) -> tuple[np.random.Generator, 
     return np.random.default_rng(_check_int(seed, "seed", 0)), m, noise
 
 
-def _finish(name: str, X: np.ndarray, y: np.ndarray, test_fraction, seed,
-            task: str = "classification", feature_names=("x1", "x2")) -> Dataset:
+def _finish(
+    name: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    test_fraction,
+    seed,
+    task: str = "classification",
+    feature_names=("x1", "x2"),
+) -> Dataset:
     """Turn (m, n_in) inputs and (m,) targets into a split Dataset."""
     X_tr, Y_tr, X_te, Y_te = split(X, np.reshape(y, (-1, 1)), test_fraction, seed)
     return Dataset(name, X_tr, Y_tr, X_te, Y_te, task, feature_names, ("y",))
@@ -223,8 +241,7 @@ def make_gaussians(n_samples=200, noise=0.1, test_fraction=0.0, seed=0) -> Datas
     rng, m, noise = _start(n_samples, noise, test_fraction, seed)
     y = _balanced_labels(rng, m)
     centres = np.repeat(np.where(y == 1, 0.5, -0.5)[:, None], 2, axis=1)
-    return _finish("Gaussians", _jitter(rng, centres, np.hypot(0.25, noise)), y,
-                   test_fraction, seed)
+    return _finish("Gaussians", _jitter(rng, centres, np.hypot(0.25, noise)), y, test_fraction, seed)
 
 
 def make_spiral(n_samples=200, noise=0.1, test_fraction=0.0, seed=0) -> Dataset:
@@ -262,13 +279,16 @@ def xor_truth_table() -> Dataset:
     """The classic 4-row XOR table: (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0. X: (4, 2), Y: (4, 1)."""
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
-    return Dataset("XOR truth table", X, Y, X[:0], Y[:0], "classification",
-                   ("x1", "x2"), ("y",))
+    return Dataset("XOR truth table", X, Y, X[:0], Y[:0], "classification", ("x1", "x2"), ("y",))
 
 
 BUILTIN: dict[str, Callable[..., Dataset]] = {
-    "xor": make_xor, "circles": make_circles, "gaussians": make_gaussians,
-    "spiral": make_spiral, "moons": make_moons, "sine": make_sine,
+    "xor": make_xor,
+    "circles": make_circles,
+    "gaussians": make_gaussians,
+    "spiral": make_spiral,
+    "moons": make_moons,
+    "sine": make_sine,
 }
 
 
@@ -286,8 +306,9 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 _PADDED = r"\s*" + _NUMBER.pattern + r"\s*"
 _NUMBER_ROW = re.compile(f"{_PADDED}(?:\0{_PADDED})*")  # cells joined by NUL (never in text)
 _NON_FINITE = {"nan", "inf", "infinity"}
-_TOO_LARGE = (f"The file is too large: the limit is {MAX_CSV_BYTES // (1024 * 1024)} MB. "
-              "Use a smaller sample of your data.")
+_TOO_LARGE = (
+    f"The file is too large: the limit is {MAX_CSV_BYTES // (1024 * 1024)} MB. Use a smaller sample of your data."
+)
 _TOO_MANY_ROWS = f"The file has more than {MAX_ROWS} data rows; use a smaller sample."
 
 
@@ -332,8 +353,9 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"The file is not a UTF-8 text CSV file (invalid byte at "
-                         f"position {exc.start}). Save it as 'CSV UTF-8'.") from None
+        raise ValueError(
+            f"The file is not a UTF-8 text CSV file (invalid byte at position {exc.start}). Save it as 'CSV UTF-8'."
+        ) from None
     if not text.strip():
         raise ValueError("The file is empty: expected rows of comma-separated numbers.")
     return text
@@ -360,14 +382,17 @@ def _parse_cell(cell: str, row: int, col: int, delimiter: str) -> float:
         raise ValueError(f"{where} is empty: every cell must contain a number.")
     if not _NUMBER.fullmatch(s):
         if s.lower().lstrip("+-") in _NON_FINITE:
-            raise ValueError(f"{where}: {_short(s)} is not a finite number; "
-                             "missing or infinite values are not allowed.")
+            raise ValueError(
+                f"{where}: {_short(s)} is not a finite number; missing or infinite values are not allowed."
+            )
         hint = " Use '.' as the decimal separator." if delimiter == ";" and "," in s else ""
         raise ValueError(f"{where}: {_short(s)} is not a number.{hint}")
     value = float(s)
     if not abs(value) <= MAX_ABS_VALUE:
-        raise ValueError(f"{where}: {_short(s)} is too large (the limit is ±{MAX_ABS_VALUE:g}). "
-                         "Rescale the column, e.g. divide it by its maximum.")
+        raise ValueError(
+            f"{where}: {_short(s)} is too large (the limit is ±{MAX_ABS_VALUE:g}). "
+            "Rescale the column, e.g. divide it by its maximum."
+        )
     return value
 
 
@@ -394,8 +419,15 @@ def _read_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def load_csv(source, target_columns: int = 1, has_header="auto", test_fraction: float = 0.0,
-             seed: int = 0, task: str = "auto", name: str | None = None) -> Dataset:
+def load_csv(
+    source,
+    target_columns: int = 1,
+    has_header="auto",
+    test_fraction: float = 0.0,
+    seed: int = 0,
+    task: str = "auto",
+    name: str | None = None,
+) -> Dataset:
     """Load numeric data from a CSV file; the last ``target_columns`` columns are targets.
 
     ``source``: a path (str / pathlib.Path), ``bytes``, or a binary file object
@@ -425,12 +457,13 @@ def load_csv(source, target_columns: int = 1, has_header="auto", test_fraction: 
     first_line, first = rows[0]
     n_cols = len(first)
     if n_cols > MAX_COLUMNS:
-        raise ValueError(f"Too many columns: row {first_line} has {n_cols}, "
-                         f"the limit is {MAX_COLUMNS}.")
+        raise ValueError(f"Too many columns: row {first_line} has {n_cols}, the limit is {MAX_COLUMNS}.")
     if n_cols < target_columns + 1:
-        raise ValueError(f"Too few columns: row {first_line} has {n_cols}, but at least "
-                         f"{target_columns + 1} are needed ({target_columns} target column(s) "
-                         "plus at least 1 input). Is the delimiter a comma, semicolon or tab?")
+        raise ValueError(
+            f"Too few columns: row {first_line} has {n_cols}, but at least "
+            f"{target_columns + 1} are needed ({target_columns} target column(s) "
+            "plus at least 1 input). Is the delimiter a comma, semicolon or tab?"
+        )
     if has_header == "auto":
         has_header = any(_looks_like_text(c) for c in first)
     n_in = n_cols - target_columns
@@ -451,8 +484,10 @@ def load_csv(source, target_columns: int = 1, has_header="auto", test_fraction: 
     for i, (line, cells) in enumerate(rows):
         if len(cells) != n_cols:
             kind = "the header" if has_header else "the first row"
-            raise ValueError(f"Ragged rows: row {line} has {len(cells)} columns, but {kind} "
-                             f"has {n_cols}. Every row needs the same number of values.")
+            raise ValueError(
+                f"Ragged rows: row {line} has {len(cells)} columns, but {kind} "
+                f"has {n_cols}. Every row needs the same number of values."
+            )
         values[i] = _parse_row(cells, line, delimiter)
 
     X, Y = values[:, :n_in], values[:, n_in:]
@@ -460,8 +495,8 @@ def load_csv(source, target_columns: int = 1, has_header="auto", test_fraction: 
     if task == "auto":
         task = "classification" if is_binary else "regression"
     elif task == "classification" and not is_binary:
-        raise ValueError("task='classification' needs every target to be 0 or 1; "
-                         "use task='regression' for other values.")
+        raise ValueError(
+            "task='classification' needs every target to be 0 or 1; use task='regression' for other values."
+        )
     X_tr, Y_tr, X_te, Y_te = split(X, Y, test_fraction, seed)
-    return Dataset(name or default_name, X_tr, Y_tr, X_te, Y_te, task,
-                   tuple(names[:n_in]), tuple(names[n_in:]))
+    return Dataset(name or default_name, X_tr, Y_tr, X_te, Y_te, task, tuple(names[:n_in]), tuple(names[n_in:]))

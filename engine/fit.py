@@ -92,8 +92,7 @@ def _epoch_blocks(Xo, Yo, B, bc):
     return blocks
 
 
-def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_update, n_updates,
-                on_epoch=None):
+def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_update, n_updates, on_epoch=None):
     """Apply updates number start_update … start_update + n_updates − 1 to ``net`` in place.
 
     X (m, n_in), Y (m, n_out) validated float64. With ``on_epoch``, E(X, Y) is evaluated after
@@ -133,13 +132,15 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
     dot, subtract, multiply = np.dot, np.subtract, np.multiply
 
     def params():
-        return ([What[l][:, : sizes[l - 1]].copy() for l in range(1, L + 1)],
-                [What[l][:, sizes[l - 1]].copy() if bc else np.zeros(sizes[l]) for l in range(1, L + 1)])
+        return (
+            [What[l][:, : sizes[l - 1]].copy() for l in range(1, L + 1)],
+            [What[l][:, sizes[l - 1]].copy() if bc else np.zeros(sizes[l]) for l in range(1, L + 1)],
+        )
 
     def epoch_loss():
         """E(X, Y) at the current parameters, by a column-wise forward pass over all m samples."""
         if "all" not in bufs:
-            (Xa, _), = _epoch_blocks(X, Y, m, bc)
+            ((Xa, _),) = _epoch_blocks(X, Y, m, bc)
             bufs["all"] = (_Buffers(sizes, m, bc), Xa)
         buf, Xa = bufs["all"]
         A, Ahat = buf.A, buf.Ahat
@@ -208,6 +209,7 @@ def fit(net, X, Y, lr, epochs, batch_size=None, update_biases=True, shuffle=Fals
     m = X.shape[0]
     nb = -(-m // check_batch_size(batch_size, m))
     losses: list[float] = []
-    run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, 0, int(epochs) * nb,
-                lambda epoch, E: losses.append(E))
+    run_updates(
+        net, X, Y, lr, batch_size, update_biases, shuffle, seed, 0, int(epochs) * nb, lambda epoch, E: losses.append(E)
+    )
     return np.array(losses)

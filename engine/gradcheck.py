@@ -63,5 +63,12 @@ def gradient_check(net: Network, X, Y, epsilon: float = 1e-6) -> GradientCheck:
 
     nw = numeric(probe.weights)
     nb = numeric(probe.biases) if net.bias else [np.zeros_like(b) for b in gb]
-    return GradientCheck(gw, nw, [relative_error(a, b) for a, b in zip(gw, nw)],
-                         gb, nb, [relative_error(a, b) for a, b in zip(gb, nb)], epsilon)
+    return GradientCheck(
+        gw,
+        nw,
+        [relative_error(a, b) for a, b in zip(gw, nw)],
+        gb,
+        nb,
+        [relative_error(a, b) for a, b in zip(gb, nb)],
+        epsilon,
+    )

@@ -22,8 +22,16 @@ import numpy as np
 
 from .activations import Activation
 
-__all__ = ["LOSSES", "LOSS_FORMULAS", "check_loss", "loss_scale", "loss_value", "output_delta", "output_delta_into",
-           "OutputDelta"]
+__all__ = [
+    "LOSSES",
+    "LOSS_FORMULAS",
+    "check_loss",
+    "loss_scale",
+    "loss_value",
+    "output_delta",
+    "output_delta_into",
+    "OutputDelta",
+]
 
 LOSSES = ("half_sse", "half_mse", "cross_entropy")
 
@@ -108,8 +116,9 @@ def output_delta(name: str, act: Activation, Z: np.ndarray, A: np.ndarray, Y: np
     return OutputDelta(dE_da * da_dz, error, s, dE_da, da_dz, False)  # δ = ∂E/∂a · g'(z)
 
 
-def output_delta_into(name: str, act: Activation, A: np.ndarray, Y: np.ndarray, D: np.ndarray, T: np.ndarray,
-                      factor: float = 1.0) -> None:
+def output_delta_into(
+    name: str, act: Activation, A: np.ndarray, Y: np.ndarray, D: np.ndarray, T: np.ndarray, factor: float = 1.0
+) -> None:
     """factor · δ^L written into D, the in-place form of ``output_delta`` (``fit`` passes factor = η).
 
     A, Y, D, T: (m, n) arrays or views; T is scratch for g'(z). Same equations, same order of operations.

@@ -17,7 +17,7 @@ the public contract: ``weights[l]`` connects layer l to layer l+1 (it is W^{l+1}
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -85,8 +85,12 @@ class Network:
             sizes = tuple(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else ()
         except TypeError:
             sizes = ()
-        if len(sizes) < 2 or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes):
-            raise ValueError(f"layer_sizes must list at least 2 positive integers (inputs, …, outputs); got {layer_sizes!r}")
+        if len(sizes) < 2 or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes
+        ):
+            raise ValueError(
+                f"layer_sizes must list at least 2 positive integers (inputs, …, outputs); got {layer_sizes!r}"
+            )
         self.layer_sizes = tuple(int(n) for n in sizes)
         L = len(self.layer_sizes) - 1
         try:  # fix: a non-iterable activations (e.g. 5 or None) raised TypeError, not ValueError
@@ -184,7 +188,7 @@ class Network:
         """Copies of (weights, biases)."""
         return [W.copy() for W in self.weights], [b.copy() for b in self.biases]
 
-    def copy(self) -> "Network":
+    def copy(self) -> Network:
         """An independent network with the same structure and parameters."""
         new = Network(self.layer_sizes, list(self.activations), self.loss_name, self.bias, self.seed, self.init)
         new.set_parameters(self.weights, self.biases)
@@ -300,8 +304,17 @@ class Network:
         self.biases = [b.copy() for b in tr.biases_after]
         return tr
 
-    def fit(self, X, Y, lr: float, epochs: int, batch_size: int | None = None, update_biases: bool = True,
-            shuffle: bool = False, seed: int | None = 0) -> np.ndarray:
+    def fit(
+        self,
+        X,
+        Y,
+        lr: float,
+        epochs: int,
+        batch_size: int | None = None,
+        update_biases: bool = True,
+        shuffle: bool = False,
+        seed: int | None = 0,
+    ) -> np.ndarray:
         """Train in place from the current parameters; returns E(X, Y) after each epoch, shape (epochs,).
 
         batch_size None means full batch; the last batch of an epoch may be smaller and never
@@ -327,7 +340,7 @@ class Network:
         }
 
     @classmethod
-    def from_dict(cls, d) -> "Network":
+    def from_dict(cls, d) -> Network:
         """Inverse of to_dict; raises ValueError with a readable message for malformed input."""
         if not isinstance(d, dict):
             raise ValueError("a network description must be a JSON object")

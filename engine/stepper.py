@@ -15,7 +15,7 @@ while it is still in the bounded history.
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,9 +35,19 @@ class Stepper:
     schedule gives for its number. ``net`` is changed in place as the cursor moves.
     """
 
-    def __init__(self, net: Network, X, Y, lr: float, batch_size: int | None = None,
-                 update_biases: bool = True, shuffle: bool = False, seed: int | None = 0,
-                 history: int = HISTORY_LIMIT, update: int = 0):
+    def __init__(
+        self,
+        net: Network,
+        X,
+        Y,
+        lr: float,
+        batch_size: int | None = None,
+        update_biases: bool = True,
+        shuffle: bool = False,
+        seed: int | None = 0,
+        history: int = HISTORY_LIMIT,
+        update: int = 0,
+    ):
         self.net = net
         self.X, self.Y = as_batch(X, Y, net.layer_sizes[0], net.layer_sizes[-1])
         self.lr = _check_lr(lr)
@@ -213,8 +223,19 @@ class Stepper:
             finished = 1
         else:
             self.net.weights, self.net.biases = self.trace.parameters_at(-1)
-        done = run_updates(self.net, self.X, self.Y, self.lr, self.batch_size, self.update_biases,
-                           self.shuffle, self.seed, self.update, n_updates, on_epoch)
+        done = run_updates(
+            self.net,
+            self.X,
+            self.Y,
+            self.lr,
+            self.batch_size,
+            self.update_biases,
+            self.shuffle,
+            self.seed,
+            self.update,
+            n_updates,
+            on_epoch,
+        )
         self.update += done
         self._history.clear()
         self.trace = self._new_trace()

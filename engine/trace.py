@@ -161,8 +161,7 @@ class Layout:
         first = base + cum[t - 1] + (r - cum[t - 1]) // row * row
         return first, first + row - 1
 
-    def index_of(self, kind: str, layer: int, i: int | None = None, j: int | None = None,
-                 sample: int = 0) -> int:
+    def index_of(self, kind: str, layer: int, i: int | None = None, j: int | None = None, sample: int = 0) -> int:
         """The event index of (kind, layer, i, j, sample): the inverse of ``locate``."""
         L, sizes = self.L, self.sizes
         if kind == "loss":
@@ -234,7 +233,7 @@ class Trace:
         return lay
 
     @property
-    def events(self) -> "EventSequence":
+    def events(self) -> EventSequence:
         return EventSequence(self)
 
     def parameters_at(self, k: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -280,8 +279,13 @@ def _value_and_factors(tr: Trace, kind: str, l: int, i, j, c) -> tuple[float, di
             "activation": tr.activations[l - 1],
         }
     if kind == "loss":  # E = Σ_c E_c
-        return tr.loss, {"per_sample": tr.loss_per_sample, "a": tr.A[-1], "y": tr.Y, "loss": tr.loss_name,
-                         "scale": tr.output.scale}
+        return tr.loss, {
+            "per_sample": tr.loss_per_sample,
+            "a": tr.A[-1],
+            "y": tr.Y,
+            "loss": tr.loss_name,
+            "scale": tr.output.scale,
+        }
     if kind == "delta":
         if l == len(tr.layer_sizes) - 1:  # δ^L_i = ∂E/∂a · g'(z)  or  s (a − y)
             o = tr.output
@@ -312,15 +316,28 @@ def _value_and_factors(tr: Trace, kind: str, l: int, i, j, c) -> tuple[float, di
         a_prev = tr.A[l - 1][:, j] if kind == "grad_w" else np.ones_like(delta)
         value = tr.grad_weights[l - 1][i, j] if kind == "grad_w" else tr.grad_biases[l - 1][i]
         per = delta * a_prev
-        return float(value), {"delta": delta, "a_prev": a_prev, "per_sample": per, "sum": float(value),
-                              "mean": float(value) / tr.m}
+        return float(value), {
+            "delta": delta,
+            "a_prev": a_prev,
+            "per_sample": per,
+            "sum": float(value),
+            "mean": float(value) / tr.m,
+        }
     # update_w / update_b: w' = w + Δw,  Δw = −η ∂E/∂w
     if kind == "update_w":
-        old, g, d, new = (tr.weights_before[l - 1][i, j], tr.grad_weights[l - 1][i, j],
-                          tr.delta_weights[l - 1][i, j], tr.weights_after[l - 1][i, j])
+        old, g, d, new = (
+            tr.weights_before[l - 1][i, j],
+            tr.grad_weights[l - 1][i, j],
+            tr.delta_weights[l - 1][i, j],
+            tr.weights_after[l - 1][i, j],
+        )
     else:
-        old, g, d, new = (tr.biases_before[l - 1][i], tr.grad_biases[l - 1][i],
-                          tr.delta_biases[l - 1][i], tr.biases_after[l - 1][i])
+        old, g, d, new = (
+            tr.biases_before[l - 1][i],
+            tr.grad_biases[l - 1][i],
+            tr.delta_biases[l - 1][i],
+            tr.biases_after[l - 1][i],
+        )
     return float(new), {"old": float(old), "grad": float(g), "lr": tr.lr, "delta_w": float(d), "new": float(new)}
 
 

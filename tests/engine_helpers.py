@@ -48,8 +48,9 @@ def build_case(sizes, acts, loss, bias, m, seed, scale=1.0):
 def away_from_kinks(net: Network, X) -> bool:
     """True when no relu / leaky_relu pre-activation is within KINK_MARGIN of 0."""
     Z, _ = net.forward_pass(X)
-    return all(np.all(np.abs(Z[l]) >= KINK_MARGIN)
-               for l in range(1, net.n_layers + 1) if net.activations[l - 1] in KINKED)
+    return all(
+        np.all(np.abs(Z[l]) >= KINK_MARGIN) for l in range(1, net.n_layers + 1) if net.activations[l - 1] in KINKED
+    )
 
 
 @st.composite
@@ -130,8 +131,13 @@ def _g(name, z):
 
 
 def _dg(name, z, a):
-    return {"sigmoid": a * (1 - a), "tanh": 1 - a * a, "relu": 1.0 if z > 0 else 0.0,
-            "leaky_relu": 1.0 if z > 0 else LEAKY, "linear": 1.0}[name]
+    return {
+        "sigmoid": a * (1 - a),
+        "tanh": 1 - a * a,
+        "relu": 1.0 if z > 0 else 0.0,
+        "leaky_relu": 1.0 if z > 0 else LEAKY,
+        "linear": 1.0,
+    }[name]
 
 
 def _dg_bound(name, z, a, ab):
@@ -166,10 +172,11 @@ def hand_backprop(sizes, acts, loss, weights, biases, X, Y):
         z = [None]
         for l in range(1, L + 1):  # z^l_i = Σ_j w_ij a^{l-1}_j + b_i,  a^l_i = g(z^l_i)
             n_prev = sizes[l - 1]
-            zl = [sum(W[l - 1][i][j] * a[l - 1][j] for j in range(n_prev)) + B[l - 1][i]
-                  for i in range(sizes[l])]
-            zb = [sum(abs(W[l - 1][i][j]) * ab[l - 1][j] for j in range(n_prev)) + abs(B[l - 1][i])
-                  for i in range(sizes[l])]
+            zl = [sum(W[l - 1][i][j] * a[l - 1][j] for j in range(n_prev)) + B[l - 1][i] for i in range(sizes[l])]
+            zb = [
+                sum(abs(W[l - 1][i][j]) * ab[l - 1][j] for j in range(n_prev)) + abs(B[l - 1][i])
+                for i in range(sizes[l])
+            ]
             if acts[l - 1] == "softmax":
                 mx = max(zl)
                 e = [math.exp(v - mx) for v in zl]
@@ -215,8 +222,10 @@ def hand_backprop(sizes, acts, loss, weights, biases, X, Y):
                 for j in range(sizes[l - 1]):
                     zj, aj = z[l - 1][j], a[l - 1][j]
                     prev.append(sum(delta[i] * W[l - 1][i][j] for i in range(sizes[l])) * _dg(acts[l - 2], zj, aj))
-                    pbnd.append(sum(dbnd[i] * abs(W[l - 1][i][j]) for i in range(sizes[l]))
-                                * _dg_bound(acts[l - 2], zj, aj, ab[l - 1][j]))
+                    pbnd.append(
+                        sum(dbnd[i] * abs(W[l - 1][i][j]) for i in range(sizes[l]))
+                        * _dg_bound(acts[l - 2], zj, aj, ab[l - 1][j])
+                    )
                 delta, dbnd = prev, pbnd
     return grad_w, grad_b, bound_w, bound_b
 

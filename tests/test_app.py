@@ -5,12 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from components.views.formulas import event_formula, progress_text
+from app_support import lab_of, new_app
 from components.model.presets import PRESETS
+from components.views.formulas import event_formula, progress_text
 from components.views.step_text import formula_lines
 from plotly_arrays import arr
-from app_support import lab_of, new_app
-
 
 
 def shown_latex(at) -> list[str]:
@@ -21,8 +20,9 @@ def shown_latex(at) -> list[str]:
 def assert_panel_matches_engine(at):
     """The step panel's LaTeX is exactly what formulas produce from the engine's current event."""
     lab = lab_of(at)
-    expected = formula_lines(lab.trace, lab.stepper.cursor, lab.display.notation, digits=4,
-                             presentation=lab.display.presentation)
+    expected = formula_lines(
+        lab.trace, lab.stepper.cursor, lab.display.notation, digits=4, presentation=lab.display.presentation
+    )
     latex = shown_latex(at)
     for line in expected:
         assert line in latex, (line, latex)
@@ -64,7 +64,7 @@ def test_next_and_back_walk_events_and_restore_weights():
     assert seen[0] == "forward" and "delta" in seen and seen[-1] == "update_w"
     # the final weights are the textbook's
     np.testing.assert_allclose(lab.net.weights[1], [[0.35891648, 0.408666186], [0.511301270, 0.561370121]], rtol=1e-8)
-    for k in range(lab.stepper.n_events):
+    for _ in range(lab.stepper.n_events):
         click(at, "ctl_back")
     for x, y in zip(start, lab_of(at).net.weights):
         np.testing.assert_array_equal(x, y)
@@ -214,7 +214,6 @@ def test_sidebar_changes_rebuild_or_keep():
 
 def test_invalid_combination_is_refused_and_previous_state_kept():
     at = new_app()
-    before = lab_of(at)
     at.selectbox(key="cfg_output_activation").select("linear").run()
     at.selectbox(key="cfg_loss").select("cross_entropy").run()
     assert any("Not applied" in e.value for e in at.error)
@@ -331,8 +330,9 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     click(at, "ctl_play")
     assert not lab_of(at).playing and not _live_figures(at)
     assert_panel_matches_engine(at)
-    assert {json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "")[:4] for el in at.get("plotly_chart")} \
-        >= {"Loss", "Deci", "Grad"}
+    assert {
+        json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "")[:4] for el in at.get("plotly_chart")
+    } >= {"Loss", "Deci", "Grad"}
 
 
 def test_charts_show_the_parameters_the_update_started_from():
@@ -346,8 +346,9 @@ def test_charts_show_the_parameters_the_update_started_from():
     at.run()
     start = Network.from_dict(lab.net.to_dict())
     start.set_parameters(lab.trace.weights_before, lab.trace.biases_before)
-    assert not np.allclose(np.concatenate([w.ravel() for w in start.weights]),
-                           np.concatenate([w.ravel() for w in lab.net.weights]))
+    assert not np.allclose(
+        np.concatenate([w.ravel() for w in start.weights]), np.concatenate([w.ravel() for w in lab.net.weights])
+    )
     from components.views.charts import boundary_grid, boundary_png
 
     image = _chart(at, "Decision boundary · after 0 updates")["layout"]["images"][0]["source"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -45,8 +45,11 @@ def app():
 
 def assert_clean_log(log_path: str) -> None:
     text = open(log_path, encoding="utf-8", errors="replace").read()
-    bad = [line for line in text.splitlines()
-           if re.search(r"Traceback|Warning|deprecat|Exception|Error", line, re.IGNORECASE)]
+    bad = [
+        line
+        for line in text.splitlines()
+        if re.search(r"Traceback|Warning|deprecat|Exception|Error", line, re.IGNORECASE)
+    ]
     assert not bad, "server log:\n" + "\n".join(bad[:20])
 
 
@@ -78,7 +81,10 @@ def wait_for_formula(page, tex: str) -> None:
     """Wait until a formula with exactly this TeX source is painted."""
     page.wait_for_function(
         "tex => [...document.querySelectorAll('[data-testid=\"stMain\"] .katex-display annotation')]"
-        ".some(a => a.textContent === tex)", arg=tex, timeout=TIMEOUT_MS)
+        ".some(a => a.textContent === tex)",
+        arg=tex,
+        timeout=TIMEOUT_MS,
+    )
 
 
 def open_app(page, url: str, query: str = "") -> None:
@@ -108,8 +114,9 @@ def panel_tex(lab, k: int, presentation: bool = False) -> list[str]:
 def progress(page) -> str:
     """The captions and small headings of the main area (the panel's progress text is one of them)."""
     return page.evaluate(
-        "() => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stCaptionContainer\"],"
-        " [data-testid=\"stMain\"] h4')].map(e => e.innerText).join(' | ')")
+        '() => [...document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stCaptionContainer"],'
+        " [data-testid=\"stMain\"] h4')].map(e => e.innerText).join(' | ')"
+    )
 
 
 def numbers(painted: str) -> list[float]:
@@ -131,8 +138,10 @@ def clipped(page, slack_px: int = 4) -> list[str]:
     return page.evaluate(
         "slack => [...document.querySelectorAll('[data-testid=\"stMain\"] .katex-display')]"
         ".filter(d => d.scrollWidth > d.clientWidth + slack)"
-        ".map(d => d.querySelector('annotation').textContent + '  (' + d.scrollWidth + ' px in ' + d.clientWidth + ')')",
-        slack_px)
+        ".map(d => d.querySelector('annotation').textContent"
+        " + '  (' + d.scrollWidth + ' px in ' + d.clientWidth + ')')",
+        slack_px,
+    )
 
 
 def shot(page, name: str) -> None:
@@ -299,11 +308,13 @@ def test_formulas_fit_the_step_panel(app):
     cut = []
     default = expected_lab("")
     laptop = {"width": 1280, "height": 800}  # with the sidebar open: the narrowest panel (341 px)
-    for query, k, viewport, shown in ((MAZUR, lab.trace.layout.delta_start + 2, VIEWPORT, lab),
-                                      (MAZUR + "&present=1", lab.trace.layout.delta_start, laptop, lab),
-                                      (MAZUR, lab.trace.layout.delta_start + 2, laptop, lab),
-                                      ("", default.trace.layout.delta_start, laptop, default),  # the output δ
-                                      ("", default.trace.layout.update_start + 1, laptop, default)):  # an update
+    for query, k, viewport, shown in (
+        (MAZUR, lab.trace.layout.delta_start + 2, VIEWPORT, lab),
+        (MAZUR + "&present=1", lab.trace.layout.delta_start, laptop, lab),
+        (MAZUR, lab.trace.layout.delta_start + 2, laptop, lab),
+        ("", default.trace.layout.delta_start, laptop, default),  # the output δ
+        ("", default.trace.layout.update_start + 1, laptop, default),
+    ):  # an update
         ctx = browser.new_context(viewport=viewport)
         page = ctx.new_page()
         open_app(page, url, f"{query}&k={k}" if query else f"k={k}")
@@ -324,11 +335,14 @@ _GRAPH_NOTES_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name, query", [
-    ("small", MAZUR + "&k=4"),  # the textbook 2-2-2: values on nodes and edges
-    ("small_gradient", MAZUR + "&k=15&present=1"),  # ∂E/∂w of an input edge: its note near the left edge
-    ("large", "h=64-64-64&k=70"),  # 2-64-64-64-1, 8,448 weights: a forward value mid layer 2
-])
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("small", MAZUR + "&k=4"),  # the textbook 2-2-2: values on nodes and edges
+        ("small_gradient", MAZUR + "&k=15&present=1"),  # ∂E/∂w of an input edge: its note near the left edge
+        ("large", "h=64-64-64&k=70"),  # 2-64-64-64-1, 8,448 weights: a forward value mid layer 2
+    ],
+)
 def test_graph_is_legible_for_small_and_large_networks(app, name, query):
     """Column heads side by side without overlapping, every note inside the picture, no
     exception; the screenshot (artifacts/screens/browser_graph_*.png) is for a person to judge."""
@@ -339,7 +353,8 @@ def test_graph_is_legible_for_small_and_large_networks(app, name, query):
     page.wait_for_selector("[data-testid='stMain'] [data-testid='stPlotlyChart'] .annotation", timeout=TIMEOUT_MS)
     page.wait_for_timeout(300)  # plotly lays annotations out after drawing them
     page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").first.screenshot(
-        path=os.path.join(SCREENS, f"browser_graph_{name}.png"))
+        path=os.path.join(SCREENS, f"browser_graph_{name}.png")
+    )
     g = page.evaluate(_GRAPH_NOTES_JS)
     left, top, right, bottom = g["plot"]
     head_top = min(box[1] for _, box in g["notes"])
@@ -365,9 +380,11 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
     ctx = browser.new_context(viewport=VIEWPORT)
     page = ctx.new_page()
     open_app(page, url, MAZUR)
-    titles_js = ("() => [...document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]')]"
-                 ".map(el => [...el.querySelectorAll('.gtitle, .gtitle-subtitle')].map(t => t.textContent).join(' · '))"
-                 ".filter(t => t)")  # each title with its subtitle
+    titles_js = (
+        '() => [...document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\')]'
+        ".map(el => [...el.querySelectorAll('.gtitle, .gtitle-subtitle')].map(t => t.textContent).join(' · '))"
+        ".filter(t => t)"
+    )  # each title with its subtitle
     page.wait_for_function(f"() => ({titles_js})().length === 3", timeout=TIMEOUT_MS)
     assert any(t.startswith("Decision boundary · after 0 updates") for t in page.evaluate(titles_js))
     page.evaluate("""() => { window.__chartMutations = 0;
@@ -378,12 +395,14 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
         press(page, "ArrowRight", k, lab)
     assert page.evaluate("() => window.__chartMutations") == 0
     page.get_by_role("button", name=re.compile("Finish update")).click()  # every Δw applied …
-    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=lab.trace.layout.n_events - 1,
-                           timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"k => ({_CURSOR_JS})() === String(k)", arg=lab.trace.layout.n_events - 1, timeout=TIMEOUT_MS
+    )
     wait_for_app(page, TIMEOUT_MS)
     page.keyboard.press("ArrowRight")  # … and → moves on to update 2: the charts show update 1 done
-    page.wait_for_function(f"() => ({titles_js})().some(t => t.startsWith('Decision boundary · after 1 update'))",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => ({titles_js})().some(t => t.startsWith('Decision boundary · after 1 update'))", timeout=TIMEOUT_MS
+    )
     wait_for_app(page, TIMEOUT_MS)
     assert page.evaluate("() => window.__chartMutations") > 0
     assert_no_exception(page)
@@ -391,7 +410,10 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
     assert_clean_log(log_path)
 
 
-_LIVE_JS = "() => [...document.querySelectorAll('[data-testid=\"stMain\"] .bp-live-plot')].filter(d => d.querySelector('.main-svg'))"
+_LIVE_JS = (
+    "() => [...document.querySelectorAll('[data-testid=\"stMain\"] .bp-live-plot')]"
+    ".filter(d => d.querySelector('.main-svg'))"
+)
 
 
 def test_play_patches_long_lived_charts_in_place(app):
@@ -411,17 +433,23 @@ def test_play_patches_long_lived_charts_in_place(app):
     page.evaluate(f"""() => {{ window.__draws = new Map();
       ({_LIVE_JS})().forEach((gd, i) => {{ gd.__first = true; window.__draws.set(gd, 0);
         gd.on('plotly_afterplot', () => window.__draws.set(gd, window.__draws.get(gd) + 1)); }}); }}""")
-    loss_js = ("() => [...document.querySelectorAll('.bp-live-plot')].filter(d => (d.querySelector('.g-gtitle') || {})"
-               ".textContent?.startsWith('Loss')).map(d => d.querySelector('.scatterlayer path').getAttribute('d'))[0]")
+    loss_js = (
+        "() => [...document.querySelectorAll('.bp-live-plot')].filter(d => (d.querySelector('.g-gtitle') || {})"
+        ".textContent?.startsWith('Loss')).map(d => d.querySelector('.scatterlayer path').getAttribute('d'))[0]"
+    )
     before = page.evaluate(loss_js)
-    page.wait_for_function(f"() => [...window.__draws.values()].every(n => n >= 2) && ({loss_js})() !== "
-                           + repr(before), timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => [...window.__draws.values()].every(n => n >= 2) && ({loss_js})() !== " + repr(before),
+        timeout=TIMEOUT_MS,
+    )
     assert page.evaluate(f"() => ({_LIVE_JS})().every(gd => gd.__first === true)")  # the same elements, patched
     shot(page, "playing")
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]')"
-                           ".length === 4", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 4',
+        timeout=TIMEOUT_MS,
+    )
     wait_for_app(page, TIMEOUT_MS)
     assert page.evaluate(f"() => ({_LIVE_JS})().length") == 0
     shot(page, "paused")  # (the same picture as while playing: compare with browser_playing.png)
@@ -439,12 +467,17 @@ def test_play_says_so_when_plotly_js_cannot_load(app):
     page.route("**/plotly.min.js", lambda route: route.abort())
     open_app(page, url, "preset=xor&h=4&act=tanh&bs=10")
     page.get_by_role("button", name="▶ Play").click()
-    page.wait_for_function("() => [...document.querySelectorAll('.bp-live-plot')].filter(d => "
-                           "d.textContent.includes('could not load plotly.js')).length === 4", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.bp-live-plot')].filter(d => "
+        "d.textContent.includes('could not load plotly.js')).length === 4",
+        timeout=TIMEOUT_MS,
+    )
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]')"
-                           ".length === 4", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 4',
+        timeout=TIMEOUT_MS,
+    )
     assert_no_exception(page)
     ctx.close()
 

@@ -19,9 +19,9 @@ def decode_png(uri: str) -> np.ndarray:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, size = 8, b"", None
     while pos < len(png):
-        n, tag = struct.unpack(">I4s", png[pos:pos + 8])
-        data = png[pos + 8:pos + 8 + n]
-        assert struct.unpack(">I", png[pos + 8 + n:pos + 12 + n])[0] == zlib.crc32(tag + data) & 0xFFFFFFFF
+        n, tag = struct.unpack(">I4s", png[pos : pos + 8])
+        data = png[pos + 8 : pos + 8 + n]
+        assert struct.unpack(">I", png[pos + 8 + n : pos + 12 + n])[0] == zlib.crc32(tag + data) & 0xFFFFFFFF
         if tag == b"IHDR":
             w, h, depth, colour = struct.unpack(">IIBB", data[:10])
             assert (depth, colour) == (8, 6)
@@ -85,6 +85,8 @@ def test_log_ticks_are_round_numbers_that_span_the_values():
 def test_grad_norm_chart_labels_its_log_axis_and_keeps_the_legend_off_the_title():
     fig = charts.grad_norm_figure([(0.0, [0.23, 2.0])]).to_dict()
     y = fig["layout"]["yaxis"]
-    assert y["type"] == "log" and list(y["tickvals"]) == [0.2, 0.5, 1.0, 2.0] and y["ticktext"] == ["0.2", "0.5", "1", "2"]
+    assert (
+        y["type"] == "log" and list(y["tickvals"]) == [0.2, 0.5, 1.0, 2.0] and y["ticktext"] == ["0.2", "0.5", "1", "2"]
+    )
     assert fig["layout"]["legend"]["y"] < 0  # under the plot: six layers' entries wrap over two rows
     assert "tickvals" not in charts.grad_norm_figure([]).to_dict()["layout"].get("yaxis", {})

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from components.views.exports import trace_csv, trace_from_json, trace_json, worked_example
-from components.views.formulas import event_formula
 from components.model.lab import build_lab
 from components.model.presets import PRESETS
+from components.views.exports import trace_csv, trace_from_json, trace_json, worked_example
+from components.views.formulas import event_formula
 from engine import Network
 
 
@@ -52,10 +52,19 @@ def test_trace_csv_has_every_event(traces):
     assert rows[0]["phase"] == "forward" and rows[-1]["phase"] == "update"
 
 
-@pytest.mark.parametrize("bad", ["", "{}", "[1,2]", '{"format": "backprop-lab/trace"}', "not json",
-                                 '{"format": "backprop-lab/trace", "layer_sizes": [2, 1], "activations": ["sigmoid"],'
-                                 ' "loss": "half_sse", "bias": true, "weights_before": [[[1, 2]]], "biases_before": [[0]],'
-                                 ' "X": [[1, "a"]], "Y": [[1]], "lr": 0.5, "update_biases": true}'])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "{}",
+        "[1,2]",
+        '{"format": "backprop-lab/trace"}',
+        "not json",
+        '{"format": "backprop-lab/trace", "layer_sizes": [2, 1], "activations": ["sigmoid"],'
+        ' "loss": "half_sse", "bias": true, "weights_before": [[[1, 2]]], "biases_before": [[0]],'
+        ' "X": [[1, "a"]], "Y": [[1]], "lr": 0.5, "update_biases": true}',
+    ],
+)
 def test_bad_trace_files_raise_value_error(bad):
     with pytest.raises(ValueError):
         trace_from_json(bad)

@@ -13,7 +13,14 @@ import subprocess
 import numpy as np
 import pytest
 
-from components.views.formulas import EventFormula, event_formula, format_number, layer_table, loss_formula, progress_text
+from components.views.formulas import (
+    EventFormula,
+    event_formula,
+    format_number,
+    layer_table,
+    loss_formula,
+    progress_text,
+)
 from components.views.notation import NOTATIONS, format_plain, get_notation
 from engine import Network
 
@@ -25,12 +32,13 @@ FLIPPED = ("seed002", "seed003")  # δ = −∂E/∂z
 def mazur_trace():
     """Mazur's 2-2-2 worked example: one sample, biases present but frozen, η = 0.5."""
     net = Network([2, 2, 2], activations="sigmoid", loss="half_sse", bias=True, seed=0)
-    net.set_parameters([[[.15, .20], [.25, .30]], [[.40, .45], [.50, .55]]], [[.35, .35], [.60, .60]])
-    return net.trace([[.05, .10]], [[.01, .99]], 0.5, update_biases=False)
+    net.set_parameters([[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]], [[0.35, 0.35], [0.60, 0.60]])
+    return net.trace([[0.05, 0.10]], [[0.01, 0.99]], 0.5, update_biases=False)
 
 
 def seed000_trace():
     """A 2-2-2-1 network without biases whose output and L_{j_1} are Mazur's 0.7514 and 0.5933."""
+
     def sigmoid(z):
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -38,10 +46,10 @@ def seed000_trace():
         return math.log(p / (1.0 - p))
 
     X = np.array([[0.05, 0.10]])
-    W1 = np.array([[.15, .20], [.25, .30]])
+    W1 = np.array([[0.15, 0.20], [0.25, 0.30]])
     L_i = sigmoid(W1 @ X[0])
     c = logit(0.593269992107187) / L_i.sum()  # net_{j_1} = 0.3775
-    W2 = np.array([[c, c], [.45, .50]])
+    W2 = np.array([[c, c], [0.45, 0.50]])
     L_j = sigmoid(W2 @ L_i)
     w2 = (logit(0.751365069552316) - 0.4 * L_j[0]) / L_j[1]  # net_k = 1.1059
     W3 = np.array([[0.4, w2]])
@@ -54,7 +62,7 @@ def random_trace(sizes, activations="sigmoid", loss="half_sse", m=1, bias=True, 
     net = Network(sizes, activations=activations, loss=loss, bias=bias, seed=seed)
     if bias:
         rng = np.random.default_rng(seed + 1)
-        net.set_parameters(net.weights, [rng.uniform(-.5, .5, n) for n in sizes[1:]])
+        net.set_parameters(net.weights, [rng.uniform(-0.5, 0.5, n) for n in sizes[1:]])
     rng = np.random.default_rng(seed + 2)
     X = rng.uniform(-1, 1, (m, sizes[0]))
     if activations == "softmax" or (isinstance(activations, list) and activations[-1] == "softmax"):
@@ -85,14 +93,34 @@ def traces():
 @pytest.fixture(scope="module")
 def formulas(traces):
     """(config, key, event, formula) for every event of every config in every notation."""
-    return [(name, key, e, event_formula(e, tr, key))
-            for name, tr in traces.items() for e in tr.events for key in KEYS]
+    return [(name, key, e, event_formula(e, tr, key)) for name, tr in traces.items() for e in tr.events for key in KEYS]
 
 
 # ------------------------------------------------------------------------- LaTeX checks
 ALLOWED_COMMANDS = {
-    "frac", "tfrac", "partial", "cdot", "cdots", "sum", "Big", "big", "sigma", "tanh", "operatorname",
-    "mathrm", "text", "infty", "times", "quad", "log", "delta", "alpha", "eta", "leftarrow", "Large", ",",
+    "frac",
+    "tfrac",
+    "partial",
+    "cdot",
+    "cdots",
+    "sum",
+    "Big",
+    "big",
+    "sigma",
+    "tanh",
+    "operatorname",
+    "mathrm",
+    "text",
+    "infty",
+    "times",
+    "quad",
+    "log",
+    "delta",
+    "alpha",
+    "eta",
+    "leftarrow",
+    "Large",
+    ",",
 }
 
 
@@ -166,23 +194,32 @@ def test_katex_renders_every_formula(traces, formulas, tmp_path):
     shutil.copy(found[0], module)
     from components.views.step_text import fit_latex
 
-    latex = sorted({tex for *_, f in formulas for tex in (f.symbolic, f.substituted + " " + f.result)}
-                   | {r"\Large " + loss_formula(tr, k) for tr in traces.values() for k in KEYS})
+    latex = sorted(
+        {tex for *_, f in formulas for tex in (f.symbolic, f.substituted + " " + f.result)}
+        | {r"\Large " + loss_formula(tr, k) for tr in traces.values() for k in KEYS}
+    )
     latex += [r"\Large " + fit_latex(tex, 30) for tex in latex]  # as the panel breaks long lines
     inline = sorted({m for *_, f in formulas for m in re.findall(r"\$([^$]+)\$", f.explanation)})
     shapes = {}  # one formula per shape: the numbers do not change how KaTeX parses it
     for tex in latex + inline:
         shapes.setdefault(re.sub(r"\d+(\.\d+)?", "0", SCI.sub("S", tex)), tex)
-    script = (f"import katex from {json.dumps(module.as_uri())};\n"
-              "let data = ''; process.stdin.on('data', d => data += d); process.stdin.on('end', () => {\n"
-              "  const bad = [];\n"
-              "  for (const s of JSON.parse(data)) {\n"
-              "    try { katex.renderToString(s, {throwOnError: true, displayMode: true}); }\n"
-              "    catch (e) { bad.push([s, e.message]); } }\n"
-              "  console.log(JSON.stringify(bad)); });\n")
+    script = (
+        f"import katex from {json.dumps(module.as_uri())};\n"
+        "let data = ''; process.stdin.on('data', d => data += d); process.stdin.on('end', () => {\n"
+        "  const bad = [];\n"
+        "  for (const s of JSON.parse(data)) {\n"
+        "    try { katex.renderToString(s, {throwOnError: true, displayMode: true}); }\n"
+        "    catch (e) { bad.push([s, e.message]); } }\n"
+        "  console.log(JSON.stringify(bad)); });\n"
+    )
     (tmp_path / "check.mjs").write_text(script)
-    out = subprocess.run(["node", str(tmp_path / "check.mjs")], input=json.dumps(list(shapes.values())),
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        ["node", str(tmp_path / "check.mjs")],
+        input=json.dumps(list(shapes.values())),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []
 
@@ -191,10 +228,14 @@ def test_katex_renders_every_formula(traces, formulas, tmp_path):
 def test_mazur_forward_and_loss(traces):
     tr = traces["mazur"]
     f = event_formula(tr.event(0), tr)
-    assert f.symbolic == (r"z^{(1)}_{1} = w^{(1)}_{11}\,a^{(0)}_{1} + w^{(1)}_{12}\,a^{(0)}_{2} + b^{(1)}_{1},"
-                          r"\quad a^{(1)}_{1} = \sigma(z^{(1)}_{1})")
-    assert f.substituted == (r"z^{(1)}_{1} = 0.15\cdot 0.05 + 0.2\cdot 0.1 + 0.35 = 0.3775,"
-                             r"\quad a^{(1)}_{1} = \sigma(0.3775)")
+    assert f.symbolic == (
+        r"z^{(1)}_{1} = w^{(1)}_{11}\,a^{(0)}_{1} + w^{(1)}_{12}\,a^{(0)}_{2} + b^{(1)}_{1},"
+        r"\quad a^{(1)}_{1} = \sigma(z^{(1)}_{1})"
+    )
+    assert f.substituted == (
+        r"z^{(1)}_{1} = 0.15\cdot 0.05 + 0.2\cdot 0.1 + 0.35 = 0.3775,"
+        r"\quad a^{(1)}_{1} = \sigma(0.3775)"
+    )
     assert f.result == "= 0.5933"
     loss = event_formula(tr.event(tr.layout.loss_index), tr, "seed002")
     assert loss.symbolic == r"\mathrm{RSS} = \tfrac{1}{2}\sum_{k}(y_{k} - a_{k}^{(2)})^2"
@@ -228,7 +269,10 @@ def test_mazur_gradient_and_update(traces):
     g = tr.event(tr.layout.grad_start)  # ∂E/∂w^{(2)}_{11}
     f = event_formula(g, tr)
     assert (f.symbolic, f.substituted, f.result) == (
-        r"\frac{\partial E}{\partial w^{(2)}_{11}} = \delta^{(2)}_{1}\,a^{(1)}_{1}", r"= 0.1385\cdot 0.5933", "= 0.0822")
+        r"\frac{\partial E}{\partial w^{(2)}_{11}} = \delta^{(2)}_{1}\,a^{(1)}_{1}",
+        r"= 0.1385\cdot 0.5933",
+        "= 0.0822",
+    )
     f2 = event_formula(g, tr, "seed002")
     assert f2.substituted == r"= -(-0.1385)\cdot 0.5933" and f2.result == "= 0.0822"
     u = tr.event(tr.layout.update_start)
@@ -269,9 +313,14 @@ def test_batch_gradients_sum_over_samples(traces):
     tr = traces["batch3_mse"]
     g = tr.event(tr.layout.grad_start)
     f = event_formula(g, tr, "seed001")
-    assert f.symbolic == r"\frac{\partial E}{\partial W^{2}_{11}} = \sum_{c=1}^{3} \frac{\partial E}{\partial Z^{2}_{1c}}\,A^{1}_{1c}"
-    terms = [rf"{format_number(d, paren=True)}\cdot {format_number(a, paren=True)}"
-             for d, a in zip(g.factors["delta"], g.factors["a_prev"])]
+    assert (
+        f.symbolic
+        == r"\frac{\partial E}{\partial W^{2}_{11}} = \sum_{c=1}^{3} \frac{\partial E}{\partial Z^{2}_{1c}}\,A^{1}_{1c}"
+    )
+    terms = [
+        rf"{format_number(d, paren=True)}\cdot {format_number(a, paren=True)}"
+        for d, a in zip(g.factors["delta"], g.factors["a_prev"])
+    ]
     assert f.substituted == "= " + " + ".join(terms)
     assert r"\sum_{c=1}^{3}" in event_formula(g, tr).symbolic
     loss = event_formula(tr.event(tr.layout.loss_index), tr, "seed001")
@@ -297,7 +346,9 @@ def test_cross_entropy_simplification(traces):
         a, y = e.factors["a"], e.factors["y"]
         assert f.substituted == rf"= \frac{{1}}{{2}}({format_number(a, paren=True)} - {format_number(y, paren=True)})"
         f2 = event_formula(e, tr, "seed002")
-        assert f2.symbolic.endswith(r"= \frac{1}{m}(y_{11} - a_{11}^{(2)})") and f2.result == "= " + format_number(-e.value)
+        assert f2.symbolic.endswith(r"= \frac{1}{m}(y_{11} - a_{11}^{(2)})") and f2.result == "= " + format_number(
+            -e.value
+        )
     loss = event_formula(traces["ce_sigmoid"].event(traces["ce_sigmoid"].layout.loss_index), traces["ce_sigmoid"])
     assert r"\log" in loss.symbolic and loss.symbolic.startswith(r"E = -\tfrac{1}{m}")
 
@@ -313,8 +364,10 @@ def test_wide_layers_are_elided(traces):
     tr = traces["wide"]
     f = event_formula(tr.event(0), tr)
     assert r"\sum_{j=1}^{8}" in f.symbolic and r"\cdots" in f.substituted
-    assert f.substituted.endswith(rf"= {format_number(tr.Z[1][0, 0])},\quad a^{{(1)}}_{{1}} = \operatorname{{LReLU}}"
-                                  rf"({format_number(tr.Z[1][0, 0])})")
+    assert f.substituted.endswith(
+        rf"= {format_number(tr.Z[1][0, 0])},\quad a^{{(1)}}_{{1}} = \operatorname{{LReLU}}"
+        rf"({format_number(tr.Z[1][0, 0])})"
+    )
     deep = traces["deep_tanh"]
     e = next(x for x in deep.events if x.kind == "delta" and x.layer == 1)  # sums over 8 δs
     f = event_formula(e, deep)
@@ -326,8 +379,15 @@ def test_large_network_stays_readable():
     tr = random_trace([784, 32, 10], activations=["relu", "softmax"], loss="cross_entropy", m=8)
     lay = tr.layout
     allowed = allowed_numbers(tr)
-    for k in (0, lay.loss_index, lay.delta_start, lay.delta_start + 10, lay.grad_start, lay.update_start - 1,
-              lay.n_events - 1):
+    for k in (
+        0,
+        lay.loss_index,
+        lay.delta_start,
+        lay.delta_start + 10,
+        lay.grad_start,
+        lay.update_start - 1,
+        lay.n_events - 1,
+    ):
         e = tr.event(k)
         for key in KEYS:
             f = event_formula(e, tr, key)
@@ -425,9 +485,18 @@ def _panel_app(cursor, notation, presentation):
     show_step_panel(mazur_trace(), cursor, notation, digits=4, presentation=presentation)
 
 
-@pytest.mark.parametrize("cursor,notation,presentation", [
-    (-1, "neutral", False), (0, "seed000", False), (5, "seed002", False), (9, "seed000", True),
-    (11, "neutral", False), (21, "seed001", False), (28, "seed003", True)])
+@pytest.mark.parametrize(
+    "cursor,notation,presentation",
+    [
+        (-1, "neutral", False),
+        (0, "seed000", False),
+        (5, "seed002", False),
+        (9, "seed000", True),
+        (11, "neutral", False),
+        (21, "seed001", False),
+        (28, "seed003", True),
+    ],
+)
 def test_step_panel_renders_the_formulas(cursor, notation, presentation):
     from streamlit.testing.v1 import AppTest
 
@@ -465,7 +534,9 @@ def test_fit_latex_breaks_long_lines_at_top_level_equals():
 
     short = r"= 0.4 - 0.5\cdot 0.0822 = 0.3589"
     assert fit_latex(short, 58) == short
-    long = r"= \Big(0.1385\cdot 0.4 + (-0.0381)\cdot 0.5\Big)\cdot 0.5933\cdot(1 - 0.5933) = 0.0364\cdot 0.2413 = 0.0088"
+    long = (
+        r"= \Big(0.1385\cdot 0.4 + (-0.0381)\cdot 0.5\Big)\cdot 0.5933\cdot(1 - 0.5933) = 0.0364\cdot 0.2413 = 0.0088"
+    )
     broken = fit_latex(long, 40)
     assert broken.startswith(r"\begin{aligned}&= \Big(0.1385\cdot 0.4 + (-0.0381)\cdot 0.5\Big)")
     assert r"\\ &\quad \cdot" in broken  # a product too wide for a line continues on the next
@@ -490,8 +561,11 @@ def test_layer_table_markdown_highlights_the_current_row_and_leaves_pending_blan
     assert len(rows) == len(df)
     for r, (_, row) in enumerate(df.iterrows()):
         cells = [c.strip() for c in rows[r].strip("|").split("|")]
-        want = ["" if isinstance(v, float) and np.isnan(v) else format_plain(v, 4) if isinstance(v, float) else str(v)
-                for k, v in row.items() if k != "current"]
+        want = [
+            "" if isinstance(v, float) and np.isnan(v) else format_plain(v, 4) if isinstance(v, float) else str(v)
+            for k, v in row.items()
+            if k != "current"
+        ]
         if row["current"]:
             want = [f":orange-background[**{w}**]" if w else "" for w in want]
         assert cells == want

@@ -18,9 +18,11 @@ import zlib
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from app_support import TIMEOUT, assert_no_exception, lab_of, new_app
 from components.model.config import CONFIG_KEYS, from_query, validate
 from components.model.display import DISPLAY_KEYS
 from components.model.lab import MAX_ABS_WEIGHT, SIGMOID_SATURATION
@@ -28,18 +30,24 @@ from components.model.links import encode_params
 from components.views.step_text import formula_lines
 from engine import Network, Stepper
 from engine.datasets import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS
-from app_support import TIMEOUT, assert_no_exception, lab_of, new_app
 
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))  # e.g. FUZZ_SCALE=10 for a longer hunt
-FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                  HealthCheck.function_scoped_fixture])
+FUZZ = dict(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 
 # ------------------------------------------------------------------ helpers
 def fingerprint(lab) -> tuple:
     """Everything a refused input must leave untouched."""
-    return (lab.config, lab.stepper.update, lab.stepper.cursor, lab.dataset.name,
-            tuple(a.tobytes() for a in lab.net.weights + lab.net.biases))
+    return (
+        lab.config,
+        lab.stepper.update,
+        lab.stepper.cursor,
+        lab.dataset.name,
+        tuple(a.tobytes() for a in lab.net.weights + lab.net.biases),
+    )
 
 
 def assert_valid(lab) -> None:
@@ -64,7 +72,7 @@ def unescape(md: str) -> str:
 
 def widget(at, kind: str, key: str):
     """The widget of this kind and key on the page, or None if it is not drawn."""
-    for w in (at.get(kind) if kind == "button_group" else getattr(at, kind)):
+    for w in at.get(kind) if kind == "button_group" else getattr(at, kind):
         if getattr(w, "key", None) == key:
             return w
     return None
@@ -82,16 +90,48 @@ def click(at, key: str) -> bool:
 # ------------------------------------------------------------------ query parameters
 KNOWN = sorted(CONFIG_KEYS) + list(DISPLAY_KEYS) + ["u", "k", "w"]
 NUMBERS = st.one_of(
-    st.integers(-10**12, 10**12).map(str),
+    st.integers(-(10**12), 10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.sampled_from(["nan", "inf", "-inf", "1e308", "1e-320", "-0", "0", "0x10", "1_000", "", " 1", "١", "1e6"]),
 )
-NAMES = st.sampled_from([
-    "sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "half_sse", "half_mse", "cross_entropy",
-    "xor", "circles", "sine", "xor_table", "preset", "csv", "mazur", "seed000", "seed001", "on", "off", "frozen",
-    "he", "xavier", "seed002", "gradient", "delta_w", "layer", "update", "1", "0",
-    "<script>alert(1)</script>", "[click](https://e.example)", "![x](http://127.0.0.1:9/t.png)", "$\\alpha$",
-])
+NAMES = st.sampled_from(
+    [
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "linear",
+        "softmax",
+        "half_sse",
+        "half_mse",
+        "cross_entropy",
+        "xor",
+        "circles",
+        "sine",
+        "xor_table",
+        "preset",
+        "csv",
+        "mazur",
+        "seed000",
+        "seed001",
+        "on",
+        "off",
+        "frozen",
+        "he",
+        "xavier",
+        "seed002",
+        "gradient",
+        "delta_w",
+        "layer",
+        "update",
+        "1",
+        "0",
+        "<script>alert(1)</script>",
+        "[click](https://e.example)",
+        "![x](http://127.0.0.1:9/t.png)",
+        "$\\alpha$",
+    ]
+)
 LAYERS = st.lists(st.integers(-3, 100), max_size=12).map(lambda xs: "-".join(map(str, xs)))
 BLOBS = st.binary(max_size=40).map(lambda b: base64.urlsafe_b64encode(zlib.compress(b)).decode().rstrip("="))
 VALUES = st.one_of(st.text(max_size=40), NUMBERS, NAMES, LAYERS, BLOBS)
@@ -168,7 +208,7 @@ def test_a_link_cannot_ask_for_unbounded_replay(monkeypatch):
 # ------------------------------------------------------------------ widgets
 # (kind, key, values): in-range and out-of-range; Streamlit itself replaces a number outside a
 # widget's [min, max] (only a forged websocket message can send one) by the widget's default.
-BIG = st.sampled_from([10**9, -10**9, 2**63 - 1])
+BIG = st.sampled_from([10**9, -(10**9), 2**63 - 1])
 FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -1.0, 1e6, 1e-9, 100.0]))
 WIDGET_ACTIONS = [
     ("number_input", "cfg_n_hidden", st.one_of(st.integers(-2, 10), BIG)),
@@ -189,12 +229,16 @@ WIDGET_ACTIONS = [
     ("slider", "cfg_noise", FLOATS),
     ("slider", "ctl_scrub", st.one_of(st.integers(-5, 60), BIG)),
     ("checkbox", "cfg_shuffle", st.booleans()),
-    ("button", "ctl_next", st.just(None)), ("button", "ctl_back", st.just(None)),
-    ("button", "ctl_finish", st.just(None)), ("button", "ctl_train", st.just(None)),
+    ("button", "ctl_next", st.just(None)),
+    ("button", "ctl_back", st.just(None)),
+    ("button", "ctl_finish", st.just(None)),
+    ("button", "ctl_train", st.just(None)),
     ("button", "ctl_play", st.just(None)),
     ("button_group", "ctl_jump", st.sampled_from(["forward", "backward", "update"])),
-    ("button", "prob_undo", st.just(None)), ("button", "prob_dismiss", st.just(None)),
-    ("button", "graph_fit_scale", st.just(None)), ("button", "tool_gradcheck", st.just(None)),
+    ("button", "prob_undo", st.just(None)),
+    ("button", "prob_dismiss", st.just(None)),
+    ("button", "graph_fit_scale", st.just(None)),
+    ("button", "tool_gradcheck", st.just(None)),
 ]
 CONFIG_KEYS = {k for _, k, _ in WIDGET_ACTIONS if k.startswith("cfg_")}
 
@@ -278,9 +322,27 @@ def upload_csv(at, data: bytes, name: str = "data.csv") -> tuple[tuple, bool]:
 
 CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.integers(-10**9, 10**9).map(str),
-    st.sampled_from(["", " ", "abc", "1,5", "nan", "inf", "-Infinity", "1e999", "0x1F", "١٢", '"1"', "1e6",
-                     "1000001", "—", "0", "1"]),
+    st.integers(-(10**9), 10**9).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "abc",
+            "1,5",
+            "nan",
+            "inf",
+            "-Infinity",
+            "1e999",
+            "0x1F",
+            "١٢",
+            '"1"',
+            "1e6",
+            "1000001",
+            "—",
+            "0",
+            "1",
+        ]
+    ),
     st.text(max_size=6),
 )
 
@@ -318,7 +380,6 @@ def test_any_csv_upload_is_loaded_or_refused_with_a_message(csv_app, data):
 
 
 BAD_CSV = [
-
     (b"", "empty"),
     (b"\x00\x01\x02binary", "binary"),
     (b"\xff\xfe1,2\n", "UTF-8"),
@@ -373,9 +434,16 @@ def upload_json(at, data: bytes):
 
 
 JSON_VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30),
-              st.text(max_size=8)),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(-(10**30), 10**30),
+        st.text(max_size=8),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -387,9 +455,10 @@ def network_json(draw) -> bytes:
     if shape == "raw":
         return draw(st.one_of(st.binary(max_size=200), JSON_VALUES.map(lambda v: json.dumps(v).encode())))
     if shape == "weights":  # the right keys, any numbers in any shape
-        num = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-2, 2), st.integers(-10**7, 10**7))
-        good["weights"] = draw(st.lists(st.lists(st.lists(num, min_size=1, max_size=3), min_size=1, max_size=3),
-                                        min_size=1, max_size=3))
+        num = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-2, 2), st.integers(-(10**7), 10**7))
+        good["weights"] = draw(
+            st.lists(st.lists(st.lists(num, min_size=1, max_size=3), min_size=1, max_size=3), min_size=1, max_size=3)
+        )
         good["biases"] = draw(st.lists(st.lists(num, max_size=3), max_size=3))
     else:
         for key in draw(st.lists(st.sampled_from(list(good) + ["extra"]), min_size=1, max_size=3)):
@@ -399,8 +468,11 @@ def network_json(draw) -> bytes:
 
 @settings(max_examples=25 * SCALE, **FUZZ)
 @given(network_json())
-@example(json.dumps({"layer_sizes": [100000, 100000], "activations": ["sigmoid"], "loss": "half_sse",
-                     "weights": []}).encode())  # building it first would allocate 80 GB
+@example(
+    json.dumps(
+        {"layer_sizes": [100000, 100000], "activations": ["sigmoid"], "loss": "half_sse", "weights": []}
+    ).encode()
+)  # building it first would allocate 80 GB
 @example(b"[" * 50000 + b"]" * 50000)
 @example(b"[" + b"1" * 5000 + b"]")
 @example(json.dumps({**Network([2, 2, 1]).to_dict(), "weights": [[[1e300, 0], [0, 0]], [[0, 0]]]}).encode())
@@ -427,9 +499,9 @@ def _editor_page():
     import pandas as pd
     import streamlit as st
 
-    from components.ui import tools
     from components.model.lab import build_lab
     from components.model.presets import PRESETS
+    from components.ui import tools
 
     if "lab" not in st.session_state:
         st.session_state["lab"] = build_lab(PRESETS["mazur"].config)
@@ -440,8 +512,11 @@ def _editor_page():
 
 
 EDIT_CELLS = st.one_of(
-    st.floats(-5, 5), st.floats(allow_nan=True, allow_infinity=True), st.none(),
-    st.integers(-10**7, 10**7), st.integers(-10**400, 10**400),
+    st.floats(-5, 5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.integers(-(10**7), 10**7),
+    st.integers(-(10**400), 10**400),
     st.sampled_from(["abc", "", "1.5", "nan", "inf", "1e300", "0x10", "１"]),
 )
 
@@ -518,17 +593,22 @@ def first_bad_event(query_lab, lr: float, limit: int) -> int:
         for n in range(1, limit + 1):
             s.step("event")
             params = net.weights + net.biases
-            sat = any(a == "sigmoid" and np.max(np.abs(z)) > SIGMOID_SATURATION
-                      for a, z in zip(s.trace.activations, s.trace.Z[1:]))
+            sat = any(
+                a == "sigmoid" and np.max(np.abs(z)) > SIGMOID_SATURATION
+                for a, z in zip(s.trace.activations, s.trace.Z[1:])
+            )
             if not all(np.all(np.isfinite(p)) for p in params) or not np.isfinite(s.trace.loss) or sat:
                 return n
     raise AssertionError("never diverged")
 
 
-@pytest.mark.parametrize("query", [
-    {"data": "xor_table", "bs": "0"},  # sigmoid: saturates
-    {"data": "xor_table", "bs": "0", "h": "4", "act": "tanh", "out": "linear"},  # linear output: inf, then NaN
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"data": "xor_table", "bs": "0"},  # sigmoid: saturates
+        {"data": "xor_table", "bs": "0", "h": "4", "act": "tanh", "out": "linear"},  # linear output: inf, then NaN
+    ],
+)
 def test_lr_1e6_on_xor_stops_at_the_first_bad_event_and_undo_restores_it(query):
     at = diverging_app(query)
     lab = lab_of(at)
@@ -568,7 +648,7 @@ def test_lr_1e6_while_playing_pauses_with_a_message_and_undo_returns_finite_weig
     set_granularity(at, "update")  # steps mode walks at the chosen step size
     at.selectbox(key="ctl_play_mode").select(mode).run()
     assert click(at, "ctl_play") and lab_of(at).playing
-    for tick in range(200):  # each run is one tick of play
+    for tick in range(200):  # each run is one tick of play  # noqa: B007 (reported below)
         if lab_of(at).problem:
             break
         before = lab_of(at).last_finite

@@ -9,8 +9,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engine import ACTIVATIONS, Network, gradient_check, relative_error
-from tests.engine_helpers import (ELEMENTWISE, SQUARED, assert_fd_close, assert_within_rounding,
-                                  build_case, cases, central_differences, hand_backprop, rel_close)
+from tests.engine_helpers import (
+    ELEMENTWISE,
+    SQUARED,
+    assert_fd_close,
+    assert_within_rounding,
+    build_case,
+    cases,
+    central_differences,
+    hand_backprop,
+    rel_close,
+)
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 MORE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
@@ -29,8 +38,7 @@ def check_against_fd(net, X, Y):
 
 def check_against_hand(net, X, Y):
     gw, gb = net.gradients(X, Y)
-    hw, hb, bw, bb = hand_backprop(net.layer_sizes, net.activations, net.loss_name,
-                                   net.weights, net.biases, X, Y)
+    hw, hb, bw, bb = hand_backprop(net.layer_sizes, net.activations, net.loss_name, net.weights, net.biases, X, Y)
     assert_within_rounding(gw, hw, bw)
     if net.bias:
         assert_within_rounding(gb, hb, bb)
@@ -50,8 +58,10 @@ def test_elementwise_activation_every_layer_matches_fd_and_hand(act, loss):
     run()
 
 
-@pytest.mark.parametrize("output,loss", [("softmax", "half_sse"), ("softmax", "half_mse"),
-                                         ("softmax", "cross_entropy"), ("sigmoid", "cross_entropy")])
+@pytest.mark.parametrize(
+    "output,loss",
+    [("softmax", "half_sse"), ("softmax", "half_mse"), ("softmax", "cross_entropy"), ("sigmoid", "cross_entropy")],
+)
 def test_output_layers_and_losses_match_fd_and_hand(output, loss):
     @FAST
     @given(cases(output=output, loss=loss))
@@ -161,14 +171,15 @@ def test_seed003_gradient_of_J_is_sum_of_per_sample_gradients(case):
     per = [net.gradients(X[i : i + 1], Y[i : i + 1]) for i in range(X.shape[0])]
     sw = [sum(p[0][l] for p in per) for l in range(net.n_layers)]
     sb = [sum(p[1][l] for p in per) for l in range(net.n_layers)]
-    _, _, bw, bb = hand_backprop(net.layer_sizes, net.activations, net.loss_name, net.weights,
-                                 net.biases, X, Y)
+    _, _, bw, bb = hand_backprop(net.layer_sizes, net.activations, net.loss_name, net.weights, net.biases, X, Y)
     assert_within_rounding(gw, sw, bw)
     assert_within_rounding(gb, sb, bb)
     # the same through whole updates: Δw on the batch = Σ_i Δw on each sample (η = 0.1)
     tr = net.trace(X, Y, 0.1)
-    dsum = [sum(net.trace(X[i : i + 1], Y[i : i + 1], 0.1).delta_weights[l] for i in range(len(X)))
-            for l in range(net.n_layers)]
+    dsum = [
+        sum(net.trace(X[i : i + 1], Y[i : i + 1], 0.1).delta_weights[l] for i in range(len(X)))
+        for l in range(net.n_layers)
+    ]
     assert_within_rounding(tr.delta_weights, dsum, [0.1 * b for b in bw])
 
 

@@ -10,24 +10,36 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.views import graph as G
-from components.views import chip_layout as C
-from components.views import graph_data as D
-from components.views.graph import GraphOptions, build_figure, build_graph, edge_done, edge_values, fit_scale, graph_layout
-from components.views.formulas import event_formula
 from components.ui.graph_view import clicked_node
+from components.views import chip_layout as C
+from components.views import graph as G
+from components.views import graph_data as D
+from components.views.formulas import event_formula
+from components.views.graph import (
+    GraphOptions,
+    build_figure,
+    build_graph,
+    edge_done,
+    edge_values,
+    fit_scale,
+    graph_layout,
+)
 from engine import Network, Stepper
 from plotly_arrays import arr
 
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-ORANGE = set(D.BUCKET_COLORS[D.K + 1:].tolist())
+ORANGE = set(D.BUCKET_COLORS[D.K + 1 :].tolist())
 BLUE = set(D.BUCKET_COLORS[: D.K].tolist())
 NEUTRAL = str(D.BUCKET_COLORS[D.K])
 
 
 # ------------------------------------------------------------------------ helpers
 def traces(fig, name=None, prefix=None) -> list:
-    return [t for t in fig.data if (name is None or t.name == name) and (prefix is None or (t.name or "").startswith(prefix))]
+    return [
+        t
+        for t in fig.data
+        if (name is None or t.name == name) and (prefix is None or (t.name or "").startswith(prefix))
+    ]
 
 
 def one(fig, name):
@@ -74,8 +86,10 @@ def flat(ws, bs, bias=True):
 def mazur():
     """Matt Mazur's 2-2-2 example (biases per neuron, as the engine has them)."""
     net = Network([2, 2, 2], seed=0)
-    net.set_parameters([np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])],
-                       [np.array([0.35, 0.35]), np.array([0.60, 0.60])])
+    net.set_parameters(
+        [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])],
+        [np.array([0.35, 0.35]), np.array([0.60, 0.60])],
+    )
     return net, Stepper(net, [[0.05, 0.10]], [[0.01, 0.99]], lr=0.5)
 
 
@@ -118,22 +132,24 @@ def test_layout_is_cached_read_only_and_left_to_right():
         lay.node_x[0] = 5
     xs = [lay.node_x[lay.node_start[l]] for l in range(3)]
     assert xs == sorted(xs) and len(set(xs)) == 3  # inputs left, outputs right
-    y1 = lay.node_y[lay.node_start[1]: lay.node_start[2]]
+    y1 = lay.node_y[lay.node_start[1] : lay.node_start[2]]
     assert (np.diff(y1) < 0).all()  # neuron 0 on top
-    assert all(b < lay.node_y[lay.node_start[l]: lay.node_start[l + 1]].min() for l, b in enumerate(lay.bias_y))
+    assert all(b < lay.node_y[lay.node_start[l] : lay.node_start[l + 1]].min() for l, b in enumerate(lay.bias_y))
 
 
 # ------------------------------------------------------------------- colours
 def test_colour_sign_width_order_and_zero_neutral():
     net = Network([3, 4, 2], seed=0)
-    W = [np.array([[0.5, -0.5, 0.0], [0.1, -0.1, 0.9], [-0.9, 0.3, -0.3], [0.02, 0.7, -0.7]]),
-         np.array([[1.0, -1.0, 0.25, -0.25], [0.0, 0.6, -0.6, 0.45]])]
+    W = [
+        np.array([[0.5, -0.5, 0.0], [0.1, -0.1, 0.9], [-0.9, 0.3, -0.3], [0.02, 0.7, -0.7]]),
+        np.array([[1.0, -1.0, 0.25, -0.25], [0.0, 0.6, -0.6, 0.45]]),
+    ]
     net.set_parameters(W, [np.array([0.2, -0.2, 0.0, 0.4]), np.array([-0.05, 0.8])])
     fig = build_figure(net, None, -1, GraphOptions(scale=1.0))
     v = flat(net.weights, net.biases)
     drawn = drawn_edges(fig, net)
     assert len(drawn) == v.size  # every edge, in exactly one bucket
-    for e, (color, width, _) in drawn.items():
+    for e, (color, _width, _) in drawn.items():
         if v[e] > 1 / 12:
             assert color in ORANGE
         elif v[e] < -1 / 12:
@@ -164,7 +180,14 @@ def test_scale_is_the_passed_one_and_clips():
 
 def test_node_label_format():
     assert [G._label(v) for v in (0.5932699, -0.0380982, 0.00877, 0, 12.3456, -2.5e-5, 123456.0)] == [
-        "0.5933", "−0.0381", "0.0088", "0.0000", "12.35", "−2.5e−5", "1.2e5"]
+        "0.5933",
+        "−0.0381",
+        "0.0088",
+        "0.0000",
+        "12.35",
+        "−2.5e−5",
+        "1.2e5",
+    ]
     assert G._label(0.5932699, 3) == "0.593"
     assert G._label(-1.8e-5, 3) == "−2e−5" and all(len(G._label(v, 3)) <= 6 for v in (-1.8e-5, -123456.0, 1e-300))
 
@@ -188,7 +211,7 @@ def test_gradient_and_delta_w_colours_and_pending_fade(color_by, title):
     v = flat(*edge_values(net, tr, k, color_by))
     done = flat(*edge_done(tr, k, color_by))
     ref = tr.delta_weights if color_by == "delta_w" else tr.grad_weights
-    assert np.array_equal(v[: 12], np.concatenate([w.ravel() for w in ref]))
+    assert np.array_equal(v[:12], np.concatenate([w.ravel() for w in ref]))
     assert done.sum() == 5  # events start .. k, in the engine's order (layer L first)
     drawn = drawn_edges(fig, net)
     for e, (color, _, pending) in drawn.items():
@@ -212,8 +235,10 @@ def test_edge_done_matches_the_events():
             assert ws[ev.layer - 1][ev.i, ev.j] and not pw[ev.layer - 1][ev.i, ev.j]
         else:
             assert bs[ev.layer - 1][ev.i] and not pb[ev.layer - 1][ev.i]
-        assert sum(w.sum() for w in ws) + sum(b.sum() for b in bs) == k - (
-            tr.layout.update_start if mode == "delta_w" else tr.layout.grad_start) + 1
+        assert (
+            sum(w.sum() for w in ws) + sum(b.sum() for b in bs)
+            == k - (tr.layout.update_start if mode == "delta_w" else tr.layout.grad_start) + 1
+        )
 
 
 # ---------------------------------------------------------------- highlights
@@ -254,7 +279,8 @@ def test_forward_event_rings_neuron_and_marks_incoming_edges():
     assert not traces(fig, "δ path") and not traces(fig, "event edge")
     bare = build_figure(net, tr, k, GraphOptions(sample=None, show_labels=False))  # the value in a note instead
     assert [a.text for a in bare.layout.annotations if a.showarrow] == [  # neuron 2 of layer 1 (engine i = 1)
-        f"a[1]₂ = {G._fmt(ev.value)}<br><span style='font-size:13px'>sample 2</span>"]
+        f"a[1]₂ = {G._fmt(ev.value)}<br><span style='font-size:13px'>sample 2</span>"
+    ]
 
 
 def test_loss_event_highlights_the_output_layer():
@@ -338,7 +364,9 @@ def _chip_overlaps(lay, idx, xs, ys, texts, px_x, px_y, fs) -> int:
     """Pairs of value chips whose text boxes (the width estimate the placement uses) overlap."""
     w = np.array([0.58 * fs * len(t) + 4 for t in texts])
     cx, cy, h = np.asarray(xs) * px_x, np.asarray(ys) * px_y, 1.2 * fs
-    ox = np.minimum(cx[:, None] + w[:, None] / 2, cx[None] + w[None] / 2) - np.maximum(cx[:, None] - w[:, None] / 2, cx[None] - w[None] / 2)
+    ox = np.minimum(cx[:, None] + w[:, None] / 2, cx[None] + w[None] / 2) - np.maximum(
+        cx[:, None] - w[:, None] / 2, cx[None] - w[None] / 2
+    )
     oy = h - np.abs(cy[:, None] - cy[None])
     hit = (ox > 0) & (oy > 0)
     return int(np.triu(hit, 1).sum())
@@ -383,8 +411,15 @@ def test_chip_placement_never_overlaps_more_than_the_fixed_fraction():
 
         def cost(x, y):
             b = np.stack([x * 120 - widths / 2, x * 120 + widths / 2, y * 200 - 7.5, y * 200 + 7.5], axis=1)
-            n = np.stack([obstacles[0] * 120 - obstacles[2] / 2, obstacles[0] * 120 + obstacles[2] / 2,
-                          obstacles[1] * 200 - obstacles[2] / 2, obstacles[1] * 200 + obstacles[2] / 2], axis=1)
+            n = np.stack(
+                [
+                    obstacles[0] * 120 - obstacles[2] / 2,
+                    obstacles[0] * 120 + obstacles[2] / 2,
+                    obstacles[1] * 200 - obstacles[2] / 2,
+                    obstacles[1] * 200 + obstacles[2] / 2,
+                ],
+                axis=1,
+            )
             return np.triu(C.overlap(b, b), 1).sum() + 4 * C.overlap(b, n).sum()
 
         assert cost(xs, ys) <= cost(*D.segments(lay, idx, C.CHIP_AT[0])) + 1e-6
@@ -402,7 +437,9 @@ def test_node_labels_are_the_engines_activations_then_deltas():
     fwd = build_figure(net, tr, tr.layout.loss_index, GraphOptions(sample=2))
     text, hover, _ = node_trace_values(fwd)
     values = np.concatenate([tr.X[2]] + [tr.A[l][2] for l in (1, 2)])
-    assert list(text) == [G._label(v, 4 if d >= 60 else 3) for v, d in zip(values, arr(one(fwd, "neurons").marker.size))]
+    assert list(text) == [
+        G._label(v, 4 if d >= 60 else 3) for v, d in zip(values, arr(one(fwd, "neurons").marker.size))
+    ]
     assert len(set(text)) > 3
     assert f"a = {G._fmt(tr.A[1][2, 0])}" in hover[2] and f"z = {G._fmt(tr.Z[1][2, 0])}" in hover[2]
     assert hover[0].startswith("<b>input · neuron 1</b><br>x₁ = ")  # neurons shown 1-based
@@ -481,7 +518,11 @@ def test_784_32_10_stays_few_traces_in_every_mode(big):
 def test_one_trace_per_bucket_not_per_edge():
     net, st = stepper([2, 8, 8, 8, 8, 8, 8, 1])
     tr = st.trace
-    for k, color_by in [(-1, "weight"), (tr.layout.grad_start + 100, "gradient"), (tr.layout.update_start + 50, "delta_w")]:
+    for k, color_by in [
+        (-1, "weight"),
+        (tr.layout.grad_start + 100, "gradient"),
+        (tr.layout.update_start + 50, "delta_w"),
+    ]:
         fig = build_figure(net, tr, k, GraphOptions(color_by=color_by))
         buckets = traces(fig, prefix="edges ")
         assert len(buckets) <= 2 * D.N_BUCKETS and len(fig.data) < 40
@@ -497,7 +538,9 @@ def test_live_graph_draws_one_trace_per_bucket_and_the_same_edges():
     still = build_figure(net, st.trace, -1, GraphOptions())
     live = build_figure(net, st.trace, -1, GraphOptions(live=True))
     per_bucket = collections.Counter((t.line.color, t.name) for t in traces(live, prefix="edges "))
-    assert max(per_bucket.values()) == 1 and set(per_bucket) == {(t.line.color, t.name) for t in traces(still, prefix="edges ")}
+    assert max(per_bucket.values()) == 1 and set(per_bucket) == {
+        (t.line.color, t.name) for t in traces(still, prefix="edges ")
+    }
     assert len(traces(live, prefix="edges ")) < len(traces(still, prefix="edges "))
     assert drawn_edges(live, net) == drawn_edges(still, net)
 
@@ -547,9 +590,11 @@ def hover_texts(fig, net) -> dict:
     out = {}
     for tr in traces(fig, "edge hover"):
         for row in arr(tr.customdata):
+
             def fill(m, row=row):
                 v = row[int(m.group(1))]
                 return format(v, m.group(2)) if m.group(2) else str(int(v))
+
             text = re.sub(r"%\{customdata\[(\d)\](?::([^}]*))?\}", fill, tr.hovertemplate)
             l1, i, j = int(row[0]), int(row[1]), int(row[3]) - 1  # [l+1, i, i+1, j+1 (0: bias), l, …]
             assert row[2] == i + 1 and row[4] == l1 - 1
@@ -648,17 +693,20 @@ def test_options_are_validated():
 
 
 # ------------------------------------------------------------------- graph_view
-@pytest.mark.parametrize("event,expected", [
-    ({"selection": {"points": [{"customdata": [1, 2]}]}}, (1, 2)),
-    ({"selection": {"points": [{"customdata": {"0": 2, "1": 0}}]}}, (2, 0)),  # a typed array, as Streamlit sends it
-    ({"selection": {"points": [{"x": 1}, {"customdata": [0, 1]}]}}, (0, 1)),
-    ({"selection": {"points": []}}, None),
-    ({"selection": {"points": [{"customdata": ["a", 1]}]}}, None),
-    ({"selection": {"points": [{"customdata": [1, -1]}]}}, None),
-    ({"selection": {}}, None),
-    ({}, None),
-    (None, None),
-    ("garbage", None),
-])
+@pytest.mark.parametrize(
+    "event,expected",
+    [
+        ({"selection": {"points": [{"customdata": [1, 2]}]}}, (1, 2)),
+        ({"selection": {"points": [{"customdata": {"0": 2, "1": 0}}]}}, (2, 0)),  # a typed array, as Streamlit sends it
+        ({"selection": {"points": [{"x": 1}, {"customdata": [0, 1]}]}}, (0, 1)),
+        ({"selection": {"points": []}}, None),
+        ({"selection": {"points": [{"customdata": ["a", 1]}]}}, None),
+        ({"selection": {"points": [{"customdata": [1, -1]}]}}, None),
+        ({"selection": {}}, None),
+        ({}, None),
+        (None, None),
+        ("garbage", None),
+    ],
+)
 def test_clicked_node_is_robust(event, expected):
     assert clicked_node(event) == expected

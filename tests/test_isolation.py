@@ -13,6 +13,7 @@ import asyncio
 
 import numpy as np
 import pytest
+
 from app_support import ROOT, lab_of, new_app
 
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "components").rglob("*.py"))]
@@ -27,14 +28,29 @@ def act(at, key: str) -> None:
 
 def state(at) -> tuple:
     lab = lab_of(at)
-    return (lab.config, lab.stepper.update, lab.stepper.cursor, lab.dataset.name, lab.csv is None,
-            tuple(a.tobytes() for a in lab.net.weights + lab.net.biases), len(lab.curve))
+    return (
+        lab.config,
+        lab.stepper.update,
+        lab.stepper.cursor,
+        lab.dataset.name,
+        lab.csv is None,
+        tuple(a.tobytes() for a in lab.net.weights + lab.net.biases),
+        len(lab.curve),
+    )
 
 
 def arrays(lab) -> list[np.ndarray]:
     tr = lab.trace
-    return [*lab.net.weights, *lab.net.biases, lab.dataset.X_train, lab.dataset.Y_train, tr.X, *tr.A[1:],
-            *tr.weights_before, *lab.start[0]]
+    return [
+        *lab.net.weights,
+        *lab.net.biases,
+        lab.dataset.X_train,
+        lab.dataset.Y_train,
+        tr.X,
+        *tr.A[1:],
+        *tr.weights_before,
+        *lab.start[0],
+    ]
 
 
 # ------------------------------------------------------------------ two AppTest sessions, interleaved
@@ -170,8 +186,9 @@ def test_no_cache_resource_cache_data_or_global_state():
         for node in ast.walk(tree):
             assert not isinstance(node, (ast.Global, ast.Nonlocal)), f"{path.name}:{node.lineno} global state"
             name = _dotted(node) if isinstance(node, (ast.Attribute, ast.Call)) else ""
-            assert not name.endswith(("cache_resource", "cache_data", "experimental_singleton", "experimental_memo")), \
+            assert not name.endswith(("cache_resource", "cache_data", "experimental_singleton", "experimental_memo")), (
                 f"{path.name}:{node.lineno} {name}: a cache shared by every session"
+            )
 
 
 def test_lru_caches_are_keyed_by_architecture_only():
@@ -189,21 +206,39 @@ def test_lru_caches_are_keyed_by_architecture_only():
 
 
 def test_module_level_containers_are_never_mutated():
-    mutators = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add", "discard",
-                "popitem", "sort", "reverse"}
+    mutators = {
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "remove",
+        "clear",
+        "update",
+        "setdefault",
+        "add",
+        "discard",
+        "popitem",
+        "sort",
+        "reverse",
+    }
     for path, tree in _trees():
         mutable = set()
         for node in tree.body:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
-                    node.value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+                node.value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+            ):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 mutable |= {t.id for t in targets if isinstance(t, ast.Name)}
         for fn in ast.walk(tree):
             if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             for node in ast.walk(fn):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                        and isinstance(node.func.value, ast.Name) and node.func.value.id in mutable:
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in mutable
+                ):
                     assert node.func.attr not in mutators, f"{path.name}:{node.lineno} mutates {node.func.value.id}"
                 if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
                     targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
@@ -213,8 +248,21 @@ def test_module_level_containers_are_never_mutated():
 
 
 def test_no_eval_exec_or_pickle_anywhere():
-    banned_calls = {"eval", "exec", "compile", "__import__", "pickle.load", "pickle.loads", "marshal.loads",
-                    "yaml.load", "yaml.unsafe_load", "np.load", "numpy.load", "pd.read_pickle", "os.system"}
+    banned_calls = {
+        "eval",
+        "exec",
+        "compile",
+        "__import__",
+        "pickle.load",
+        "pickle.loads",
+        "marshal.loads",
+        "yaml.load",
+        "yaml.unsafe_load",
+        "np.load",
+        "numpy.load",
+        "pd.read_pickle",
+        "os.system",
+    }
     banned_modules = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "subprocess"}
     for path in SOURCES + sorted((ROOT / "engine").glob("*.py")):
         tree = ast.parse(path.read_text(), str(path))
@@ -236,8 +284,13 @@ SAFE_HTML_VALUES = {"sizes", "'/'.join(dict.fromkeys(lab.net.activations))", "la
 def test_unsafe_allow_html_only_with_fixed_text_or_validated_numbers():
     found = 0
     for path, tree in _trees():
-        constants = {t.id for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
-                     and isinstance(n.value.value, str) for t in n.targets if isinstance(t, ast.Name)}
+        constants = {
+            t.id
+            for n in tree.body
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
@@ -245,16 +298,21 @@ def test_unsafe_allow_html_only_with_fixed_text_or_validated_numbers():
             assert not name.endswith(("components.html", "components.v1.html")), f"{path.name}:{node.lineno} raw HTML"
             if name.endswith("st.html"):  # raw HTML (and script): only a module constant, our own static code
                 arg = node.args[0]
-                assert isinstance(arg, ast.Name) and arg.id in constants, f"{path.name}:{node.lineno}: st.html of non-constant"
+                assert isinstance(arg, ast.Name) and arg.id in constants, (
+                    f"{path.name}:{node.lineno}: st.html of non-constant"
+                )
                 found += 1
                 continue
             if name.endswith("components.v2.component"):  # a component's code: module constants too (data is JSON)
                 code = [k.value for k in node.keywords if k.arg in ("html", "css", "js")]
-                assert code and all(isinstance(v, ast.Name) and v.id in constants for v in code), \
+                assert code and all(isinstance(v, ast.Name) and v.id in constants for v in code), (
                     f"{path.name}:{node.lineno}: component code that is not a module constant"
+                )
                 found += 1
                 continue
-            if not any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords):
+            if not any(
+                k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords
+            ):
                 continue
             found += 1
             text = node.args[0]

@@ -2,13 +2,14 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from components.model.config import LabConfig, from_query, to_query, validate
 from components.model.display import Display, display_from_query, display_query
 from components.model.lab import LabError, build_lab
-from components.model.presets import PRESETS
 from components.model.links import decode_params, encode_params, query_for, restore_from_query
+from components.model.presets import PRESETS
 
 
 def test_default_config_is_valid_and_builds():
@@ -41,20 +42,46 @@ def test_seed000_preset_has_no_biases_and_three_weight_layers():
 
 
 def test_query_round_trip():
-    c = LabConfig(hidden=(4, 3), hidden_activation=("tanh", "relu"), output_activation="sigmoid", loss="cross_entropy",
-                  bias="frozen", lr=0.125, batch_size=7, init="he", seed=5, dataset="moons", n_samples=150,
-                  noise=0.3, test_fraction=0.25, data_seed=9, shuffle=True)
+    c = LabConfig(
+        hidden=(4, 3),
+        hidden_activation=("tanh", "relu"),
+        output_activation="sigmoid",
+        loss="cross_entropy",
+        bias="frozen",
+        lr=0.125,
+        batch_size=7,
+        init="he",
+        seed=5,
+        dataset="moons",
+        n_samples=150,
+        noise=0.3,
+        test_fraction=0.25,
+        data_seed=9,
+        shuffle=True,
+    )
     d = Display(notation="seed002", color_by="gradient", granularity="layer")
     q = to_query(c) | display_query(d)
     (back, ignored), (back_d, ignored_d) = from_query(q), display_from_query(q)
     assert ignored == ignored_d == [] and back == c and back_d == d
 
 
-@pytest.mark.parametrize("params, name", [
-    ({"h": "4-x"}, "h"), ({"lr": "nan"}, "lr"), ({"lr": "-1"}, "lr"), ({"loss": "mse"}, "loss"),
-    ({"out": "softplus"}, "out"), ({"bs": "-3"}, "bs"), ({"h": "0"}, "h"), ({"h": "1000"}, "h"),
-    ({"n": "99999999"}, "n"), ({"shuf": "yes"}, "shuf"), ({"nt": "<script>"}, "nt"), ({"g": "epoch"}, "g"),
-])
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"h": "4-x"}, "h"),
+        ({"lr": "nan"}, "lr"),
+        ({"lr": "-1"}, "lr"),
+        ({"loss": "mse"}, "loss"),
+        ({"out": "softplus"}, "out"),
+        ({"bs": "-3"}, "bs"),
+        ({"h": "0"}, "h"),
+        ({"h": "1000"}, "h"),
+        ({"n": "99999999"}, "n"),
+        ({"shuf": "yes"}, "shuf"),
+        ({"nt": "<script>"}, "nt"),
+        ({"g": "epoch"}, "g"),
+    ],
+)
 def test_tampered_query_parameters_fall_back_with_a_note(params, name):
     (c, ignored), (_, ignored_d) = from_query(params), display_from_query(params)
     ignored += ignored_d
@@ -63,10 +90,39 @@ def test_tampered_query_parameters_fall_back_with_a_note(params, name):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.sampled_from(["h", "act", "out", "loss", "bias", "lr", "bs", "init", "seed", "data", "n",
-                                        "noise", "test", "dseed", "shuf", "nt", "col", "g", "preset", "u", "k", "w",
-                                        "zzz"]),
-                       st.text(max_size=30), max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "h",
+                "act",
+                "out",
+                "loss",
+                "bias",
+                "lr",
+                "bs",
+                "init",
+                "seed",
+                "data",
+                "n",
+                "noise",
+                "test",
+                "dseed",
+                "shuf",
+                "nt",
+                "col",
+                "g",
+                "preset",
+                "u",
+                "k",
+                "w",
+                "zzz",
+            ]
+        ),
+        st.text(max_size=30),
+        max_size=6,
+    )
+)
 def test_any_query_gives_a_valid_lab(params):
     lab, ignored = restore_from_query(params)
     assert validate(lab.config) == []
@@ -101,8 +157,11 @@ def test_link_restores_same_step_and_numbers():
 
 
 def test_divergence_pauses_and_undo_restores_finite_weights():
-    lab = build_lab(LabConfig(hidden=(4,), hidden_activation=("tanh",), output_activation="linear", lr=1e2,
-                              batch_size=0, dataset="xor"))
+    lab = build_lab(
+        LabConfig(
+            hidden=(4,), hidden_activation=("tanh",), output_activation="linear", lr=1e2, batch_size=0, dataset="xor"
+        )
+    )
     lab.playing = True
     for _ in range(200):
         lab.train_epochs(1)

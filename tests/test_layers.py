@@ -74,8 +74,12 @@ def test_every_module_sits_in_a_layer():
 
 
 def test_imports_point_down_the_layers():
-    upward = [f"{m} imports {t}" for m, ts in _project_edges().items() for t in ts
-              if m != "components" and t != "components" and _layer(t) > _layer(m)]
+    upward = [
+        f"{m} imports {t}"
+        for m, ts in _project_edges().items()
+        for t in ts
+        if m != "components" and t != "components" and _layer(t) > _layer(m)
+    ]
     assert not upward, upward
 
 

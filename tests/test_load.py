@@ -19,11 +19,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_support import APP
 from benchmarks.bench_load import StreamlitClient, markdown_table, run_load
 from components.model.lab import MAX_CURVE_POINTS
 from engine import HISTORY_LIMIT
-from app_support import APP
-
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,9 @@ def test_divergence_while_playing_stops_the_timer_and_undo_recovers(server):
             r = await c.open("h=4&act=tanh&out=linear&lr=100&bs=0&data=xor_table")
             assert r.ok
             r = await c.click("ctl_play")
-            fragment = c.widgets["ctl_play"].fragment_id  # the live view (while epochs play, the step controls sit above it)
+            fragment = c.widgets[
+                "ctl_play"
+            ].fragment_id  # the live view (while epochs play, the step controls sit above it)
             assert r.ok and fragment and r.auto_fragments.get(fragment)  # the live view now reruns itself …
             for _ in range(300):  # … as the browser's timer asks, until the divergence
                 r = await c.rerun_fragment(fragment)
@@ -128,8 +129,9 @@ def test_trace_and_step_back_history_are_bounded_in_bytes():
     from components.model.lab import HISTORY_BYTES, MAX_TRACE_BYTES, LabError, build_lab, trace_bytes
     from engine.datasets import load_csv
 
-    big = LabConfig(hidden=(64,) * 8, hidden_activation=("tanh",) * 8, n_samples=2000, test_fraction=0.0,
-                    batch_size=0, lr=0.01)  # the largest built-in configuration, full batch
+    big = LabConfig(
+        hidden=(64,) * 8, hidden_activation=("tanh",) * 8, n_samples=2000, test_fraction=0.0, batch_size=0, lr=0.01
+    )  # the largest built-in configuration, full batch
     lab = build_lab(big)
     actual = _trace_nbytes(lab.trace)
     assert actual <= trace_bytes(lab.net.layer_sizes, 2000) <= MAX_TRACE_BYTES

@@ -23,8 +23,10 @@ def matches_published(value: float, published: str) -> bool:
 # ------------------------------------------------------------ Mazur's example
 def mazur():
     net = Network([2, 2, 2], "sigmoid", "half_sse", bias=True)
-    net.set_parameters([np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])],
-                       [np.array([0.35, 0.35]), np.array([0.60, 0.60])])
+    net.set_parameters(
+        [np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([[0.40, 0.45], [0.50, 0.55]])],
+        [np.array([0.35, 0.35]), np.array([0.60, 0.60])],
+    )
     return net, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])
 
 
@@ -34,9 +36,16 @@ def test_mazur_step_by_step_example_to_nine_digits():
     assert matches_published(tr.A[2][0, 0], "0.75136507")
     assert matches_published(tr.A[2][0, 1], "0.772928465")
     assert matches_published(tr.loss, "0.298371109")
-    expected = {(1, 0, 0): "0.35891648", (1, 0, 1): "0.408666186", (1, 1, 0): "0.511301270",
-                (1, 1, 1): "0.561370121", (0, 0, 0): "0.149780716", (0, 0, 1): "0.19956143",
-                (0, 1, 0): "0.24975114", (0, 1, 1): "0.29950229"}
+    expected = {
+        (1, 0, 0): "0.35891648",
+        (1, 0, 1): "0.408666186",
+        (1, 1, 0): "0.511301270",
+        (1, 1, 1): "0.561370121",
+        (0, 0, 0): "0.149780716",
+        (0, 0, 1): "0.19956143",
+        (0, 1, 0): "0.24975114",
+        (0, 1, 1): "0.29950229",
+    }
     for (l, i, j), published in expected.items():
         assert matches_published(net.weights[l][i, j], published), (l, i, j, net.weights[l][i, j])
         assert net.weights[l][i, j] == tr.weights_after[l][i, j]
@@ -118,8 +127,9 @@ def test_seed001_batch_gradients_index_by_index():
         dE_dZ[l] = dE_dA[l] * dg[l]  # ∂E/∂Z^l_ic = ∂E/∂A^l_ic g'(Z^l_ic)
         if l > 1:
             n_prev, n_l = W[l].shape[1], W[l].shape[0]
-            dE_dA[l - 1] = np.array([[sum(dE_dZ[l][j, c] * W[l][j, i] for j in range(n_l))
-                                      for c in range(m)] for i in range(n_prev)])
+            dE_dA[l - 1] = np.array(
+                [[sum(dE_dZ[l][j, c] * W[l][j, i] for j in range(n_l)) for c in range(m)] for i in range(n_prev)]
+            )
     tr = net.trace(X, Y, 0.1)
     assert rel_close(tr.output.dE_da, dE_dA[L].T, 1e-15)
     for l in (1, 2):
@@ -196,8 +206,10 @@ def test_fit_equals_train_steps_on_the_schedule(batch_size, shuffle, bias, updat
         assert all(np.array_equal(b, np.zeros_like(b)) for b in net.biases)
 
 
-@pytest.mark.parametrize("loss,out", [("half_sse", "linear"), ("cross_entropy", "softmax"),
-                                      ("cross_entropy", "sigmoid"), ("half_sse", "softmax")])
+@pytest.mark.parametrize(
+    "loss,out",
+    [("half_sse", "linear"), ("cross_entropy", "softmax"), ("cross_entropy", "sigmoid"), ("half_sse", "softmax")],
+)
 def test_fit_matches_train_steps_for_every_output(loss, out):
     net, X, Y = build_case([3, 4, 3], ["relu", out], loss, True, 10, seed=8, scale=0.5)
     ref = net.copy()
@@ -244,18 +256,21 @@ def test_bad_layer_sizes(sizes):
         Network(sizes)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(activations=["sigmoid"]), "one activation per layer"),
-    (dict(activations=["sigmoid"] * 3), "one activation per layer"),
-    (dict(activations="swish"), "unknown activation"),
-    (dict(activations=5), "activations"),
-    (dict(activations=["softmax", "sigmoid"]), "softmax"),
-    (dict(loss="mse"), "unknown loss"),
-    (dict(activations=["sigmoid", "linear"], loss="cross_entropy"), "cross_entropy"),
-    (dict(activations=["sigmoid", "tanh"], loss="cross_entropy"), "cross_entropy"),
-    (dict(activations=["sigmoid", "relu"], loss="cross_entropy"), "cross_entropy"),
-    (dict(init="zeros"), "unknown initialisation"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(activations=["sigmoid"]), "one activation per layer"),
+        (dict(activations=["sigmoid"] * 3), "one activation per layer"),
+        (dict(activations="swish"), "unknown activation"),
+        (dict(activations=5), "activations"),
+        (dict(activations=["softmax", "sigmoid"]), "softmax"),
+        (dict(loss="mse"), "unknown loss"),
+        (dict(activations=["sigmoid", "linear"], loss="cross_entropy"), "cross_entropy"),
+        (dict(activations=["sigmoid", "tanh"], loss="cross_entropy"), "cross_entropy"),
+        (dict(activations=["sigmoid", "relu"], loss="cross_entropy"), "cross_entropy"),
+        (dict(init="zeros"), "unknown initialisation"),
+    ],
+)
 def test_bad_network_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         Network([2, 3, 2], **kwargs)
@@ -307,21 +322,29 @@ def test_set_parameters_copies():
     assert net.weights[0][0, 0] == 2.0 and net.biases[0][0] == 1.0
 
 
-@pytest.mark.parametrize("X,Y,match", [
-    ([[1.0, 2.0, 3.0]], [[1.0]], "X must have shape"),
-    (np.zeros((0, 2)), np.zeros((0, 1)), "X must have shape"),
-    (np.zeros((2, 2, 1)), [[1.0], [1.0]], "X must have shape"),
-    ([[1.0, np.nan]], [[1.0]], "X contains NaN"),
-    ([[1.0, np.inf]], [[1.0]], "X contains NaN"),
-    ([["a", 1.0]], [[1.0]], "X must be numeric"),
-    ([[1.0, 2.0]], [[1.0, 2.0]], "Y must have shape"),
-    ([[1.0, 2.0], [3.0, 4.0]], [[1.0]], "Y has 1 rows"),
-    ([[1.0, 2.0]], [[np.nan]], "Y contains NaN"),
-])
+@pytest.mark.parametrize(
+    "X,Y,match",
+    [
+        ([[1.0, 2.0, 3.0]], [[1.0]], "X must have shape"),
+        (np.zeros((0, 2)), np.zeros((0, 1)), "X must have shape"),
+        (np.zeros((2, 2, 1)), [[1.0], [1.0]], "X must have shape"),
+        ([[1.0, np.nan]], [[1.0]], "X contains NaN"),
+        ([[1.0, np.inf]], [[1.0]], "X contains NaN"),
+        ([["a", 1.0]], [[1.0]], "X must be numeric"),
+        ([[1.0, 2.0]], [[1.0, 2.0]], "Y must have shape"),
+        ([[1.0, 2.0], [3.0, 4.0]], [[1.0]], "Y has 1 rows"),
+        ([[1.0, 2.0]], [[np.nan]], "Y contains NaN"),
+    ],
+)
 def test_bad_batches(X, Y, match):
     net = Network([2, 3, 1])
-    for call in (lambda: net.loss(X, Y), lambda: net.gradients(X, Y), lambda: net.trace(X, Y, 0.1),
-                 lambda: net.train_step(X, Y, 0.1), lambda: net.fit(X, Y, 0.1, 1)):
+    for call in (
+        lambda: net.loss(X, Y),
+        lambda: net.gradients(X, Y),
+        lambda: net.trace(X, Y, 0.1),
+        lambda: net.train_step(X, Y, 0.1),
+        lambda: net.fit(X, Y, 0.1, 1),
+    ):
         with pytest.raises(ValueError, match=match):
             call()
 
@@ -342,9 +365,16 @@ def test_bad_learning_rates(lr):
             call()
 
 
-@pytest.mark.parametrize("kwargs,match", [(dict(batch_size=0), "batch_size"), (dict(batch_size=-1), "batch_size"),
-                                          (dict(batch_size=2.5), "batch_size"), (dict(epochs=-1), "epochs"),
-                                          (dict(epochs=1.5), "epochs")])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=-1), "batch_size"),
+        (dict(batch_size=2.5), "batch_size"),
+        (dict(epochs=-1), "epochs"),
+        (dict(epochs=1.5), "epochs"),
+    ],
+)
 def test_bad_fit_arguments(kwargs, match):
     net = Network([2, 2, 1])
     args = dict(epochs=1) | kwargs
@@ -372,24 +402,51 @@ def test_to_dict_from_dict_round_trip_exactly(bias):
         assert np.array_equal(back.forward(X), net.forward(X))
 
 
-GOOD = {"layer_sizes": [2, 1], "activations": ["sigmoid"], "loss": "half_sse", "bias": True,
-        "weights": [[[0.1, 0.2]]], "biases": [[0.3]]}
+GOOD = {
+    "layer_sizes": [2, 1],
+    "activations": ["sigmoid"],
+    "loss": "half_sse",
+    "bias": True,
+    "weights": [[[0.1, 0.2]]],
+    "biases": [[0.3]],
+}
 
 
-@pytest.mark.parametrize("d", [
-    None, [], "network", 5,
-    {k: v for k, v in GOOD.items() if k != "weights"},
-    {k: v for k, v in GOOD.items() if k != "layer_sizes"},
-    GOOD | {"layer_sizes": "2,1"}, GOOD | {"layer_sizes": [2, "1"]}, GOOD | {"layer_sizes": [2, 1.0]},
-    GOOD | {"layer_sizes": [2]}, GOOD | {"layer_sizes": [2, True]},
-    GOOD | {"bias": "yes"}, GOOD | {"activations": ["swish"]}, GOOD | {"activations": 5},
-    GOOD | {"activations": ["sigmoid", "sigmoid"]}, GOOD | {"loss": "l1"}, GOOD | {"loss": None},
-    GOOD | {"weights": [[[0.1, 0.2, 0.3]]]}, GOOD | {"weights": [[[0.1, None]]]},
-    GOOD | {"weights": [[[0.1, "x"]]]}, GOOD | {"weights": 5}, GOOD | {"weights": "ab"},
-    GOOD | {"weights": {"0": 1}}, GOOD | {"weights": [[[0.1, 0.2]], [[0.1]]]}, GOOD | {"weights": [[[0.1], [0.2]]]},
-    GOOD | {"weights": [[[float("nan"), 0.2]]]}, GOOD | {"biases": [[0.3, 0.4]]}, GOOD | {"biases": 5},
-    GOOD | {"biases": [[float("inf")]]}, GOOD | {"bias": False},
-])
+@pytest.mark.parametrize(
+    "d",
+    [
+        None,
+        [],
+        "network",
+        5,
+        {k: v for k, v in GOOD.items() if k != "weights"},
+        {k: v for k, v in GOOD.items() if k != "layer_sizes"},
+        GOOD | {"layer_sizes": "2,1"},
+        GOOD | {"layer_sizes": [2, "1"]},
+        GOOD | {"layer_sizes": [2, 1.0]},
+        GOOD | {"layer_sizes": [2]},
+        GOOD | {"layer_sizes": [2, True]},
+        GOOD | {"bias": "yes"},
+        GOOD | {"activations": ["swish"]},
+        GOOD | {"activations": 5},
+        GOOD | {"activations": ["sigmoid", "sigmoid"]},
+        GOOD | {"loss": "l1"},
+        GOOD | {"loss": None},
+        GOOD | {"weights": [[[0.1, 0.2, 0.3]]]},
+        GOOD | {"weights": [[[0.1, None]]]},
+        GOOD | {"weights": [[[0.1, "x"]]]},
+        GOOD | {"weights": 5},
+        GOOD | {"weights": "ab"},
+        GOOD | {"weights": {"0": 1}},
+        GOOD | {"weights": [[[0.1, 0.2]], [[0.1]]]},
+        GOOD | {"weights": [[[0.1], [0.2]]]},
+        GOOD | {"weights": [[[float("nan"), 0.2]]]},
+        GOOD | {"biases": [[0.3, 0.4]]},
+        GOOD | {"biases": 5},
+        GOOD | {"biases": [[float("inf")]]},
+        GOOD | {"bias": False},
+    ],
+)
 def test_from_dict_rejects_malformed(d):
     with pytest.raises(ValueError):
         Network.from_dict(d)

@@ -46,18 +46,28 @@ def same(p, q):
 
 
 # ---------------------------------------------- property: random walks are exact
-actions = st.lists(st.tuples(st.sampled_from(["step", "back"]), st.sampled_from(GRANULARITIES),
-                             st.integers(1, 3)), min_size=1, max_size=30)
+actions = st.lists(
+    st.tuples(st.sampled_from(["step", "back"]), st.sampled_from(GRANULARITIES), st.integers(1, 3)),
+    min_size=1,
+    max_size=30,
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(acts=actions, update_biases=st.booleans(), shuffle=st.booleans(), bias=st.booleans(),
-       batch_size=st.sampled_from([None, 1, 2]), history=st.integers(0, 3))
+@given(
+    acts=actions,
+    update_biases=st.booleans(),
+    shuffle=st.booleans(),
+    bias=st.booleans(),
+    batch_size=st.sampled_from([None, 1, 2]),
+    history=st.integers(0, 3),
+)
 def test_random_walks_restore_parameters_bit_for_bit(acts, update_biases, shuffle, bias, batch_size, history):
     net, X, Y = build_case([2, 2, 1], ["tanh", "sigmoid"], "half_sse", bias, 3, seed=12)
     ref = Reference(net, X, Y, 0.7, batch_size, update_biases, shuffle, 5)
-    st_ = Stepper(net, X, Y, 0.7, batch_size=batch_size, update_biases=update_biases, shuffle=shuffle,
-                  seed=5, history=history)
+    st_ = Stepper(
+        net, X, Y, 0.7, batch_size=batch_size, update_biases=update_biases, shuffle=shuffle, seed=5, history=history
+    )
     fired = []
     for kind in KINDS:
         st_.on(kind, lambda e, kind=kind: fired.append((st_.update, e.index, e.kind == kind)))
@@ -137,8 +147,9 @@ def test_update_events_change_only_their_own_parameter():
 
 
 # --------------------------------------------------- whole updates and the schedule
-@pytest.mark.parametrize("g,n", [("event", 0), ("event", 5), ("neuron", 3), ("layer", 2), ("sample", 1),
-                                 ("phase", 2), ("update", 1)])
+@pytest.mark.parametrize(
+    "g,n", [("event", 0), ("event", 5), ("neuron", 3), ("layer", 2), ("sample", 1), ("phase", 2), ("update", 1)]
+)
 def test_finish_update_equals_train_step(g, n):
     net, X, Y = build_case([2, 3, 1], ["leaky_relu", "linear"], "half_sse", True, 5, seed=7)
     ref = net.copy()
@@ -312,10 +323,16 @@ def _stepped(params, X, Y, lr):
 # -------------------------------------------------------------------- errors
 def test_stepper_rejects_bad_arguments():
     net, X, Y = build_case([2, 2, 1], ["tanh", "sigmoid"], "half_sse", True, 3, seed=0)
-    for kwargs, match in [(dict(batch_size=0), "batch_size"), (dict(batch_size=-1), "batch_size"),
-                          (dict(lr=-1), "learning rate"), (dict(lr=float("nan")), "learning rate"),
-                          (dict(lr="x"), "learning rate"), (dict(X=X[:, :1]), "X must have shape"),
-                          (dict(Y=Y[:2]), "Y has 2 rows"), (dict(X=X * np.nan), "NaN")]:
+    for kwargs, match in [
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=-1), "batch_size"),
+        (dict(lr=-1), "learning rate"),
+        (dict(lr=float("nan")), "learning rate"),
+        (dict(lr="x"), "learning rate"),
+        (dict(X=X[:, :1]), "X must have shape"),
+        (dict(Y=Y[:2]), "Y has 2 rows"),
+        (dict(X=X * np.nan), "NaN"),
+    ]:
         args = dict(net=net, X=X, Y=Y, lr=0.1) | kwargs
         with pytest.raises(ValueError, match=match):
             Stepper(**args)

@@ -45,8 +45,12 @@ def expected_length(sizes, m, bias, update_biases):
     """m·N forward + 1 loss + m·N δ + Σ n_l (n_{l−1} + bias) gradients + Σ n_l (n_{l−1} + updated bias)."""
     N = sum(sizes[1:])
     pairs = list(zip(sizes[:-1], sizes[1:]))
-    return (2 * m * N + 1 + sum(o * (i + bias) for i, o in pairs)
-            + sum(o * (i + (bias and update_biases)) for i, o in pairs))
+    return (
+        2 * m * N
+        + 1
+        + sum(o * (i + bias) for i, o in pairs)
+        + sum(o * (i + (bias and update_biases)) for i, o in pairs)
+    )
 
 
 # ------------------------------------------------------------ length and order
@@ -70,8 +74,12 @@ def test_events_follow_the_teaching_order(tr):
 
 
 def test_length_formula_on_named_shapes():
-    for sizes, m, bias, ub, n in [([1, 1], 1, False, True, 1 + 1 + 1 + 1 + 1), ([2, 2, 2], 1, True, True, 4 + 1 + 4 + 12 + 12),
-                                  ([2, 2, 2], 1, True, False, 4 + 1 + 4 + 12 + 8), ([2, 3, 1], 4, True, True, 16 + 1 + 16 + 13 + 13)]:
+    for sizes, m, bias, ub, n in [
+        ([1, 1], 1, False, True, 1 + 1 + 1 + 1 + 1),
+        ([2, 2, 2], 1, True, True, 4 + 1 + 4 + 12 + 12),
+        ([2, 2, 2], 1, True, False, 4 + 1 + 4 + 12 + 8),
+        ([2, 3, 1], 4, True, True, 16 + 1 + 16 + 13 + 13),
+    ]:
         net = Network(sizes, bias=bias)
         tr = net.trace(np.zeros((m, sizes[0])), np.zeros((m, sizes[-1])), 0.1, update_biases=ub)
         assert len(tr.events) == n == expected_length(sizes, m, bias, ub)

@@ -15,8 +15,16 @@ from engine import INITS, LOSSES
 from engine.datasets import BUILTIN
 
 __all__ = [
-    "LabConfig", "LIMITS", "BIAS_MODES", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "DATASETS",
-    "validate", "to_query", "from_query", "CONFIG_KEYS",
+    "LabConfig",
+    "LIMITS",
+    "BIAS_MODES",
+    "HIDDEN_ACTIVATIONS",
+    "OUTPUT_ACTIVATIONS",
+    "DATASETS",
+    "validate",
+    "to_query",
+    "from_query",
+    "CONFIG_KEYS",
 ]
 
 BIAS_MODES = ("on", "frozen", "off")
@@ -61,7 +69,7 @@ class LabConfig:
     def activations(self) -> list[str]:
         return list(self.hidden_activation) + [self.output_activation]
 
-    def with_(self, **changes) -> "LabConfig":
+    def with_(self, **changes) -> LabConfig:
         return replace(self, **changes)
 
 

@@ -11,14 +11,28 @@ from dataclasses import dataclass, replace
 
 from engine import GRANULARITIES
 
-__all__ = ["Display", "COLOR_BY", "NOTATION_KEYS", "HIDEABLE", "MAX_HIDDEN_PARTS", "validate_display",
-           "display_query", "display_from_query", "DISPLAY_KEYS"]
+__all__ = [
+    "Display",
+    "COLOR_BY",
+    "NOTATION_KEYS",
+    "HIDEABLE",
+    "MAX_HIDDEN_PARTS",
+    "validate_display",
+    "display_query",
+    "display_from_query",
+    "DISPLAY_KEYS",
+]
 
 COLOR_BY = ("weight", "gradient", "delta_w")
 NOTATION_KEYS = ("neutral", "seed000", "seed001", "seed002", "seed003")
 # Parts of the page a classroom link can hide in presentation mode (key → what it hides).
-HIDEABLE = {"play": "play and training controls", "jumps": "phase jumps and scrubber", "charts": "training charts",
-            "table": "layer table", "notation": "notation and colour choices"}
+HIDEABLE = {
+    "play": "play and training controls",
+    "jumps": "phase jumps and scrubber",
+    "charts": "training charts",
+    "table": "layer table",
+    "notation": "notation and colour choices",
+}
 MAX_HIDDEN_PARTS = 10
 
 

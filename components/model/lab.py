@@ -16,17 +16,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import HISTORY_LIMIT, Network, Stepper
-from engine.datasets import Dataset, make, xor_truth_table
-
 from components.model.colour_scale import edge_values, fit_scale
 from components.model.config import LabConfig, validate
 from components.model.display import Display
 from components.model.play import PlayClock
 from components.model.presets import PRESETS
+from engine import HISTORY_LIMIT, Network, Stepper
+from engine.datasets import Dataset, make, xor_truth_table
 
-__all__ = ["Lab", "build_lab", "make_dataset", "trace_bytes", "MAX_CURVE_POINTS", "SIGMOID_SATURATION",
-           "MAX_ABS_WEIGHT", "MAX_TRACE_BYTES", "HISTORY_BYTES", "LabError"]
+__all__ = [
+    "Lab",
+    "build_lab",
+    "make_dataset",
+    "trace_bytes",
+    "MAX_CURVE_POINTS",
+    "SIGMOID_SATURATION",
+    "MAX_ABS_WEIGHT",
+    "MAX_TRACE_BYTES",
+    "HISTORY_BYTES",
+    "LabError",
+]
 
 MAX_CURVE_POINTS = 2000
 SIGMOID_SATURATION = 36.0  # |z| beyond this: σ(z) rounds to 0 or 1 in float64 and learning stops
@@ -50,25 +59,43 @@ def make_dataset(config: LabConfig, csv: Dataset | None = None) -> Dataset:
         if preset is None or preset.data() is None:
             raise LabError(f"unknown worked example {config.preset!r}")
         X, Y = preset.data()
-        return Dataset(preset.label, X, Y, X[:0], Y[:0], "classification",
-                       tuple(f"x{j + 1}" for j in range(X.shape[1])), tuple(f"y{j + 1}" for j in range(Y.shape[1])))
+        return Dataset(
+            preset.label,
+            X,
+            Y,
+            X[:0],
+            Y[:0],
+            "classification",
+            tuple(f"x{j + 1}" for j in range(X.shape[1])),
+            tuple(f"y{j + 1}" for j in range(Y.shape[1])),
+        )
     if config.dataset == "xor_table":
         return xor_truth_table()
-    return make(config.dataset, n_samples=config.n_samples, noise=config.noise,
-                test_fraction=config.test_fraction, seed=config.data_seed)
+    return make(
+        config.dataset,
+        n_samples=config.n_samples,
+        noise=config.noise,
+        test_fraction=config.test_fraction,
+        seed=config.data_seed,
+    )
 
 
 def make_network(config: LabConfig, dataset: Dataset) -> Network:
     """The network for a configuration and dataset: inputs and outputs follow the data."""
     sizes = [dataset.n_inputs, *config.hidden, dataset.n_outputs]
-    net = Network(sizes, config.activations(), config.loss, bias=config.bias != "off",
-                  seed=config.seed, init=config.init)
+    net = Network(
+        sizes, config.activations(), config.loss, bias=config.bias != "off", seed=config.seed, init=config.init
+    )
     preset = PRESETS.get(config.preset)
-    if preset is not None and preset.weights is not None and [list(np.shape(w)) for w in preset.weights] == [
-        [sizes[l + 1], sizes[l]] for l in range(len(sizes) - 1)
-    ]:
-        net.set_parameters([np.array(w) for w in preset.weights],
-                           None if preset.biases is None else [np.array(b) for b in preset.biases])
+    if (
+        preset is not None
+        and preset.weights is not None
+        and [list(np.shape(w)) for w in preset.weights] == [[sizes[l + 1], sizes[l]] for l in range(len(sizes) - 1)]
+    ):
+        net.set_parameters(
+            [np.array(w) for w in preset.weights],
+            None if preset.biases is None else [np.array(b) for b in preset.biases],
+        )
     return net
 
 
@@ -162,17 +189,21 @@ class Lab:
         bad = not _finite_params(self.net) or not np.isfinite(tr.loss)
         if bad:
             self.playing = False
-            self.problem = (f"Training diverged at update {self.stepper.update + 1}: a weight or the loss became "
-                            f"infinite or NaN (learning rate η = {self.config.lr:g} is too large for this network). "
-                            "Undo to the last finite state, then lower the learning rate.")
+            self.problem = (
+                f"Training diverged at update {self.stepper.update + 1}: a weight or the loss became "
+                f"infinite or NaN (learning rate η = {self.config.lr:g} is too large for this network). "
+                "Undo to the last finite state, then lower the learning rate."
+            )
             return False
         for l, act in enumerate(tr.activations, start=1):
             if act == "sigmoid" and np.max(np.abs(tr.Z[l]), initial=0.0) > SIGMOID_SATURATION:
                 self.playing = False
-                self.problem = (f"Layer {l}'s sigmoid saturated (|z| > {SIGMOID_SATURATION:g}): σ(z) rounds to "
-                                "exactly 0 or 1 and its gradient vanishes. If it came suddenly, η is too large: "
-                                "undo to the last good state and lower η. After long training it means the "
-                                "network has become certain of some samples: dismiss to go on.")
+                self.problem = (
+                    f"Layer {l}'s sigmoid saturated (|z| > {SIGMOID_SATURATION:g}): σ(z) rounds to "
+                    "exactly 0 or 1 and its gradient vanishes. If it came suddenly, η is too large: "
+                    "undo to the last good state and lower η. After long training it means the "
+                    "network has become certain of some samples: dismiss to go on."
+                )
                 return False
         return True
 
@@ -319,8 +350,13 @@ def trace_bytes(layer_sizes, batch: int) -> int:
     return 8 * batch * (layer_sizes[0] + layer_sizes[-1] + 4 * sum(layer_sizes[1:]))
 
 
-def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | None = None,
-              update: int = 0, display: Display | None = None) -> Lab:
+def build_lab(
+    config: LabConfig,
+    csv: Dataset | None = None,
+    params: tuple | None = None,
+    update: int = 0,
+    display: Display | None = None,
+) -> Lab:
     """A fresh lab for a configuration; raises LabError (a ValueError) with a readable message."""
     problems = validate(config)
     if problems:
@@ -334,11 +370,21 @@ def build_lab(config: LabConfig, csv: Dataset | None = None, params: tuple | Non
         m = dataset.X_train.shape[0]
         size = trace_bytes(net.layer_sizes, m if batch is None else min(batch, m))
         if size > MAX_TRACE_BYTES:
-            raise LabError(f"one update of this batch through this network would hold {size / 2**20:.0f} MB of "
-                           f"numbers (the limit is {MAX_TRACE_BYTES // 2**20} MB): choose a smaller batch size")
-        stepper = Stepper(net, dataset.X_train, dataset.Y_train, config.lr, batch_size=batch,
-                          update_biases=config.bias == "on", shuffle=config.shuffle, seed=config.data_seed,
-                          history=min(HISTORY_LIMIT, HISTORY_BYTES // size))
+            raise LabError(
+                f"one update of this batch through this network would hold {size / 2**20:.0f} MB of "
+                f"numbers (the limit is {MAX_TRACE_BYTES // 2**20} MB): choose a smaller batch size"
+            )
+        stepper = Stepper(
+            net,
+            dataset.X_train,
+            dataset.Y_train,
+            config.lr,
+            batch_size=batch,
+            update_biases=config.bias == "on",
+            shuffle=config.shuffle,
+            seed=config.data_seed,
+            history=min(HISTORY_LIMIT, HISTORY_BYTES // size),
+        )
     except LabError:
         raise
     except ValueError as e:

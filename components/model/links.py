@@ -18,8 +18,18 @@ from components.model.config import CONFIG_KEYS, LIMITS, LabConfig, from_query, 
 from components.model.display import DISPLAY_KEYS, display_from_query, display_query
 from components.model.lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
 
-__all__ = ["encode_params", "decode_params", "query_for", "restore_from_query", "replay_limit", "plain_markdown",
-           "MAX_LINK_PARAMETERS", "MAX_REPLAY_UPDATES", "MAX_REPLAY_WORK", "POSITION_KEYS"]
+__all__ = [
+    "encode_params",
+    "decode_params",
+    "query_for",
+    "restore_from_query",
+    "replay_limit",
+    "plain_markdown",
+    "MAX_LINK_PARAMETERS",
+    "MAX_REPLAY_UPDATES",
+    "MAX_REPLAY_WORK",
+    "POSITION_KEYS",
+]
 
 MAX_LINK_PARAMETERS = 1500  # larger networks are rebuilt from their seeds (replayed), not from exact bytes
 MAX_REPLAY_UPDATES = 100_000  # a link replays at most this many updates …
@@ -95,8 +105,9 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
     if update:
         cap = replay_limit(lab)
         if update > cap:
-            ignored.append(f"u={update} (replaying more than {cap} updates of this network takes too long; "
-                           f"stopped at {cap})")
+            ignored.append(
+                f"u={update} (replaying more than {cap} updates of this network takes too long; stopped at {cap})"
+            )
         lab.train_updates(min(update, cap))
     lab.fit_scale()  # colours fit the restored weights, as "Train N epochs" left them for whoever shared the link
     k = _int_param(params, "k", -1, lab.stepper.n_events - 1, ignored)
@@ -112,8 +123,9 @@ def replay_limit(lab: Lab) -> int:
     numpy's per-call overhead, ~10⁵ multiply-adds' worth per layer; the curves cost ~7 · m · parameters
     per epoch)."""
     n, stepper = lab.net.n_parameters, lab.stepper
-    per_update = (3 * n * stepper.batch_size + 1e5 * lab.net.n_layers
-                  + 7 * n * lab.dataset.n_train / stepper.updates_per_epoch)
+    per_update = (
+        3 * n * stepper.batch_size + 1e5 * lab.net.n_layers + 7 * n * lab.dataset.n_train / stepper.updates_per_epoch
+    )
     return int(max(1, min(MAX_REPLAY_UPDATES, MAX_REPLAY_WORK // per_update)))
 
 

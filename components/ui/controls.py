@@ -11,16 +11,28 @@ import time
 
 import streamlit as st
 
-from engine import GRANULARITIES
-
 from components.model.play import PLAY_INTERVAL
 from components.ui import state
+from engine import GRANULARITIES
 
-__all__ = ["render_step_controls", "render_play_controls", "advance_play", "play_toggled", "plays_epochs",
-           "play_mode", "play_interval"]
+__all__ = [
+    "render_step_controls",
+    "render_play_controls",
+    "advance_play",
+    "play_toggled",
+    "plays_epochs",
+    "play_mode",
+    "play_interval",
+]
 
-_GRAN_LABELS = {"event": "event", "neuron": "neuron", "layer": "layer", "sample": "sample", "phase": "phase",
-                "update": "update"}
+_GRAN_LABELS = {
+    "event": "event",
+    "neuron": "neuron",
+    "layer": "layer",
+    "sample": "sample",
+    "phase": "phase",
+    "update": "update",
+}
 # Jump targets: the cursor just before the forward pass (the start of the update), the backward
 # pass or the weight update, so the next → shows that phase's first event.
 JUMPS = {"forward": "⟲ start", "backward": "↦ backward pass", "update": "↦ weight update"}
@@ -68,23 +80,63 @@ def render_step_controls(presentation: bool = False) -> None:
     lab = state.get_lab()
     show_jumps = not lab.display.hides("jumps")
     cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
-    cols[0].button("← Back", key="ctl_back", on_click=_step, args=(False,), shortcut="Left",
-                   disabled=not lab.stepper.can_back(), width="stretch", help="Step back (← key)")
-    cols[1].button("Next →", key="ctl_next", on_click=_step, args=(True,), shortcut="Right", type="primary",
-                   disabled=lab.problem is not None, width="stretch", help="Step forward (→ key)")
-    cols[2].button("Finish update ⇥", key="ctl_finish", on_click=_finish_update, width="stretch",
-                   disabled=lab.problem is not None, help="Apply the rest of this update and stop before the next")
+    cols[0].button(
+        "← Back",
+        key="ctl_back",
+        on_click=_step,
+        args=(False,),
+        shortcut="Left",
+        disabled=not lab.stepper.can_back(),
+        width="stretch",
+        help="Step back (← key)",
+    )
+    cols[1].button(
+        "Next →",
+        key="ctl_next",
+        on_click=_step,
+        args=(True,),
+        shortcut="Right",
+        type="primary",
+        disabled=lab.problem is not None,
+        width="stretch",
+        help="Step forward (→ key)",
+    )
+    cols[2].button(
+        "Finish update ⇥",
+        key="ctl_finish",
+        on_click=_finish_update,
+        width="stretch",
+        disabled=lab.problem is not None,
+        help="Apply the rest of this update and stop before the next",
+    )
     if show_jumps:
-        cols[3].segmented_control("Jump to", list(JUMPS), format_func=JUMPS.get, key="ctl_jump", on_change=_jump,
-                                  help="Put the cursor just before the update's first event, its backward pass or "
-                                       "its weight update")
+        cols[3].segmented_control(
+            "Jump to",
+            list(JUMPS),
+            format_func=JUMPS.get,
+            key="ctl_jump",
+            on_change=_jump,
+            help="Put the cursor just before the update's first event, its backward pass or its weight update",
+        )
     row = st.columns([2.9, 2.6], vertical_alignment="bottom")
-    row[0].segmented_control("Step by", list(GRANULARITIES), format_func=_GRAN_LABELS.get, key="ctl_granularity",
-                             on_change=_set_granularity, selection_mode="single")
+    row[0].segmented_control(
+        "Step by",
+        list(GRANULARITIES),
+        format_func=_GRAN_LABELS.get,
+        key="ctl_granularity",
+        on_change=_set_granularity,
+        selection_mode="single",
+    )
     if show_jumps:
         n = lab.stepper.n_events
-        row[1].slider(f"Scrub through update {lab.stepper.update + 1} ({n} events)", -1, n - 1, key="ctl_scrub",
-                      on_change=_scrub, label_visibility="visible")
+        row[1].slider(
+            f"Scrub through update {lab.stepper.update + 1} ({n} events)",
+            -1,
+            n - 1,
+            key="ctl_scrub",
+            on_change=_scrub,
+            label_visibility="visible",
+        )
 
 
 def _toggle_play() -> None:
@@ -101,7 +153,7 @@ def _play_pace_changed() -> None:
 
 
 def play_mode() -> str:
-    """"epochs" (whole epochs per tick, the default) or "steps" (one step at the chosen size)."""
+    """ "epochs" (whole epochs per tick, the default) or "steps" (one step at the chosen size)."""
     return state.widget("ctl_play_mode", "epochs")
 
 
@@ -122,17 +174,29 @@ def render_play_controls() -> None:
     if lab.display.hides("play"):
         return
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
-    cols[0].button("⏸ Pause" if lab.playing else "▶ Play", key="ctl_play", type="primary", on_click=_toggle_play,
-                   width="stretch", disabled=lab.problem is not None)
-    cols[1].selectbox("Play mode", ["epochs", "steps"], key="ctl_play_mode", on_change=_play_pace_changed,
-                      format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
-                      help="whole epochs: fast training, redrawn up to 5× a second; single steps: the cursor walks "
-                           "event by event at the chosen step size")
+    cols[0].button(
+        "⏸ Pause" if lab.playing else "▶ Play",
+        key="ctl_play",
+        type="primary",
+        on_click=_toggle_play,
+        width="stretch",
+        disabled=lab.problem is not None,
+    )
+    cols[1].selectbox(
+        "Play mode",
+        ["epochs", "steps"],
+        key="ctl_play_mode",
+        on_change=_play_pace_changed,
+        format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
+        help="whole epochs: fast training, redrawn up to 5× a second; single steps: the cursor walks "
+        "event by event at the chosen step size",
+    )
     if play_mode() == "epochs":
         cols[2].select_slider("Epochs per second", [1, 2, 5, 10, 20, 30, 50, 100, 200], value=30, key="ctl_speed")
     else:
-        cols[2].select_slider("Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed",
-                              on_change=_play_pace_changed)
+        cols[2].select_slider(
+            "Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed", on_change=_play_pace_changed
+        )
     cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
     if cols[4].button("Train N epochs", key="ctl_train", width="stretch", disabled=lab.problem is not None):
         _train_with_progress(lab, int(state.widget("ctl_n_epochs", 10)))
@@ -150,8 +214,7 @@ def _train_with_progress(lab, epochs: int) -> None:
     bar.empty()
     lab.fit_scale()
     if lab.problem is None:
-        state.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, "
-                                 f"E = {lab.curve[-1][1]:.6g}")
+        state.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, E = {lab.curve[-1][1]:.6g}")
     st.rerun()  # redraw the whole page (graph, panel, problem box) from the trained network
 
 

@@ -20,8 +20,16 @@ CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "backprop-lab-network"},
     # a lecturer can draw on the projected graph; zooming and box selection make no sense here
     "modeBarButtonsToAdd": ["drawopenpath", "drawcircle", "eraseshape"],
-    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-                               "autoScale2d", "resetScale2d"],
+    "modeBarButtonsToRemove": [
+        "zoom2d",
+        "pan2d",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "resetScale2d",
+    ],
 }
 
 
@@ -52,6 +60,7 @@ def show_graph(fig, key: str = "graph", image_format: str = "png") -> tuple[int,
     image_format: "png" (default, 2× scale) or "svg" for the toolbar's download button.
     """
     config = {**CONFIG, "toImageButtonOptions": {**CONFIG["toImageButtonOptions"], "format": image_format}}
-    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=config,
-                            width="stretch", theme=None)  # theme=None: exactly the designed colours
+    event = st.plotly_chart(
+        fig, key=key, on_select="rerun", selection_mode="points", config=config, width="stretch", theme=None
+    )  # theme=None: exactly the designed colours
     return clicked_node(event)

@@ -32,8 +32,10 @@ html, body, [class*="css"] {font-size: 20px;}
 
 _COLOR_LABELS = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w": "update Δw"}
 
+
 def _toggle_presentation() -> None:
     state.set_display(presentation=bool(state.widget("hdr_presentation")))
+
 
 def render_header() -> bool:
     """Title, presentation toggle and notation/colouring choices. Returns presentation mode."""
@@ -44,22 +46,43 @@ def render_header() -> bool:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
     cols = st.columns([2.3, 1.6, 1.4, 1.4], vertical_alignment="bottom")
     sizes = "-".join(map(str, lab.net.layer_sizes))
-    cols[0].markdown(f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
-                     f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
-                     f"</span>", unsafe_allow_html=True)  # numbers and fixed names only
+    cols[0].markdown(
+        f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
+        f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
+        f"</span>",
+        unsafe_allow_html=True,
+    )  # numbers and fixed names only
     if lab.display.hides("notation"):
         return presentation
     keys = list(NOTATIONS)
-    cols[1].selectbox("Notation", keys, format_func=lambda k: NOTATIONS[k].label, key="hdr_notation",
-                      on_change=_set_display, args=("notation", "hdr_notation"))
-    cols[2].selectbox("Colour edges by", list(COLOR_BY), format_func=_COLOR_LABELS.get, key="hdr_color",
-                      on_change=_set_display, args=("color_by", "hdr_color"))
-    cols[3].toggle("Presentation", key="hdr_presentation", on_change=_toggle_presentation,
-                   help="Hide configuration, enlarge fonts and the graph; → and ← keep stepping.")
+    cols[1].selectbox(
+        "Notation",
+        keys,
+        format_func=lambda k: NOTATIONS[k].label,
+        key="hdr_notation",
+        on_change=_set_display,
+        args=("notation", "hdr_notation"),
+    )
+    cols[2].selectbox(
+        "Colour edges by",
+        list(COLOR_BY),
+        format_func=_COLOR_LABELS.get,
+        key="hdr_color",
+        on_change=_set_display,
+        args=("color_by", "hdr_color"),
+    )
+    cols[3].toggle(
+        "Presentation",
+        key="hdr_presentation",
+        on_change=_toggle_presentation,
+        help="Hide configuration, enlarge fonts and the graph; → and ← keep stepping.",
+    )
     return presentation
+
 
 def _set_display(field: str, key: str) -> None:
     state.set_display(**{field: state.widget(key)})
+
 
 # After a click on a segmented control (step size, jumps, tools) the page takes the focus back: a
 # focused option keeps ← and → for moving between options, so the step shortcuts stopped working.
@@ -75,25 +98,35 @@ _KEYBOARD_JS = """<script>
 })();
 </script>"""
 
+
 def render_keyboard_focus_fix() -> None:
     """Keep ← and → stepping after a mouse click on a segmented control (see _KEYBOARD_JS)."""
     st.html(_KEYBOARD_JS, unsafe_allow_javascript=True)
+
 
 def render_flashes() -> None:
     for level, text in state.take_flashes():
         getattr(st, level if level in ("error", "warning", "info", "success") else "info")(text)
 
+
 def _undo_problem() -> None:
     state.get_lab().undo_problem()
 
+
 def _dismiss_problem() -> None:
     state.get_lab().dismiss_problem()
+
 
 def render_problem(lab) -> None:
     if lab.problem:
         box = st.container(border=True)
         box.error(lab.problem, icon="⚠️")
         c1, c2, _ = box.columns([1, 1, 3])
-        c1.button("Undo to last finite state", key="prob_undo", on_click=_undo_problem, type="primary",
-                  disabled=lab.last_finite is None)
+        c1.button(
+            "Undo to last finite state",
+            key="prob_undo",
+            on_click=_undo_problem,
+            type="primary",
+            disabled=lab.last_finite is None,
+        )
         c2.button("Dismiss", key="prob_dismiss", on_click=_dismiss_problem)

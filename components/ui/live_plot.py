@@ -84,6 +84,9 @@ def show_live(fig, key: str) -> None:
 
     No toolbar: a drawing or a download belongs to a picture that holds still (paused)."""
     height = int(fig.layout.height or 450)
-    _live(key=key, data={"figure": fig.to_json(), "config": {"displayModeBar": False, "responsive": True},
-                         "src": _plotly_src()},
-          height=height, width="stretch")
+    _live(
+        key=key,
+        data={"figure": fig.to_json(), "config": {"displayModeBar": False, "responsive": True}, "src": _plotly_src()},
+        height=height,
+        width="stretch",
+    )

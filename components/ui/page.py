@@ -11,15 +11,19 @@ from components.views import charts, graph
 
 __all__ = ["render_graph_and_panel", "render_charts", "charts_stale"]
 
+
 def _fit_scale() -> None:
     state.get_lab().fit_scale()
+
 
 def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
     """The caption, then the step panel (right) and the graph (left). ``between``: drawn after the
     panel and before the graph (the step controls, into a container above): the new formula
     leaves the server and is painted on its own, ahead of the graph's plotly redraw."""
-    st.caption(f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
-               f"{lab.stepper.n_events} events in this update")
+    st.caption(
+        f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
+        f"{lab.stepper.n_events} events in this update"
+    )
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
     # The panel is filled first (same layout), then ``between``, then the graph: the formula reaches
     # the browser ahead of the graph, whose plotly redraw would otherwise hold it back.
@@ -29,15 +33,27 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
         if plays_epochs(lab):  # the cursor stays at an update's start: the formula would stand still
             render_training_status(lab, presentation)
         else:
-            step_panel.show_step_panel(lab.trace, lab.stepper.cursor, lab.display.notation, digits=4,
-                                       presentation=presentation, show_table=not lab.display.hides("table"))
+            step_panel.show_step_panel(
+                lab.trace,
+                lab.stepper.cursor,
+                lab.display.notation,
+                digits=4,
+                presentation=presentation,
+                show_table=not lab.display.hides("table"),
+            )
     if between is not None:
         between()
     with left:
-        opts = graph.GraphOptions(color_by=lab.display.color_by, scale=lab.scale, selected=lab.selected, sample=None,
-                                  height=620 if presentation else 500, font_size=20 if presentation else 15,
-                                  width=560 if presentation else 430,  # at 1280 px wide, sidebar open when not presenting
-                                  live=lab.playing)
+        opts = graph.GraphOptions(
+            color_by=lab.display.color_by,
+            scale=lab.scale,
+            selected=lab.selected,
+            sample=None,
+            height=620 if presentation else 500,
+            font_size=20 if presentation else 15,
+            width=560 if presentation else 430,  # at 1280 px wide, sidebar open when not presenting
+            live=lab.playing,
+        )
         fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
         if lab.playing:
             live_plot.show_live(fig, key="live_graph")
@@ -47,8 +63,13 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
         if picked is not None and picked != lab.selected:
             lab.select(picked)
             st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
-        st.button("Fit colour scale", key="graph_fit_scale", on_click=_fit_scale,
-                  help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)")
+        st.button(
+            "Fit colour scale",
+            key="graph_fit_scale",
+            on_click=_fit_scale,
+            help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)",
+        )
+
 
 def render_training_status(lab, presentation: bool) -> None:
     """Where training is while whole epochs play, in one Markdown block redrawn every tick. (The step
@@ -56,17 +77,24 @@ def render_training_status(lab, presentation: bool) -> None:
     epoch, train, test = lab.curve[-1] if lab.curve else (lab.epoch_float, float("nan"), None)
     per_epoch = lab.stepper.updates_per_epoch
     at = f" (at epoch {epoch:.4g})" if abs(epoch - lab.epoch_float) > 1e-9 else ""
-    losses = f"E = {train:.6g} on the training set" + (f" · {test:.6g} on the test set" if test is not None else "") + at
-    st.markdown(("### " if presentation else "#### ") + f"Training · epoch {lab.epoch_float:.4g}  \n"
-                f"{losses}  \n{per_epoch} update{'s' * (per_epoch != 1)} per epoch · η = {lab.config.lr:g}  \n"
-                "**Pause** to step through the next update one number at a time.")
+    losses = (
+        f"E = {train:.6g} on the training set" + (f" · {test:.6g} on the test set" if test is not None else "") + at
+    )
+    st.markdown(
+        ("### " if presentation else "#### ") + f"Training · epoch {lab.epoch_float:.4g}  \n"
+        f"{losses}  \n{per_epoch} update{'s' * (per_epoch != 1)} per epoch · η = {lab.config.lr:g}  \n"
+        "**Pause** to step through the next update one number at a time."
+    )
+
 
 def _go_to(kind: str, layer: int, i: int, sample: int) -> None:
     lab = state.get_lab()
     lab.seek(lab.trace.layout.index_of(kind, layer, i, sample=sample))
 
+
 def _clear_selection() -> None:
     state.get_lab().select(None)
+
 
 def render_selected(lab) -> None:
     """The neuron clicked in the graph: its numbers in this update, and jumps to its events."""
@@ -83,23 +111,47 @@ def render_selected(lab) -> None:
         box.button("Clear selection", key="sel_clear", on_click=_clear_selection)
         return
     cols = box.columns([2.2, 1, 1, 1], vertical_alignment="center")
-    cols[0].markdown(f"**Neuron {i + 1} of layer {layer}** (sample {c + 1})  \n"
-                     f"z = {tr.Z[layer][c, i]:.6g} · a = {tr.A[layer][c, i]:.6g} · δ = {tr.deltas[layer][c, i]:.6g}")
-    cols[1].button("its a", key="sel_fwd", on_click=_go_to, args=("forward", layer, i, c), width="stretch",
-                   help="Put the cursor on this neuron's forward value")
-    cols[2].button("its δ", key="sel_delta", on_click=_go_to, args=("delta", layer, i, c), width="stretch",
-                   help="Put the cursor on this neuron's δ")
+    cols[0].markdown(
+        f"**Neuron {i + 1} of layer {layer}** (sample {c + 1})  \n"
+        f"z = {tr.Z[layer][c, i]:.6g} · a = {tr.A[layer][c, i]:.6g} · δ = {tr.deltas[layer][c, i]:.6g}"
+    )
+    cols[1].button(
+        "its a",
+        key="sel_fwd",
+        on_click=_go_to,
+        args=("forward", layer, i, c),
+        width="stretch",
+        help="Put the cursor on this neuron's forward value",
+    )
+    cols[2].button(
+        "its δ",
+        key="sel_delta",
+        on_click=_go_to,
+        args=("delta", layer, i, c),
+        width="stretch",
+        help="Put the cursor on this neuron's δ",
+    )
     cols[3].button("clear", key="sel_clear", on_click=_clear_selection, width="stretch")
+
 
 def charts_key(lab) -> tuple:
     """What the training charts show: they change when an update completes or is undone, never
     while stepping inside one (the boundary is drawn from the parameters the update started from)."""
-    return (lab.stepper.update, len(lab.curve), lab.curve[-1] if lab.curve else None, id(lab.net),
-            id(lab.dataset), lab.config.loss, lab.display.hides("charts"))
+    return (
+        lab.stepper.update,
+        len(lab.curve),
+        lab.curve[-1] if lab.curve else None,
+        id(lab.net),
+        id(lab.dataset),
+        lab.config.loss,
+        lab.display.hides("charts"),
+    )
+
 
 def charts_stale(lab) -> bool:
     """Whether the charts on the page no longer match the lab (a step crossed an update boundary)."""
     return state.charts_drawn() != charts_key(lab)
+
 
 def render_charts(lab, presentation: bool) -> None:
     """Loss curve, decision boundary (or fitted curve) and gradient norms, as of the start of the
@@ -110,8 +162,7 @@ def render_charts(lab, presentation: bool) -> None:
         return
     c1, c2, c3 = st.columns(3)
     d = lab.dataset
-    _chart(c1, lab, charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]),
-           "chart_loss")
+    _chart(c1, lab, charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]), "chart_loss")
     u = lab.stepper.update  # completed updates: the parameters the current one started from
     fig = charts.data_figure(lab.net_at_update_start(), lab.dataset, title_note=f"after {u} update{'s' * (u != 1)}")
     if fig is not None:
@@ -119,6 +170,7 @@ def render_charts(lab, presentation: bool) -> None:
     else:
         c2.info(f"{lab.dataset.n_inputs}-dimensional inputs: no boundary picture.")
     _chart(c3, lab, charts.grad_norm_figure(lab.grad_norms), "chart_grad")
+
 
 def _chart(where, lab, fig, key: str) -> None:
     """A training chart: patched in place while playing (live_plot), a plain plotly chart otherwise."""

@@ -20,10 +20,33 @@ from components.model.lab import Lab, LabError, build_lab
 from components.model.links import plain_markdown, query_for, restore_from_query
 from components.model.presets import PRESETS
 
-__all__ = ["get_lab", "begin_run", "show_position", "keep_choice", "widget", "forget_widget", "flash", "take_flashes", "apply_config",
-           "set_display", "load_preset", "use_csv", "sync_url", "mark_play_toggled", "take_play_toggled",
-           "set_full_run", "is_full_run", "charts_drawn", "set_charts_drawn", "first_upload", "csv_wanted",
-           "set_csv_wanted", "link_shown", "display", "KEY"]
+__all__ = [
+    "get_lab",
+    "begin_run",
+    "show_position",
+    "keep_choice",
+    "widget",
+    "forget_widget",
+    "flash",
+    "take_flashes",
+    "apply_config",
+    "set_display",
+    "load_preset",
+    "use_csv",
+    "sync_url",
+    "mark_play_toggled",
+    "take_play_toggled",
+    "set_full_run",
+    "is_full_run",
+    "charts_drawn",
+    "set_charts_drawn",
+    "first_upload",
+    "csv_wanted",
+    "set_csv_wanted",
+    "link_shown",
+    "display",
+    "KEY",
+]
 
 KEY = "lab"
 _FLASHES = "flashes"  # [(level, text)] shown once by the next run
@@ -42,8 +65,11 @@ def get_lab() -> Lab:
         params = {k: st.query_params[k] for k in st.query_params}
         lab, ignored = restore_from_query(params)
         if ignored:
-            flash("warning", "Some link parameters were ignored and their defaults used: "
-                  + plain_markdown("; ".join(ignored))[:2000])
+            flash(
+                "warning",
+                "Some link parameters were ignored and their defaults used: "
+                + plain_markdown("; ".join(ignored))[:2000],
+            )
         s[KEY] = lab
     return s[KEY]
 
@@ -72,13 +98,25 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
     refused it, the value it kept)."""
     c, d = lab.config, lab.display
     mirrors = {
-        "cfg_n_hidden": len(c.hidden), "cfg_output_activation": c.output_activation, "cfg_loss": c.loss,
-        "cfg_bias": c.bias, "cfg_lr": float(c.lr), "cfg_batch_size": int(c.batch_size), "cfg_init": c.init,
-        "cfg_seed": int(c.seed), "cfg_dataset": c.dataset, "cfg_n_samples": int(c.n_samples),
-        "cfg_noise": float(c.noise), "cfg_test_fraction": float(c.test_fraction), "cfg_data_seed": int(c.data_seed),
+        "cfg_n_hidden": len(c.hidden),
+        "cfg_output_activation": c.output_activation,
+        "cfg_loss": c.loss,
+        "cfg_bias": c.bias,
+        "cfg_lr": float(c.lr),
+        "cfg_batch_size": int(c.batch_size),
+        "cfg_init": c.init,
+        "cfg_seed": int(c.seed),
+        "cfg_dataset": c.dataset,
+        "cfg_n_samples": int(c.n_samples),
+        "cfg_noise": float(c.noise),
+        "cfg_test_fraction": float(c.test_fraction),
+        "cfg_data_seed": int(c.data_seed),
         "cfg_shuffle": bool(c.shuffle),
-        "hdr_notation": d.notation, "hdr_color": d.color_by, "hdr_presentation": d.presentation,
-        "ctl_granularity": d.granularity, "ctl_scrub": lab.stepper.cursor,
+        "hdr_notation": d.notation,
+        "hdr_color": d.color_by,
+        "hdr_presentation": d.presentation,
+        "ctl_granularity": d.granularity,
+        "ctl_scrub": lab.stepper.cursor,
     }
     for l, (n, a) in enumerate(zip(c.hidden, c.hidden_activation)):
         mirrors[f"cfg_units_{l}"] = n
@@ -178,8 +216,11 @@ def use_csv(dataset) -> None:
     except LabError as e:
         flash("error", f"CSV loaded but the network could not use it: {e}")
         return
-    flash("success", f"Loaded {dataset.name}: {dataset.X_train.shape[0]} training samples, "
-                     f"{dataset.n_inputs} inputs → {dataset.n_outputs} output(s).")
+    flash(
+        "success",
+        f"Loaded {dataset.name}: {dataset.X_train.shape[0]} training samples, "
+        f"{dataset.n_inputs} inputs → {dataset.n_outputs} output(s).",
+    )
 
 
 def _replace(lab: Lab) -> None:

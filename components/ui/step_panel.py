@@ -17,8 +17,17 @@ __all__ = ["show_step_panel", "TABLE_ROWS"]
 
 TABLE_ROWS = 12  # rows of the layer table shown around the current one
 
-def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", *, digits: int = 4,
-                    presentation: bool = False, line_width: float | None = None, show_table: bool = True) -> None:
+
+def show_step_panel(
+    trace,
+    cursor: int,
+    notation: str | Notation = "neutral",
+    *,
+    digits: int = 4,
+    presentation: bool = False,
+    line_width: float | None = None,
+    show_table: bool = True,
+) -> None:
     """Show the event at ``cursor`` of ``trace`` (−1: before the first event) in ``notation``.
 
     Progress, title, the formula (symbolic, then numbers = result), a one-sentence explanation
@@ -33,8 +42,10 @@ def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", *,
         st.caption(progress)
     lines = formula_lines(trace, cursor, nt, digits, presentation, line_width)
     if cursor < 0:
-        st.info("Press **→** or **Step** to begin: the forward pass computes every neuron's output, "
-                f"then the loss ${nt.loss}$.")
+        st.info(
+            "Press **→** or **Step** to begin: the forward pass computes every neuron's output, "
+            f"then the loss ${nt.loss}$."
+        )
         st.latex(lines[0])
         return
     event = trace.event(cursor)
@@ -46,6 +57,7 @@ def show_step_panel(trace, cursor: int, notation: str | Notation = "neutral", *,
     if show_table:
         _show_table(layer_table(trace, event, notation=nt), digits, event.layer)
 
+
 def _show_table(df: pd.DataFrame, digits: int, layer: int) -> None:
     """The layer table around the current row, which is highlighted.
 
@@ -55,6 +67,9 @@ def _show_table(df: pd.DataFrame, digits: int, layer: int) -> None:
     current = np.flatnonzero(df["current"].to_numpy())
     centre = int(current[0]) if len(current) else 0
     first = max(0, min(centre - TABLE_ROWS // 2, n - TABLE_ROWS))
-    st.caption(f"Layer {layer}" + (f" · rows {first + 1}–{min(first + TABLE_ROWS, n)} of {n}" if n > TABLE_ROWS else "")
-               + " · the highlighted row is the current step; blanks are not computed yet")
-    st.markdown(table_markdown(df.iloc[first:first + TABLE_ROWS], digits))
+    st.caption(
+        f"Layer {layer}"
+        + (f" · rows {first + 1}–{min(first + TABLE_ROWS, n)} of {n}" if n > TABLE_ROWS else "")
+        + " · the highlighted row is the current step; blanks are not computed yet"
+    )
+    st.markdown(table_markdown(df.iloc[first : first + TABLE_ROWS], digits))

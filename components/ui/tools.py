@@ -9,29 +9,38 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import Network
-
-from components.views import exports
 from components.model.display import HIDEABLE
 from components.model.links import query_for
 from components.ui import state
+from components.views import exports
 from components.views.gradient_table import gradient_check_table
+from engine import Network
 
-__all__ = ["render_tools", "render_gradient_check", "render_weight_editor", "render_export", "TOOL_TABS",
-           "MAX_GRADCHECK_PARAMETERS",
-           "MAX_JSON_BYTES"]
+__all__ = [
+    "render_tools",
+    "render_gradient_check",
+    "render_weight_editor",
+    "render_export",
+    "TOOL_TABS",
+    "MAX_GRADCHECK_PARAMETERS",
+    "MAX_JSON_BYTES",
+]
 
 MAX_GRADCHECK_PARAMETERS = 600  # 2 forward passes per parameter
 MAX_JSON_BYTES = 2 * 1024 * 1024
 
 
 def render_gradient_check(lab) -> None:
-    st.markdown("Compare every ∂E/∂w from backpropagation with a central finite difference "
-                "(E(w + ε) − E(w − ε)) / 2ε, ε = 10⁻⁶, on the current update's batch and parameters.")
+    st.markdown(
+        "Compare every ∂E/∂w from backpropagation with a central finite difference "
+        "(E(w + ε) − E(w − ε)) / 2ε, ε = 10⁻⁶, on the current update's batch and parameters."
+    )
     n = lab.net.n_parameters
     if n > MAX_GRADCHECK_PARAMETERS:
-        st.info(f"This network has {n} parameters; the check runs for networks up to "
-                f"{MAX_GRADCHECK_PARAMETERS} (two forward passes per parameter).")
+        st.info(
+            f"This network has {n} parameters; the check runs for networks up to "
+            f"{MAX_GRADCHECK_PARAMETERS} (two forward passes per parameter)."
+        )
         return
     if st.button("Run gradient check", key="tool_gradcheck"):
         if not np.isfinite(lab.trace.loss):
@@ -39,11 +48,15 @@ def render_gradient_check(lab) -> None:
             return
         df = gradient_check_table(lab)
         worst = float(df["relative error"].max()) if len(df) else 0.0
-        (st.success if worst < 1e-5 else st.warning)(
-            f"Largest relative error: {worst:.2e} "
-            f"({'backprop agrees with finite differences' if worst < 1e-5 else 'check the kinks of relu or saturated units'})")
-        st.dataframe(df.style.format({"backprop": "{:.8g}", "finite difference": "{:.8g}", "relative error": "{:.1e}"}),
-                     hide_index=True, width="stretch")
+        verdict = (
+            "backprop agrees with finite differences" if worst < 1e-5 else "check the kinks of relu or saturated units"
+        )
+        (st.success if worst < 1e-5 else st.warning)(f"Largest relative error: {worst:.2e} ({verdict})")
+        st.dataframe(
+            df.style.format({"backprop": "{:.8g}", "finite difference": "{:.8g}", "relative error": "{:.1e}"}),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _apply_edits(lab, layer_frames) -> None:
@@ -71,25 +84,38 @@ def render_weight_editor(lab) -> None:
     if net.n_parameters > 2000:
         st.info("Editing cell by cell is offered for networks up to 2,000 parameters; use JSON import instead.")
     else:
-        st.markdown("Rows: neuron i of layer l; columns: neuron j of layer l − 1 (w_ij) and the bias b_i, "
-                    "numbered from 1 as in the step panel. "
-                    "Edits replace the parameters at the start of the current update.")
+        st.markdown(
+            "Rows: neuron i of layer l; columns: neuron j of layer l − 1 (w_ij) and the bias b_i, "
+            "numbered from 1 as in the step panel. "
+            "Edits replace the parameters at the start of the current update."
+        )
         W0, b0 = lab.trace.weights_before, lab.trace.biases_before
         frames = []
         for l in range(net.n_layers):
-            df = pd.DataFrame(W0[l], columns=[f"from {j + 1}" for j in range(W0[l].shape[1])],  # 1-based like
-                              index=[f"to {i + 1}" for i in range(W0[l].shape[0])])  # the panel and graph
+            df = pd.DataFrame(
+                W0[l],
+                columns=[f"from {j + 1}" for j in range(W0[l].shape[1])],  # 1-based like
+                index=[f"to {i + 1}" for i in range(W0[l].shape[0])],
+            )  # the panel and graph
             if net.bias:
                 df["bias"] = b0[l]
             st.caption(f"Layer {l + 1} ({net.activations[l]})")
-            frames.append(st.data_editor(df, key=f"edit_w_{l}_{lab.stepper.update}", width="stretch",
-                                         disabled=not net.bias and False))
+            frames.append(
+                st.data_editor(
+                    df, key=f"edit_w_{l}_{lab.stepper.update}", width="stretch", disabled=not net.bias and False
+                )
+            )
         if st.button("Apply edited weights", key="tool_apply_edits", type="primary"):
             _apply_edits(lab, frames)
     st.divider()
     c1, c2 = st.columns(2)
-    c1.download_button("Download network (JSON)", lab.export_json, file_name="backprop-lab-network.json",
-                       mime="application/json", key="tool_dl_net")
+    c1.download_button(
+        "Download network (JSON)",
+        lab.export_json,
+        file_name="backprop-lab-network.json",
+        mime="application/json",
+        key="tool_dl_net",
+    )
     up = c2.file_uploader("Import network JSON", type=["json"], key="tool_json_upload")
     if up is not None and state.first_upload(up.file_id):
         _import_json(lab, up)
@@ -110,8 +136,10 @@ def _import_json(lab, up) -> None:
         st.error("Not a Backprop Lab network: expected a JSON object with layer_sizes, activations, loss, weights.")
         return
     if sizes != list(lab.net.layer_sizes):  # before building it: a forged 100000-100000 network needs 80 GB
-        st.error(f"The file's layer sizes {str(sizes)[:60]} do not match the current network "
-                 f"{'-'.join(map(str, lab.net.layer_sizes))}. Configure a matching architecture first.")
+        st.error(
+            f"The file's layer sizes {str(sizes)[:60]} do not match the current network "
+            f"{'-'.join(map(str, lab.net.layer_sizes))}. Configure a matching architecture first."
+        )
         return
     try:
         net = Network.from_dict(d)
@@ -119,10 +147,12 @@ def _import_json(lab, up) -> None:
         st.error(f"Not a Backprop Lab network: {e}")
         return
     if net.layer_sizes != lab.net.layer_sizes or net.activations != lab.net.activations or net.bias != lab.net.bias:
-        st.error(f"The file holds a {'-'.join(map(str, net.layer_sizes))} network "
-                 f"({', '.join(net.activations)}, bias={net.bias}); the current one is "
-                 f"{'-'.join(map(str, lab.net.layer_sizes))} ({', '.join(lab.net.activations)}, bias={lab.net.bias}). "
-                 "Configure a matching architecture first.")
+        st.error(
+            f"The file holds a {'-'.join(map(str, net.layer_sizes))} network "
+            f"({', '.join(net.activations)}, bias={net.bias}); the current one is "
+            f"{'-'.join(map(str, lab.net.layer_sizes))} ({', '.join(lab.net.activations)}, bias={lab.net.bias}). "
+            "Configure a matching architecture first."
+        )
         return
     try:
         lab.set_parameters(net.weights, net.biases)
@@ -137,22 +167,38 @@ def render_export(lab) -> None:
     st.markdown("**This update's full trace** (every event with its formula and value):")
     c1, c2, c3 = st.columns(3)
     tr, notation = lab.trace, lab.display.notation  # the files are generated on click, from this trace
-    c1.download_button("Trace as CSV", lambda: exports.trace_csv(tr, notation), file_name="trace.csv",
-                       mime="text/csv", key="exp_csv")
-    c2.download_button("Trace as JSON", lambda: exports.trace_json(tr, notation), file_name="trace.json",
-                       mime="application/json", key="exp_json")
-    c3.download_button("Worked example (Markdown)", lambda: exports.worked_example(tr, notation),
-                       file_name="worked-example.md", mime="text/markdown", key="exp_md")
-    st.markdown("**Share**: the address bar always holds a link to exactly this state "
-                "(network, data, update, cursor, notation, colouring). "
-                "A **classroom link** opens straight into presentation mode with the parts you choose hidden:")
-    hide = st.multiselect("Hide in the classroom link", list(HIDEABLE), format_func=HIDEABLE.get,
-                          default=["charts"], key="exp_hide")
+    c1.download_button(
+        "Trace as CSV", lambda: exports.trace_csv(tr, notation), file_name="trace.csv", mime="text/csv", key="exp_csv"
+    )
+    c2.download_button(
+        "Trace as JSON",
+        lambda: exports.trace_json(tr, notation),
+        file_name="trace.json",
+        mime="application/json",
+        key="exp_json",
+    )
+    c3.download_button(
+        "Worked example (Markdown)",
+        lambda: exports.worked_example(tr, notation),
+        file_name="worked-example.md",
+        mime="text/markdown",
+        key="exp_md",
+    )
+    st.markdown(
+        "**Share**: the address bar always holds a link to exactly this state "
+        "(network, data, update, cursor, notation, colouring). "
+        "A **classroom link** opens straight into presentation mode with the parts you choose hidden:"
+    )
+    hide = st.multiselect(
+        "Hide in the classroom link", list(HIDEABLE), format_func=HIDEABLE.get, default=["charts"], key="exp_hide"
+    )
     q = query_for(lab, {"present": "1", "hide": "-".join(hide)} if hide else {"present": "1"})
     base = _app_url()
     st.code(f"{base}?{urlencode(q)}", language=None)  # a code block: copy button, nothing rendered
-    st.caption(("Copy it with the button on the right. " if base else "Append it to the app's address. ")
-               + "The graph's toolbar (camera icon) saves the graph as PNG.")
+    st.caption(
+        ("Copy it with the button on the right. " if base else "Append it to the app's address. ")
+        + "The graph's toolbar (camera icon) saves the graph as PNG."
+    )
 
 
 def _app_url() -> str:
@@ -167,6 +213,7 @@ def _app_url() -> str:
 
 
 TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")
+
 
 def render_tools(lab) -> None:
     """The tools, one at a time under a row of choices (a second click on the open one closes it).

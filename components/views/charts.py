@@ -17,8 +17,16 @@ import plotly.graph_objects as go
 from components.views.palette import BLUE, BLUE_PALE, ORANGE, ORANGE_PALE, rgb
 from components.views.revision import data_revision
 
-__all__ = ["loss_figure", "data_figure", "boundary_grid", "boundary_png", "grad_norm_figure", "log_ticks", "BLUE",
-           "ORANGE"]
+__all__ = [
+    "loss_figure",
+    "data_figure",
+    "boundary_grid",
+    "boundary_png",
+    "grad_norm_figure",
+    "log_ticks",
+    "BLUE",
+    "ORANGE",
+]
 
 GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
 # Our own light style, drawn with theme=None: Streamlit's theme is applied in the browser, and a
@@ -26,24 +34,42 @@ GRID = 80  # decision-boundary resolution (GRID × GRID forward passes)
 # drawn twice on every play tick. A small template dict, not a named one (validating a named
 # template into every figure cost ~25 ms per chart).
 _INK, _MUTED, _GRID_LINE = "#1f2937", "#6b7280", "#e5e7eb"
-_AXIS = dict(gridcolor=_GRID_LINE, zeroline=False, linecolor="#d1d5db", tickfont=dict(color=_MUTED, size=12),
-             title=dict(font=dict(color=_MUTED, size=13)))
-_LAYOUT = dict(margin=dict(l=50, r=10, t=62, b=40), height=300,  # title on top, the legend between it and the plot
-               legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=12)),
-               font=dict(size=14, family="Source Sans, Source Sans Pro, DejaVu Sans, Arial, sans-serif", color=_INK),
-               paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", template=dict(layout=dict(xaxis=_AXIS, yaxis=_AXIS)))
+_AXIS = dict(
+    gridcolor=_GRID_LINE,
+    zeroline=False,
+    linecolor="#d1d5db",
+    tickfont=dict(color=_MUTED, size=12),
+    title=dict(font=dict(color=_MUTED, size=13)),
+)
+_LAYOUT = dict(
+    margin=dict(l=50, r=10, t=62, b=40),
+    height=300,  # title on top, the legend between it and the plot
+    legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=12)),
+    font=dict(size=14, family="Source Sans, Source Sans Pro, DejaVu Sans, Arial, sans-serif", color=_INK),
+    paper_bgcolor="#ffffff",
+    plot_bgcolor="#ffffff",
+    template=dict(layout=dict(xaxis=_AXIS, yaxis=_AXIS)),
+)
 
 
 def _figure(data, **layout) -> go.Figure:
     title = layout.pop("title", None)
     if title is not None:  # at the very top, so the titles of charts side by side line up
-        title = {**title, "font": {"size": 16, "weight": 600}, "yref": "container", "y": 1.0, "yanchor": "top",
-                 "pad": {"t": 10}}
+        title = {
+            **title,
+            "font": {"size": 16, "weight": 600},
+            "yref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "pad": {"t": 10},
+        }
         if "subtitle" in title:  # a second line: the plot moves down to make room
             title["subtitle"] = {**title["subtitle"], "font": {"size": 13, "color": _MUTED}}
             layout.setdefault("margin", {**_LAYOUT["margin"], "t": _LAYOUT["margin"]["t"] + 22})
-    return go.Figure({"data": data, "layout": {**_LAYOUT, "datarevision": data_revision(data), "title": title,
-                                              **layout}}, skip_invalid=False)
+    return go.Figure(
+        {"data": data, "layout": {**_LAYOUT, "datarevision": data_revision(data), "title": title, **layout}},
+        skip_invalid=False,
+    )
 
 
 def _line_mode(n_points: int) -> str:
@@ -63,14 +89,18 @@ def loss_figure(curve: list, loss_name: str, m_train: int = 1, m_test: int = 1) 
     data = [dict(type="scatter", x=x, y=train, name="train", mode=mode, line=dict(color=BLUE, width=3))]
     if any(p[2] is not None for p in curve):
         test = [p[2] / per_test if p[2] is not None and np.isfinite(p[2]) else None for p in curve]
-        data.append(dict(type="scatter", x=x, y=test, name="test", mode=mode,
-                         line=dict(color=ORANGE, width=3, dash="dash")))
+        data.append(
+            dict(type="scatter", x=x, y=test, name="test", mode=mode, line=dict(color=ORANGE, width=3, dash="dash"))
+        )
     finite = [v for v in train if v is not None and v > 0]
     log = bool(finite) and max(finite) / max(min(finite), 1e-300) > 100
     title = f"Loss per sample, E/m ({loss_name})" if loss_name == "half_sse" else f"Loss E ({loss_name})"
-    return _figure(data, title=dict(text=title, x=0.01),
-                   xaxis=dict(title="epoch"), yaxis=dict(title="E/m" if per_train != 1 else "E",
-                                                         type="log" if log else "linear"))
+    return _figure(
+        data,
+        title=dict(text=title, x=0.01),
+        xaxis=dict(title="epoch"),
+        yaxis=dict(title="E/m" if per_train != 1 else "E", type="log" if log else "linear"),
+    )
 
 
 def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:
@@ -104,8 +134,9 @@ def boundary_png(z: np.ndarray, lo: float, hi: float) -> str:
     play tick's chart drawing; this image is a few kB and the browser only decodes it."""
     t = np.clip((z - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)[::-1]  # the image's rows go top down
     (_, c0), (p1, c1), (p2, c2) = _BOUNDARY_SCALE  # (p0 = 0)
-    colour = np.where((t <= p1)[..., None], c0 + (c1 - c0) * (t / p1)[..., None],
-                      c1 + (c2 - c1) * ((t - p1) / (p2 - p1))[..., None])
+    colour = np.where(
+        (t <= p1)[..., None], c0 + (c1 - c0) * (t / p1)[..., None], c1 + (c2 - c1) * ((t - p1) / (p2 - p1))[..., None]
+    )
     alpha = np.where(np.isnan(t), 0, 255)[..., None]
     rgba = np.concatenate([np.nan_to_num(np.rint(colour)), alpha], axis=-1).astype(np.uint8)
     h, w = z.shape
@@ -114,8 +145,12 @@ def boundary_png(z: np.ndarray, lo: float, hi: float) -> str:
     def chunk(tag: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
 
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
@@ -135,34 +170,88 @@ def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
         (x0, x1, y0, y1), _, _, zz = boundary_grid(net, X)
         label = Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1) / max(Y.shape[1] - 1, 1)
         lo, hi = (float(np.nanmin(label)), float(np.nanmax(label))) if label.size else (0.0, 1.0)
-        image = dict(source=boundary_png(zz, lo, hi), xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
-                     sizing="stretch", layer="below")
+        image = dict(
+            source=boundary_png(zz, lo, hi),
+            xref="x",
+            yref="y",
+            x=x0,
+            y=y1,
+            sizex=x1 - x0,
+            sizey=y1 - y0,
+            sizing="stretch",
+            layer="below",
+        )
         data = []
-        for part, sl, symbol in (("train", slice(0, n_train), "circle"), ("test", slice(n_train, None), "diamond-open")):
+        for part, sl, symbol in (
+            ("train", slice(0, n_train), "circle"),
+            ("test", slice(n_train, None), "diamond-open"),
+        ):
             pts, lab = X[sl], label[sl]
             if len(pts):
-                data.append(dict(type="scatter", x=pts[:, 0], y=pts[:, 1], mode="markers", name=part,
-                                 marker=dict(symbol=symbol, size=8, color=lab, cmin=lo, cmax=hi if hi > lo else lo + 1,
-                                             colorscale=[[0, BLUE], [1, ORANGE]],
-                                             line=dict(color="white" if part == "train" else "black", width=1))))
-        return _figure(data, title=_titled("Decision boundary", title_note), images=[image],
-                       xaxis=dict(title=dataset.feature_names[0], range=[x0, x1], showgrid=False, zeroline=False),
-                       yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x", showgrid=False,
-                                  zeroline=False),
-                       height=360)
+                data.append(
+                    dict(
+                        type="scatter",
+                        x=pts[:, 0],
+                        y=pts[:, 1],
+                        mode="markers",
+                        name=part,
+                        marker=dict(
+                            symbol=symbol,
+                            size=8,
+                            color=lab,
+                            cmin=lo,
+                            cmax=hi if hi > lo else lo + 1,
+                            colorscale=[[0, BLUE], [1, ORANGE]],
+                            line=dict(color="white" if part == "train" else "black", width=1),
+                        ),
+                    )
+                )
+        return _figure(
+            data,
+            title=_titled("Decision boundary", title_note),
+            images=[image],
+            xaxis=dict(title=dataset.feature_names[0], range=[x0, x1], showgrid=False, zeroline=False),
+            yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x", showgrid=False, zeroline=False),
+            height=360,
+        )
     if X.shape[1] == 1:
         lo, hi = float(X.min()), float(X.max())
         gx = np.linspace(lo, hi, 200)
         with np.errstate(all="ignore"):
             out = net.forward(gx[:, None])[:, 0]
-        data = [dict(type="scatter", x=X[:n_train, 0], y=Y[:n_train, 0], mode="markers", name="train",
-                     marker=dict(color=BLUE, size=7)),
-                dict(type="scatter", x=X[n_train:, 0], y=Y[n_train:, 0], mode="markers", name="test",
-                     marker=dict(color=ORANGE, size=7, symbol="diamond-open")),
-                dict(type="scatter", x=gx, y=np.where(np.isfinite(out), out, np.nan), mode="lines",
-                     name="network", line=dict(color="#333", width=3))]
-        return _figure(data, title=_titled("Fitted curve", title_note), xaxis=dict(title=dataset.feature_names[0]),
-                       yaxis=dict(title=dataset.target_names[0]), height=320)
+        data = [
+            dict(
+                type="scatter",
+                x=X[:n_train, 0],
+                y=Y[:n_train, 0],
+                mode="markers",
+                name="train",
+                marker=dict(color=BLUE, size=7),
+            ),
+            dict(
+                type="scatter",
+                x=X[n_train:, 0],
+                y=Y[n_train:, 0],
+                mode="markers",
+                name="test",
+                marker=dict(color=ORANGE, size=7, symbol="diamond-open"),
+            ),
+            dict(
+                type="scatter",
+                x=gx,
+                y=np.where(np.isfinite(out), out, np.nan),
+                mode="lines",
+                name="network",
+                line=dict(color="#333", width=3),
+            ),
+        ]
+        return _figure(
+            data,
+            title=_titled("Fitted curve", title_note),
+            xaxis=dict(title=dataset.feature_names[0]),
+            yaxis=dict(title=dataset.target_names[0]),
+            height=320,
+        )
     return None
 
 
@@ -172,9 +261,9 @@ def log_ticks(lo: float, hi: float) -> list[float]:
     labels every mantissa with a bare digit (2, 1, 9, 8 … 2 on a fresh page)."""
     k0, k1 = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
     if k1 - k0 > 2:  # every power of ten from below the lowest value to above the highest
-        ticks = [10.0 ** k for k in range(k0, k1 + 1)]
+        ticks = [10.0**k for k in range(k0, k1 + 1)]
     else:
-        ticks = [m * 10.0 ** k for k in range(k0, k1 + 1) for m in (1, 2, 5) if lo / 1.6 <= m * 10.0 ** k <= hi * 1.6]
+        ticks = [m * 10.0**k for k in range(k0, k1 + 1) for m in (1, 2, 5) if lo / 1.6 <= m * 10.0**k <= hi * 1.6]
     step = int(np.ceil(len(ticks) / 8))
     return ticks[::step] if ticks else [lo]
 
@@ -192,13 +281,26 @@ def grad_norm_figure(grad_norms: list) -> go.Figure:
         for l in range(L):
             y = np.array([p[1][l] if len(p[1]) > l and p[1][l] > 0 else np.nan for p in grad_norms], dtype=float)
             ys.append(y)
-            data.append(dict(type="scatter", x=x, y=y, mode=_line_mode(x.size), name=f"W{l + 1}",
-                             line=dict(color=palette[l % len(palette)], width=2.5)))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=x,
+                    y=y,
+                    mode=_line_mode(x.size),
+                    name=f"W{l + 1}",
+                    line=dict(color=palette[l % len(palette)], width=2.5),
+                )
+            )
         shown = np.concatenate(ys) if ys else np.array([])
         shown = shown[np.isfinite(shown)]
         if shown.size:
             ticks = log_ticks(float(shown.min()), float(shown.max()))
             yaxis.update(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
-    return _figure(data, title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01), xaxis=dict(title="epoch"),
-                   yaxis=yaxis, legend=dict(orientation="h", y=-0.3, yanchor="top", x=0, font=dict(size=12)),
-                   height=340)
+    return _figure(
+        data,
+        title=dict(text="Gradient norm per layer ‖∂E/∂W‖", x=0.01),
+        xaxis=dict(title="epoch"),
+        yaxis=yaxis,
+        legend=dict(orientation="h", y=-0.3, yanchor="top", x=0, font=dict(size=12)),
+        height=340,
+    )

@@ -24,9 +24,19 @@ def trace_rows(trace, notation: str = "neutral", digits: int = 6):
     for k in range(min(len(events), MAX_EXPORT_EVENTS)):
         e = events[k]
         f = event_formula(e, trace, notation, digits)
-        yield {"index": e.index, "phase": e.phase, "kind": e.kind, "layer": e.layer, "i": e.i, "j": e.j,
-               "sample": e.sample, "value": repr(e.value), "symbolic": f.symbolic, "substituted": f.substituted,
-               "result": f.result}
+        yield {
+            "index": e.index,
+            "phase": e.phase,
+            "kind": e.kind,
+            "layer": e.layer,
+            "i": e.i,
+            "j": e.j,
+            "sample": e.sample,
+            "value": repr(e.value),
+            "symbolic": f.symbolic,
+            "substituted": f.substituted,
+            "result": f.result,
+        }
 
 
 def trace_csv(trace, notation: str = "neutral") -> str:
@@ -44,11 +54,19 @@ def trace_json(trace, notation: str = "neutral") -> str:
         row = dict(row, value=float(row["value"]))
         rows.append(row)
     meta = {
-        "format": "backprop-lab/trace", "version": 1, "layer_sizes": list(trace.layer_sizes),
-        "activations": list(trace.activations), "loss": trace.loss_name, "bias": trace.bias,
-        "update_biases": trace.update_biases, "lr": trace.lr, "X": trace.X.tolist(), "Y": trace.Y.tolist(),
+        "format": "backprop-lab/trace",
+        "version": 1,
+        "layer_sizes": list(trace.layer_sizes),
+        "activations": list(trace.activations),
+        "loss": trace.loss_name,
+        "bias": trace.bias,
+        "update_biases": trace.update_biases,
+        "lr": trace.lr,
+        "X": trace.X.tolist(),
+        "Y": trace.Y.tolist(),
         "weights_before": [w.tolist() for w in trace.weights_before],
-        "biases_before": [b.tolist() for b in trace.biases_before], "notation": notation,
+        "biases_before": [b.tolist() for b in trace.biases_before],
+        "notation": notation,
     }
     return json.dumps({**meta, "events": rows}, indent=1)
 

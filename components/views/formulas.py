@@ -49,8 +49,15 @@ def event_formula(event, trace, notation: str | Notation = "neutral", digits: in
     """The formula of one event of ``trace`` in the given notation, numbers to ``digits`` decimals."""
     nt = get_notation(notation)
     ctx = _Ctx(trace, nt, Shape(tuple(trace.layer_sizes), trace.m), digits)
-    build = {"forward": _forward, "loss": _loss, "delta": _delta, "grad_w": _grad, "grad_b": _grad,
-             "update_w": _update, "update_b": _update}[event.kind]
+    build = {
+        "forward": _forward,
+        "loss": _loss,
+        "delta": _delta,
+        "grad_w": _grad,
+        "grad_b": _grad,
+        "update_w": _update,
+        "update_b": _update,
+    }[event.kind]
     return build(ctx, event)
 
 
@@ -158,8 +165,7 @@ def _forward(ctx: _Ctx, e) -> EventFormula:
         rf"{Z} = {' + '.join(sym_terms)},\quad {a_sym}",
         rf"{Z} = {num_sum} = {v(f['z'])},\quad {a_num}",
         f"= {v(e.value)}",
-        f"Neuron {i + 1} of layer {l} {what} to get ${Z}$, then applies the {act} activation to get its "
-        f"output ${A}$.",
+        f"Neuron {i + 1} of layer {l} {what} to get ${Z}$, then applies the {act} activation to get its output ${A}$.",
     )
 
 
@@ -175,10 +181,15 @@ def _loss(ctx: _Ctx, e) -> EventFormula:
     cells = [(c, i) for c in range(m) for i in range(s.sizes[L])]
     if name in ("half_sse", "half_mse"):
         body = f"({Y} - {A})^2" if nt.target_first else f"({A} - {Y})^2"
-        terms = [f"({n(y[c, i])} - {n(a[c, i])})^2" if nt.target_first else f"({n(a[c, i])} - {n(y[c, i])})^2"
-                 for c, i in cells]
-        pre_sym, pre_num = ((r"\tfrac{1}{2}", r"\tfrac{1}{2}") if name == "half_sse"
-                            else (r"\tfrac{1}{2m}", rf"\tfrac{{1}}{{2\cdot {m}}}"))
+        terms = [
+            f"({n(y[c, i])} - {n(a[c, i])})^2" if nt.target_first else f"({n(a[c, i])} - {n(y[c, i])})^2"
+            for c, i in cells
+        ]
+        pre_sym, pre_num = (
+            (r"\tfrac{1}{2}", r"\tfrac{1}{2}")
+            if name == "half_sse"
+            else (r"\tfrac{1}{2m}", rf"\tfrac{{1}}{{2\cdot {m}}}")
+        )
         words = "half the sum of the squared differences between the outputs and their targets"
         words += "" if name == "half_sse" else f", divided by the number of samples m = {m}"
     elif tr.activations[-1] == "softmax":
@@ -209,8 +220,14 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
     D, A, Z = nt.delta(s, l, i, c), nt.act(s, l, i, c), nt.pre(s, l, i, c)
     flip = nt.delta_sign < 0
     lead = "-" if flip else ""
-    sign_note = (f" In this notation δ is defined as $-\\partial {nt.loss}/\\partial z$, so it has the opposite "
-                 f"sign of ∂{nt.loss_plain}/∂z.") if flip else ""
+    sign_note = (
+        (
+            f" In this notation δ is defined as $-\\partial {nt.loss}/\\partial z$, so it has the opposite "
+            f"sign of ∂{nt.loss_plain}/∂z."
+        )
+        if flip
+        else ""
+    )
     if f["output"]:
         sym, num, case = _output_delta(ctx, c, i)
         softmax = tr.activations[-1] == "softmax"
@@ -218,20 +235,31 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
             k = nt.out_var(s, l - 1)
             Ak = nt.act(s, l, k, c)
             chain = rf"{lead}\sum_{{{k}}} {nt.d(Ak)}\frac{{\partial {Ak}}}{{\partial {Z}}}"
-            why = (f"With softmax outputs every output depends on ${Z}$, so δ sums ∂{nt.loss_plain}/∂a over "
-                   "the softmax Jacobian ∂a_k/∂z_i = a_k(1[i=k] − a_i).")
+            why = (
+                f"With softmax outputs every output depends on ${Z}$, so δ sums ∂{nt.loss_plain}/∂a over "
+                "the softmax Jacobian ∂a_k/∂z_i = a_k(1[i=k] − a_i)."
+            )
         else:
             chain = rf"{lead}{nt.d(A)}\,\frac{{\partial {A}}}{{\partial {Z}}}"
-            why = ("The output δ is the chain rule: how the loss changes with the output, times how the "
-                   "output changes with its pre-activation.")
+            why = (
+                "The output δ is the chain rule: how the loss changes with the output, times how the "
+                "output changes with its pre-activation."
+            )
         if case == "simplified":
-            why = (("With cross-entropy and softmax outputs the a_k of the softmax Jacobian cancels the 1/a_k of "
-                    f"∂{nt.loss_plain}/∂a_k and the sum collapses" if softmax else
-                    f"With cross-entropy the g'(z) = a(1 − a) of the output cancels against the denominator of "
-                    f"∂{nt.loss_plain}/∂a") + f", so δ simplifies to the error a − y times 1/m (m = {s.m}).")
-        return EventFormula(f"Backward pass · output δ for {_neuron(l, i)}{_sample(ctx, c)}",
-                            f"{D} = {chain} = {sym}", f"= {num}", f"= {v(nt.delta_sign * e.value)}",
-                            why + sign_note)
+            why = (
+                "With cross-entropy and softmax outputs the a_k of the softmax Jacobian cancels the 1/a_k of "
+                f"∂{nt.loss_plain}/∂a_k and the sum collapses"
+                if softmax
+                else f"With cross-entropy the g'(z) = a(1 − a) of the output cancels against the denominator of "
+                f"∂{nt.loss_plain}/∂a"
+            ) + f", so δ simplifies to the error a − y times 1/m (m = {s.m})."
+        return EventFormula(
+            f"Backward pass · output δ for {_neuron(l, i)}{_sample(ctx, c)}",
+            f"{D} = {chain} = {sym}",
+            f"= {num}",
+            f"= {v(nt.delta_sign * e.value)}",
+            why + sign_note,
+        )
     n_next, act = s.sizes[l + 1], tr.activations[l - 1]
     sgn = float(nt.delta_sign)
     g_sym, g_num = _gprime(ctx, act, A, Z, f["a"], f["da_dz"])
@@ -245,8 +273,9 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
             sum_sym = " + ".join(rf"{nt.delta(s, l + 1, q, c)}\,{nt.weight(s, l + 1, q, i)}" for q in range(n_next))
         else:
             sum_sym = rf"\sum_{{{k}}} {nt.delta(s, l + 1, k, c)}\,{nt.weight(s, l + 1, k, i)}"
-        sum_num = join_terms([rf"{n(sgn * d)}\cdot {n(w)}" for d, w in zip(f["delta_next"], f["w_next"])],
-                             limit=SUM_LIMIT)
+        sum_num = join_terms(
+            [rf"{n(sgn * d)}\cdot {n(w)}" for d, w in zip(f["delta_next"], f["w_next"])], limit=SUM_LIMIT
+        )
     middle = "" if flip else rf"{nt.d(A)}\cdot {g_sym} = "
     return EventFormula(
         f"Backward pass · hidden δ for {_neuron(l, i)}{_sample(ctx, c)}",
@@ -282,8 +311,9 @@ def _grad(ctx: _Ctx, e) -> EventFormula:
         else:
             fac = _delta_event_factors(tr, l, i, 0)
             A = nt.act(s, l, i, 0)
-            g_sym, g_num = _gprime(ctx, tr.activations[l - 1], A, nt.pre(s, l, i, 0), fac["a"], fac["da_dz"],
-                                   evaluated=True)
+            g_sym, g_num = _gprime(
+                ctx, tr.activations[l - 1], A, nt.pre(s, l, i, 0), fac["a"], fac["da_dz"], evaluated=True
+            )
             d_sym, d_num = rf"{nt.d(A)}\cdot {g_sym}", rf"{n(fac['dE_da'])}\cdot {g_num}"
         sym = d_sym + (rf"\cdot {inp(0)}" if is_w else "")
         num = "= " + d_num + (rf"\cdot {n(ins[0])}" if is_w else "")
@@ -304,11 +334,19 @@ def _grad(ctx: _Ctx, e) -> EventFormula:
     what = "weight" if is_w else "bias"
     target = _parameter_words(e)
     per = f", summed over the {m} samples" if m > 1 else ""
-    because = (f"the δ of the neuron it feeds times the input it multiplies{per}" if (is_w or bias_in)
-               else f"just the δ of its neuron{per}, because the bias multiplies a constant 1")
+    because = (
+        f"the δ of the neuron it feeds times the input it multiplies{per}"
+        if (is_w or bias_in)
+        else f"just the δ of its neuron{per}, because the bias multiplies a constant 1"
+    )
     sign_note = f" (minus, because this notation's δ is $-\\partial {nt.loss}/\\partial z$)" if flip else ""
-    return EventFormula(f"Gradient · {target}", f"{nt.d(P)} = {sym}", num, f"= {v(e.value)}",
-                        f"The gradient of the {what} is {because}{sign_note}.")
+    return EventFormula(
+        f"Gradient · {target}",
+        f"{nt.d(P)} = {sym}",
+        num,
+        f"= {v(e.value)}",
+        f"The gradient of the {what} is {because}{sign_note}.",
+    )
 
 
 # ------------------------------------------------------------------------------ updates
@@ -330,7 +368,10 @@ def _update(ctx: _Ctx, e) -> EventFormula:
         num = rf"= {n(f['old'])} - {n(f['lr'])}\cdot {n(f['grad'])}"
     target = _parameter_words(e)
     return EventFormula(
-        f"Update · {target}", sym, num, f"= {v(e.value)}",
+        f"Update · {target}",
+        sym,
+        num,
+        f"= {v(e.value)}",
         f"Gradient descent moves the {'weight' if is_w else 'bias'} against its gradient: "
         f"$\\Delta {P} = -{nt.lr}\\cdot{nt.d(P)} = {v(f['delta_w'])}$, so it goes from ${v(f['old'])}$ "
         f"to ${v(f['new'])}$.",
@@ -373,16 +414,21 @@ def layer_table(trace, event, digits: int | None = None, notation: str | Notatio
     sign = get_notation(notation).delta_sign
     nan = np.nan
     if event.kind == "loss":
-        rows = [{"sample": c + 1, "neuron": i + 1, "a": trace.A[-1][c, i], "y": trace.Y[c, i], "current": True}
-                for c in range(lay.m) for i in range(lay.sizes[-1])]
+        rows = [
+            {"sample": c + 1, "neuron": i + 1, "a": trace.A[-1][c, i], "y": trace.Y[c, i], "current": True}
+            for c in range(lay.m)
+            for i in range(lay.sizes[-1])
+        ]
         df = pd.DataFrame(rows)
     elif event.kind in ("forward", "delta"):
         c, base = event.sample, event.sample * lay.N
         fwd = [base + lay.cum_fwd[l - 1] + i for i in range(lay.sizes[l])]
         bwd = [lay.delta_start + base + lay.cum_bwd[lay.L - l] + i for i in range(lay.sizes[l])]
-        cols = {"neuron": np.arange(1, lay.sizes[l] + 1),
-                "z": [trace.Z[l][c, i] if fwd[i] <= k else nan for i in range(lay.sizes[l])],
-                "a": [trace.A[l][c, i] if fwd[i] <= k else nan for i in range(lay.sizes[l])]}
+        cols = {
+            "neuron": np.arange(1, lay.sizes[l] + 1),
+            "z": [trace.Z[l][c, i] if fwd[i] <= k else nan for i in range(lay.sizes[l])],
+            "a": [trace.A[l][c, i] if fwd[i] <= k else nan for i in range(lay.sizes[l])],
+        }
         if l == lay.L:
             cols["y"] = trace.Y[c]
         cols["δ"] = [sign * trace.deltas[l][c, i] if bwd[i] <= k else nan for i in range(lay.sizes[l])]
@@ -399,12 +445,15 @@ def layer_table(trace, event, digits: int | None = None, notation: str | Notatio
         u_row = lay.upd_rows[l]
         graded = lay.grad_start + lay.cum_grad[t] + i * lay.grad_rows[l] + j <= k
         updated = lay.update_start + lay.cum_upd[t] + i * u_row + np.minimum(j, u_row - 1) <= k
-        df = pd.DataFrame({
-            "from": np.where(bias, "bias", (j + 1).astype(str)), "to": i + 1,
-            "w": table(trace.weights_before[l - 1], trace.biases_before[l - 1]),
-            "∂E/∂w": np.where(graded, table(trace.grad_weights[l - 1], trace.grad_biases[l - 1]), nan),
-            "Δw": np.where(updated, table(trace.delta_weights[l - 1], trace.delta_biases[l - 1]), nan),
-            "w'": np.where(updated, table(trace.weights_after[l - 1], trace.biases_after[l - 1]), nan),
-            "current": (i == event.i) & (bias if event.j is None else j == event.j),
-        })
+        df = pd.DataFrame(
+            {
+                "from": np.where(bias, "bias", (j + 1).astype(str)),
+                "to": i + 1,
+                "w": table(trace.weights_before[l - 1], trace.biases_before[l - 1]),
+                "∂E/∂w": np.where(graded, table(trace.grad_weights[l - 1], trace.grad_biases[l - 1]), nan),
+                "Δw": np.where(updated, table(trace.delta_weights[l - 1], trace.delta_biases[l - 1]), nan),
+                "w'": np.where(updated, table(trace.weights_after[l - 1], trace.biases_after[l - 1]), nan),
+                "current": (i == event.i) & (bias if event.j is None else j == event.j),
+            }
+        )
     return df.round(digits) if digits is not None else df

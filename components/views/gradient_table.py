@@ -19,10 +19,22 @@ def gradient_check_table(lab) -> pd.DataFrame:
     rows = []
     for l, (bw, nw, ew) in enumerate(zip(chk.backprop_weights, chk.numeric_weights, chk.error_weights), start=1):
         for (i, j), v in np.ndenumerate(bw):
-            rows.append({"parameter": f"w[{l}] {i + 1}←{j + 1}", "backprop": v, "finite difference": nw[i, j],
-                         "relative error": ew[i, j]})
+            rows.append(
+                {
+                    "parameter": f"w[{l}] {i + 1}←{j + 1}",
+                    "backprop": v,
+                    "finite difference": nw[i, j],
+                    "relative error": ew[i, j],
+                }
+            )
         if lab.net.bias:
             for i, v in enumerate(chk.backprop_biases[l - 1]):
-                rows.append({"parameter": f"b[{l}] {i + 1}", "backprop": v, "finite difference": chk.numeric_biases[l - 1][i],
-                             "relative error": chk.error_biases[l - 1][i]})
+                rows.append(
+                    {
+                        "parameter": f"b[{l}] {i + 1}",
+                        "backprop": v,
+                        "finite difference": chk.numeric_biases[l - 1][i],
+                        "relative error": chk.error_biases[l - 1][i],
+                    }
+                )
     return pd.DataFrame(rows)

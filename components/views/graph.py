@@ -25,16 +25,53 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from components.views.graph_data import (BUCKET_COLORS, COLOR_BY, DENSE_PAIR, K, N_BUCKETS, STEPPED_COLORSCALE, EdgeBuckets,
-                         GraphLayout, build_graph, diverging_colors, edge_buckets, edge_done, edge_hover_rows,
-                         edge_values, event_marks, fit_scale, flat_edges, graph_layout, node_colours, node_sizes,
-                         node_values, segments, typed, typed_rows, typed_static, valid_node)
 from components.views.chip_layout import chip_positions
+from components.views.graph_data import (
+    BUCKET_COLORS,
+    COLOR_BY,
+    DENSE_PAIR,
+    N_BUCKETS,
+    STEPPED_COLORSCALE,
+    EdgeBuckets,
+    GraphLayout,
+    K,
+    build_graph,
+    diverging_colors,
+    edge_buckets,
+    edge_done,
+    edge_hover_rows,
+    edge_values,
+    event_marks,
+    fit_scale,
+    flat_edges,
+    graph_layout,
+    node_colours,
+    node_sizes,
+    node_values,
+    segments,
+    typed,
+    typed_rows,
+    typed_static,
+    valid_node,
+)
 from components.views.revision import data_revision
 
-__all__ = ["GraphOptions", "GraphLayout", "build_graph", "graph_layout", "edge_values", "edge_done",
-           "node_values", "fit_scale", "diverging_colors", "build_figure", "COLOR_BY", "NODE_VALUES",
-           "EDGE_TITLES", "N_BUCKETS"]
+__all__ = [
+    "GraphOptions",
+    "GraphLayout",
+    "build_graph",
+    "graph_layout",
+    "edge_values",
+    "edge_done",
+    "node_values",
+    "fit_scale",
+    "diverging_colors",
+    "build_figure",
+    "COLOR_BY",
+    "NODE_VALUES",
+    "EDGE_TITLES",
+    "N_BUCKETS",
+]
 
 NODE_VALUES = ("auto", "activation", "delta")
 EDGE_TITLES = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w": "update Δw"}
@@ -116,7 +153,7 @@ def _label(v: float, decimals: int = 4) -> str:
     """A node's printed value: fixed decimals like the hover text, ≤ 7 characters (≤ 6 for
     decimals < 4, the narrower nodes: −1.8e−5 becomes −2e−5)."""
     a = abs(float(v))
-    if a == 0 or 10.0 ** -decimals <= a < 10:
+    if a == 0 or 10.0**-decimals <= a < 10:
         s = f"{float(v) + 0.0:.{decimals}f}"
     elif 10 <= a < 1e4:
         s = f"{float(v):.{decimals}g}"
@@ -136,8 +173,7 @@ def _layer_name(l: int, L: int) -> str:
     return "input" if l == 0 else ("output" if l == L else f"hidden {l}")
 
 
-_SHORT_ACT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU", "linear": "lin",
-              "softmax": "soft"}
+_SHORT_ACT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU", "linear": "lin", "softmax": "soft"}
 
 
 def _layer_title(l: int, L: int, n: int, act: str, fs: int, labels: bool, width: int) -> str:
@@ -204,10 +240,19 @@ def _edge_hover(lay, trace, cursor, w_now) -> list[dict]:
             if idx.size == 0:
                 continue
             mx, my = segments(lay, idx, 0.5)
-            out.append(_scatter("edge hover", "markers", typed(mx), typed(my), customdata=typed_rows(cd[idx]),
-                                hovertemplate=_hover_template(kind, st, compact),
-                                marker=dict(size=14, opacity=0, color=_INK),
-                                selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0))))
+            out.append(
+                _scatter(
+                    "edge hover",
+                    "markers",
+                    typed(mx),
+                    typed(my),
+                    customdata=typed_rows(cd[idx]),
+                    hovertemplate=_hover_template(kind, st, compact),
+                    marker=dict(size=14, opacity=0, color=_INK),
+                    selected=dict(marker=dict(opacity=0)),
+                    unselected=dict(marker=dict(opacity=0)),
+                )
+            )
     return out
 
 
@@ -225,16 +270,24 @@ def _edge_chips(lay, ed, fs, plot_px: tuple[float, float], y_range, diam) -> dic
     px_y = plot_px[1] / max(y_range[1] - y_range[0], 1e-9)
     size = np.repeat(diam, lay.sizes)
     bias_px = _bias_px(diam, fs, L) if lay.bias else []
-    obstacles = (np.concatenate([lay.node_x, np.arange(len(bias_px))]),
-                 np.concatenate([lay.node_y, np.asarray(lay.bias_y[:len(bias_px)], float)]),
-                 np.concatenate([size, bias_px]))
+    obstacles = (
+        np.concatenate([lay.node_x, np.arange(len(bias_px))]),
+        np.concatenate([lay.node_y, np.asarray(lay.bias_y[: len(bias_px)], float)]),
+        np.concatenate([size, bias_px]),
+    )
     chip_fs = round(fs * 0.85)
     widths = np.array([0.58 * chip_fs * len(t) + 4 for t in texts])
-    lx, ly = chip_positions(lay, done, widths, 1.2 * chip_fs, px_per_x=px_x, px_per_y=px_y,
-                            obstacles=obstacles)
-    return _scatter("edge values", "text", typed(lx), typed(ly), text=texts,
-                    textposition="middle center", hoverinfo="skip",
-                    textfont=dict(size=chip_fs, color=_INK, shadow=_HALO))
+    lx, ly = chip_positions(lay, done, widths, 1.2 * chip_fs, px_per_x=px_x, px_per_y=px_y, obstacles=obstacles)
+    return _scatter(
+        "edge values",
+        "text",
+        typed(lx),
+        typed(ly),
+        text=texts,
+        textposition="middle center",
+        hoverinfo="skip",
+        textfont=dict(size=chip_fs, color=_INK, shadow=_HALO),
+    )
 
 
 def _bias_px(diam, fs: int, L: int) -> list[float]:
@@ -245,8 +298,11 @@ def _bias_px(diam, fs: int, L: int) -> list[float]:
 @functools.lru_cache(maxsize=16)
 def _node_heads(sizes: tuple, acts: tuple) -> tuple:
     L = len(sizes) - 1
-    return tuple(f"<b>{_layer_name(l, L)} · neuron {i + 1}</b>" + (f" ({acts[l - 1]})" if l else "")
-                 for l, n in enumerate(sizes) for i in range(n))
+    return tuple(
+        f"<b>{_layer_name(l, L)} · neuron {i + 1}</b>" + (f" ({acts[l - 1]})" if l else "")
+        for l, n in enumerate(sizes)
+        for i in range(n)
+    )
 
 
 def _node_hover(trace, cursor, c, sizes, acts, b_now) -> list[str]:
@@ -259,12 +315,11 @@ def _node_hover(trace, cursor, c, sizes, acts, b_now) -> list[str]:
     out = [f"{h}<br>x{_sub(i)} = {x}{tail}" for i, (h, x) in enumerate(zip(heads, _fmts(trace.X[c])))]
     fwd = np.concatenate(node_values(trace, cursor, c, "activation")[1][1:]).tolist()
     bwd = np.concatenate(node_values(trace, cursor, c, "delta")[1][1:]).tolist()
-    z, a, d = (_fmts(np.concatenate([M[l][c] for l in range(1, L + 1)]))
-               for M in (trace.Z, trace.A, trace.deltas))
+    z, a, d = (_fmts(np.concatenate([M[l][c] for l in range(1, L + 1)])) for M in (trace.Z, trace.A, trace.deltas))
     b = _fmts(np.concatenate(b_now)) if trace.bias else None
     y = _fmts(trace.Y[c])
     first_out = len(fwd) - sizes[L]
-    for q, h in enumerate(heads[sizes[0]:]):
+    for q, h in enumerate(heads[sizes[0] :]):
         s = h + tail + (f"<br>z = {z[q]}<br>a = {a[q]}" if fwd[q] else "<br>a: not computed yet")
         if q >= first_out and fwd[q]:
             s += f"<br>target y = {y[q - first_out]}"
@@ -287,10 +342,24 @@ def _colour_bar(ed: EdgeBuckets, title: str, fs: int) -> dict:
     """Marker properties that draw the edges' colour bar (stepped like the buckets)."""
     s = ed.scale
     ticks = [f"≤ {_short(-s)}", _short(-s / 2), "0", _short(s / 2), f"≥ {_short(s)}"]
-    return dict(colorscale=STEPPED_COLORSCALE, cmin=-s, cmax=s, showscale=True,
-                colorbar=dict(title=dict(text=title, side="right", font=dict(size=fs)), thickness=max(12, fs),
-                              len=0.85, x=1.0, xanchor="left", xpad=12, outlinewidth=0,
-                              tickfont=dict(size=round(fs * 0.85)), tickvals=[-s, -s / 2, 0, s / 2, s], ticktext=ticks))
+    return dict(
+        colorscale=STEPPED_COLORSCALE,
+        cmin=-s,
+        cmax=s,
+        showscale=True,
+        colorbar=dict(
+            title=dict(text=title, side="right", font=dict(size=fs)),
+            thickness=max(12, fs),
+            len=0.85,
+            x=1.0,
+            xanchor="left",
+            xpad=12,
+            outlinewidth=0,
+            tickfont=dict(size=round(fs * 0.85)),
+            tickvals=[-s, -s / 2, 0, s / 2, s],
+            ticktext=ticks,
+        ),
+    )
 
 
 def _bucket_draw_order(group: np.ndarray, split_crowded: bool = True) -> list[tuple[int, np.ndarray]]:
@@ -301,6 +370,7 @@ def _bucket_draw_order(group: np.ndarray, split_crowded: bool = True) -> list[tu
     into two halves and a magnitude is drawn negative, positive, positive, negative; otherwise
     (or with ``split_crowded=False``, while playing: half the traces to redraw) the colour on top
     alternates from one magnitude to the next."""
+
     def layer_of(g: int) -> tuple[int, int]:  # (done, |bucket|): the drawing order
         return g // N_BUCKETS, abs(g % N_BUCKETS - K)
 
@@ -324,21 +394,39 @@ def _edge_traces(lay: GraphLayout, ed: EdgeBuckets, halo, dashed, focus, split_c
         data.append(_lines("event halo", lay, halo, "rgba(17,17,17,0.30)", ed.w_max + 7))
     for g, idx in _bucket_draw_order(ed.group, split_crowded):
         b, done = g % N_BUCKETS - K, g >= N_BUCKETS
-        data.append(_lines(f"edges {b:+d}" + ("" if done else " pending"), lay, idx,
-                           str(BUCKET_COLORS[b + K]), ed.width(b), ed.alpha if done else 0.18))
+        data.append(
+            _lines(
+                f"edges {b:+d}" + ("" if done else " pending"),
+                lay,
+                idx,
+                str(BUCKET_COLORS[b + K]),
+                ed.width(b),
+                ed.alpha if done else 0.18,
+            )
+        )
     if len(halo) > 100:  # a wide fan (784 inputs): one translucent wedge from the whole column
         h = np.asarray(halo)
         x0, tip = float(lay.x0[h].min()), h[0]
-        data.append(_scatter("event wedge", "lines", [x0, float(lay.x1[tip]), x0],
-                             [float(lay.y0[h].max()), float(lay.y1[tip]), float(lay.y0[h].min())],
-                             fill="toself", fillcolor="rgba(17,17,17,0.25)", hoverinfo="skip",
-                             line=dict(width=1.5, color="rgba(17,17,17,0.7)")))
+        data.append(
+            _scatter(
+                "event wedge",
+                "lines",
+                [x0, float(lay.x1[tip]), x0],
+                [float(lay.y0[h].max()), float(lay.y1[tip]), float(lay.y0[h].min())],
+                fill="toself",
+                fillcolor="rgba(17,17,17,0.25)",
+                hoverinfo="skip",
+                line=dict(width=1.5, color="rgba(17,17,17,0.7)"),
+            )
+        )
     if dashed:
         data.append(_lines("δ path", lay, dashed, _RING, 3 if len(dashed) <= 12 else 1.5, dash="dash"))
     if focus is not None:
         fw = max(ed.width(ed.bucket[focus]), 5.0)
-        data += [_lines("event edge outline", lay, [focus], _RING, fw + 5),
-                 _lines("event edge", lay, [focus], str(BUCKET_COLORS[ed.bucket[focus] + K]), fw)]
+        data += [
+            _lines("event edge outline", lay, [focus], _RING, fw + 5),
+            _lines("event edge", lay, [focus], str(BUCKET_COLORS[ed.bucket[focus] + K]), fw),
+        ]
     return data
 
 
@@ -362,22 +450,41 @@ def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs,
     keep = dict(marker=dict(opacity=1), textfont=dict(color=_INK))  # a click selection must not dim anything
     mode = "markers+text" if labels else "markers"
     if lay.bias:
-        data.append(_scatter("bias units", mode, typed(np.arange(L)), typed(lay.bias_y), text=["+1"] * L,
-                             textfont=dict(size=round(fs * 0.8), color=_INK), hoverinfo="text",
-                             hovertext=[f"<b>bias unit of layer {l}</b>: constant +1; its edges carry b[{l + 1}]"
-                                        for l in range(L)],
-                             marker=dict(symbol="square", color="#f2f2f2", line=dict(color="#555555", width=1.5),
-                                         size=typed(_bias_px(diam, fs, L))),
-                             selected=keep, unselected=keep))
+        data.append(
+            _scatter(
+                "bias units",
+                mode,
+                typed(np.arange(L)),
+                typed(lay.bias_y),
+                text=["+1"] * L,
+                textfont=dict(size=round(fs * 0.8), color=_INK),
+                hoverinfo="text",
+                hovertext=[f"<b>bias unit of layer {l}</b>: constant +1; its edges carry b[{l + 1}]" for l in range(L)],
+                marker=dict(
+                    symbol="square",
+                    color="#f2f2f2",
+                    line=dict(color="#555555", width=1.5),
+                    size=typed(_bias_px(diam, fs, L)),
+                ),
+                selected=keep,
+                unselected=keep,
+            )
+        )
     layer_of = np.repeat(np.arange(L + 1), sizes)
     neuron = np.arange(size.size) - np.asarray(lay.node_start)[layer_of]
     outline = np.where(size >= 20, 2.0, np.where(size >= 8, 1.0, 0.0))
-    node = _scatter("neurons", "markers", typed_static(lay, "node_x"), typed_static(lay, "node_y"),
-                    customdata=typed_rows(np.stack([layer_of, neuron], 1), "i2"),  # rows [layer, neuron]
-                    hoverinfo="text", hovertext=_node_hover(trace, cursor, c, sizes, acts, b_now),
-                    marker=dict(size=typed(size), color=fill.tolist(), opacity=1,
-                                line=dict(color="#444444", width=typed(outline))),
-                    selected=keep, unselected=keep)
+    node = _scatter(
+        "neurons",
+        "markers",
+        typed_static(lay, "node_x"),
+        typed_static(lay, "node_y"),
+        customdata=typed_rows(np.stack([layer_of, neuron], 1), "i2"),  # rows [layer, neuron]
+        hoverinfo="text",
+        hovertext=_node_hover(trace, cursor, c, sizes, acts, b_now),
+        marker=dict(size=typed(size), color=fill.tolist(), opacity=1, line=dict(color="#444444", width=typed(outline))),
+        selected=keep,
+        unselected=keep,
+    )
     if labels:
         font = round(fs * (0.95 if max(diam) >= 3.75 * fs else 0.8))
         node.update(mode=mode, text=text.tolist(), textposition="middle center", textfont=dict(size=font, color=_INK))
@@ -388,54 +495,109 @@ def _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs,
         rings.append((q, max(size[q] + 26, 22), _SELECT, 3.5))
     if rings:
         q, rs, rc, rw = (list(col) for col in zip(*rings))
-        data.append(_scatter("rings", "markers", typed(lay.node_x[q]), typed(lay.node_y[q]), hoverinfo="skip",
-                             marker=dict(symbol="circle-open", size=typed(rs), color=rc, opacity=1,
-                                         line=dict(width=typed(rw))),
-                             unselected=dict(marker=dict(opacity=1))))
+        data.append(
+            _scatter(
+                "rings",
+                "markers",
+                typed(lay.node_x[q]),
+                typed(lay.node_y[q]),
+                hoverinfo="skip",
+                marker=dict(symbol="circle-open", size=typed(rs), color=rc, opacity=1, line=dict(width=typed(rw))),
+                unselected=dict(marker=dict(opacity=1)),
+            )
+        )
     return data
 
 
 def _annotations(lay, ev, acts, labels, fs, caption, diam, focus, other_sample, width) -> list[dict]:
     """Layer titles, caption, and the event's number."""
     sizes, L = lay.sizes, len(lay.sizes) - 1
-    notes = [dict(x=l, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=fs, color=_INK),
-                  text=_layer_title(l, L, n, "x" if l == 0 else acts[l - 1], fs, labels, width))
-             for l, n in enumerate(sizes)]
+    notes = [
+        dict(
+            x=l,
+            y=1.0,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=fs, color=_INK),
+            text=_layer_title(l, L, n, "x" if l == 0 else acts[l - 1], fs, labels, width),
+        )
+        for l, n in enumerate(sizes)
+    ]
     if caption:
-        notes.append(dict(x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top", showarrow=False,
-                          text=caption, font=dict(size=round(fs * 0.8), color="#555555")))
+        notes.append(
+            dict(
+                x=0,
+                y=0,
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                yanchor="top",
+                showarrow=False,
+                text=caption,
+                font=dict(size=round(fs * 0.8), color="#555555"),
+            )
+        )
     if ev is None:
         return notes
-    box = dict(bgcolor="rgba(255,255,255,0.92)", bordercolor=_RING, borderwidth=1.5, borderpad=4,
-               font=dict(size=fs, color=_INK), arrowcolor=_RING, arrowwidth=1.5, showarrow=True)
+    box = dict(
+        bgcolor="rgba(255,255,255,0.92)",
+        bordercolor=_RING,
+        borderwidth=1.5,
+        borderpad=4,
+        font=dict(size=fs, color=_INK),
+        arrowcolor=_RING,
+        arrowwidth=1.5,
+        showarrow=True,
+    )
     note = _event_note(ev)
     if note and focus is not None:  # above the edge's middle, reaching towards the picture's middle
         fx, fy = segments(lay, np.array([focus]), 0.5)
         right = float(fx[0]) < L / 2
-        notes.append(dict(x=float(fx[0]), y=float(fy[0]), text=note, ax=-12 if right else 12, ay=-46,
-                          xanchor="left" if right else "right", **box))
+        notes.append(
+            dict(
+                x=float(fx[0]),
+                y=float(fy[0]),
+                text=note,
+                ax=-12 if right else 12,
+                ay=-46,
+                xanchor="left" if right else "right",
+                **box,
+            )
+        )
     elif ev.kind == "loss":
         q = lay.node_start[L + 1] - 1
-        notes.append(dict(x=L, y=float(lay.node_y[q]), text=f"E = {_fmt(ev.value)}", ax=0, ay=diam[L] / 2 + 34,
-                          **box))
+        notes.append(dict(x=L, y=float(lay.node_y[q]), text=f"E = {_fmt(ev.value)}", ax=0, ay=diam[L] / 2 + 34, **box))
     elif ev.kind in ("forward", "delta") and (not labels or other_sample):  # else the node's label shows it
         q = lay.node_start[ev.layer] + ev.i
         sym = "a" if ev.kind == "forward" else "δ"
         # up and towards the middle of the picture (over edges rather than the column's nodes), in two
         # short lines, so the box stays inside a narrow picture
         side = 1 if ev.layer < L / 2 else -1
-        notes.append(dict(x=float(lay.node_x[q]), y=float(lay.node_y[q]), ax=side * (diam[ev.layer] / 2 + 28),
-                          ay=-(diam[ev.layer] / 2 + 30), xanchor="right" if side < 0 else "left", **box,
-                          text=f"{sym}[{ev.layer}]{_sub(ev.i)} = {_fmt(ev.value)}<br>"
-                               f"<span style='font-size:{round(fs * 0.8)}px'>sample {ev.sample + 1}</span>"))
+        notes.append(
+            dict(
+                x=float(lay.node_x[q]),
+                y=float(lay.node_y[q]),
+                ax=side * (diam[ev.layer] / 2 + 28),
+                ay=-(diam[ev.layer] / 2 + 30),
+                xanchor="right" if side < 0 else "left",
+                **box,
+                text=f"{sym}[{ev.layer}]{_sub(ev.i)} = {_fmt(ev.value)}<br>"
+                f"<span style='font-size:{round(fs * 0.8)}px'>sample {ev.sample + 1}</span>",
+            )
+        )
     return notes
 
 
 def _caption(trace, ev, c: int, quantity: str, cursor: int) -> str:
     what = "activation a" if quantity == "activation" else "δ = ∂E/∂z"
     pending = not all(d.all() for d in node_values(trace, cursor, c, quantity)[1])
-    return (f"nodes: {what}, sample {c + 1} of {trace.m}" + ("; blank = not computed yet" if pending else "")
-            + (f"; the event is sample {ev.sample + 1}" if ev is not None and ev.sample not in (None, c) else ""))
+    return (
+        f"nodes: {what}, sample {c + 1} of {trace.m}"
+        + ("; blank = not computed yet" if pending else "")
+        + (f"; the event is sample {ev.sample + 1}" if ev is not None and ev.sample not in (None, c) else "")
+    )
 
 
 def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()) -> go.Figure:
@@ -464,7 +626,11 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     top, bottom, right = int(2.6 * fs) + 10, int(1.7 * fs) + 6, int(3.5 * fs) + 46
     plot_px = (max(o.width - 12 - right, 80), max(o.height - top - bottom, 80))  # the plot area, expected
     diam, y_range = node_sizes(lay, labels, plot_px[1], fs)
-    if labels and pair <= EDGE_LABEL_MAX_PAIR and (chips := _edge_chips(lay, ed, fs, plot_px, y_range, diam)) is not None:
+    if (
+        labels
+        and pair <= EDGE_LABEL_MAX_PAIR
+        and (chips := _edge_chips(lay, ed, fs, plot_px, y_range, diam)) is not None
+    ):
         data.append(chips)
     if not o.live and ed.v.size <= HOVER_MAX_EDGES:
         data += _edge_hover(lay, trace, cursor, flat_edges(w_now, b_now, lay.bias))
@@ -482,18 +648,33 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
     data += _node_traces(lay, trace, cursor, c, quantity, acts, b_now, diam, labels, fs, ring, selected)
     other_sample = ev is not None and ev.sample not in (None, c)
     notes = _annotations(lay, ev, acts, labels, fs, caption, diam, focus, other_sample, int(o.width))
-    layout = dict(height=o.height, margin=dict(l=12, r=right, t=top, b=bottom, pad=0), autosize=True,
-                  paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", showlegend=False,
-                  # what Streamlit sets on a selectable chart anyway (given here, its second pass changes
-                  # nothing), and a fingerprint of the data: see components/revision.py
-                  dragmode="pan", clickmode="event+select", datarevision=data_revision(data),
-                  hovermode="closest", uirevision=f"graph-{'-'.join(map(str, sizes))}-{int(lay.bias)}",
-                  font=dict(family=_FONT, size=fs, color=_INK), annotations=notes, template={},
-                  modebar=dict(orientation="v", bgcolor="rgba(255,255,255,0.7)"),
-                  hoverlabel=dict(font=dict(size=round(fs * 0.85), family=_FONT, color=_INK), bgcolor="#ffffff",
-                                  bordercolor="#444444", align="left"),
-                  xaxis=dict(visible=False, fixedrange=True, range=[-X_PAD, L + X_PAD]),
-                  yaxis=dict(visible=False, fixedrange=True, range=y_range))
+    layout = dict(
+        height=o.height,
+        margin=dict(l=12, r=right, t=top, b=bottom, pad=0),
+        autosize=True,
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        showlegend=False,
+        # what Streamlit sets on a selectable chart anyway (given here, its second pass changes
+        # nothing), and a fingerprint of the data: see components/revision.py
+        dragmode="pan",
+        clickmode="event+select",
+        datarevision=data_revision(data),
+        hovermode="closest",
+        uirevision=f"graph-{'-'.join(map(str, sizes))}-{int(lay.bias)}",
+        font=dict(family=_FONT, size=fs, color=_INK),
+        annotations=notes,
+        template={},
+        modebar=dict(orientation="v", bgcolor="rgba(255,255,255,0.7)"),
+        hoverlabel=dict(
+            font=dict(size=round(fs * 0.85), family=_FONT, color=_INK),
+            bgcolor="#ffffff",
+            bordercolor="#444444",
+            align="left",
+        ),
+        xaxis=dict(visible=False, fixedrange=True, range=[-X_PAD, L + X_PAD]),
+        yaxis=dict(visible=False, fixedrange=True, range=y_range),
+    )
     try:  # plotly's per-property validation is most of the cost; the tests validate the output instead
         return go.Figure(data=data, layout=layout, _validate=False)
     except TypeError:  # pragma: no cover - a plotly without the private flag

@@ -25,10 +25,36 @@ import numpy as np
 from components.model.colour_scale import edge_values, fit_scale
 from components.views.palette import DIVERGING, rgb
 
-__all__ = ["GraphLayout", "build_graph", "graph_layout", "flat_edges", "segments", "edge_ids", "edge_hover_rows",
-           "event_marks", "node_sizes", "valid_node", "edge_values", "edge_done", "node_values", "node_ranges",
-           "fit_scale", "diverging_colors", "node_fill", "node_colours", "EdgeBuckets", "edge_buckets", "typed",
-           "typed_rows", "typed_static", "COLOR_BY", "K", "N_BUCKETS", "BUCKET_COLORS", "STEPPED_COLORSCALE"]
+__all__ = [
+    "GraphLayout",
+    "build_graph",
+    "graph_layout",
+    "flat_edges",
+    "segments",
+    "edge_ids",
+    "edge_hover_rows",
+    "event_marks",
+    "node_sizes",
+    "valid_node",
+    "edge_values",
+    "edge_done",
+    "node_values",
+    "node_ranges",
+    "fit_scale",
+    "diverging_colors",
+    "node_fill",
+    "node_colours",
+    "EdgeBuckets",
+    "edge_buckets",
+    "typed",
+    "typed_rows",
+    "typed_static",
+    "COLOR_BY",
+    "K",
+    "N_BUCKETS",
+    "BUCKET_COLORS",
+    "STEPPED_COLORSCALE",
+]
 
 COLOR_BY = ("weight", "gradient", "delta_w")
 K = 6  # buckets per sign
@@ -123,9 +149,23 @@ def _graph_layout(layer_sizes: tuple, bias: bool) -> GraphLayout:
     x0, y0, x1, y1 = (_frozen(np.concatenate([s[k] for s in seg]), np.float32) for k in range(4))
     n_w = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
     all_y = np.concatenate([node_y, bias_y]) if bias_y else node_y
-    return GraphLayout(sizes, bias, _frozen(node_x), _frozen(node_y), node_start, tuple(spacing), tuple(bias_y),
-                       x0, y0, x1, y1, tuple(np.cumsum([0, *n_w]).tolist()), tuple(np.cumsum([0, *sizes[1:]]).tolist()),
-                       int(sum(n_w)), (float(all_y.min()), float(all_y.max())))
+    return GraphLayout(
+        sizes,
+        bias,
+        _frozen(node_x),
+        _frozen(node_y),
+        node_start,
+        tuple(spacing),
+        tuple(bias_y),
+        x0,
+        y0,
+        x1,
+        y1,
+        tuple(np.cumsum([0, *n_w]).tolist()),
+        tuple(np.cumsum([0, *sizes[1:]]).tolist()),
+        int(sum(n_w)),
+        (float(all_y.min()), float(all_y.max())),
+    )
 
 
 def flat_edges(ws, bs, bias: bool) -> np.ndarray:
@@ -147,8 +187,9 @@ def edge_ids(sizes: tuple, bias: bool) -> np.ndarray:
     """(E, 5) per edge in GraphLayout order: the neuron it feeds as (layer l+1, neuron i),
     0-based like the neurons' customdata (``graph_view.clicked_node`` reads these two), then
     what its hover text shows: i+1, j+1 (1-based; 0 for a bias) and the source layer l."""
-    rows = [(l + 1, i, i + 1, j + 1, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1])
-            for j in range(sizes[l])]
+    rows = [
+        (l + 1, i, i + 1, j + 1, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1]) for j in range(sizes[l])
+    ]
     if bias:
         rows += [(l + 1, i, i + 1, 0, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1])]
     return _frozen(np.array(rows, float).reshape(-1, 5))
@@ -269,8 +310,9 @@ def node_ranges(trace, acts, quantity: str) -> list[float]:
     by the batch; δ one range for all layers (small hidden δ stay pale, as they are)."""
     if quantity == "delta":
         return [fit_scale(trace.X)] + [fit_scale(trace.deltas[1:])] * len(acts)
-    return [fit_scale(trace.X)] + [1.0 if a in ("sigmoid", "softmax", "tanh") else fit_scale(trace.A[l])
-                                   for l, a in enumerate(acts, start=1)]
+    return [fit_scale(trace.X)] + [
+        1.0 if a in ("sigmoid", "softmax", "tanh") else fit_scale(trace.A[l]) for l, a in enumerate(acts, start=1)
+    ]
 
 
 # --------------------------------------------------------------------------- colours
@@ -278,7 +320,7 @@ def diverging_colors(t) -> np.ndarray:
     """'#rrggbb' strings for t in [−1, 1] (clipped): blue < 0, grey at 0, orange > 0."""
     t = np.clip(np.asarray(t, float), -1, 1)
     rgb = np.stack([np.interp(t, _STOPS, _RGB[:, k]) for k in range(3)], -1).round().astype(int)
-    return np.array(["#%02x%02x%02x" % tuple(c) for c in rgb.reshape(-1, 3)]).reshape(t.shape)
+    return np.array(["#{:02x}{:02x}{:02x}".format(*c) for c in rgb.reshape(-1, 3)]).reshape(t.shape)
 
 
 BUCKET_COLORS = diverging_colors(np.arange(-K, K + 1) / K)
@@ -334,8 +376,9 @@ class EdgeBuckets:
         return self.w_min + (self.w_max - self.w_min) * abs(int(b)) / K
 
 
-def edge_buckets(net, trace, cursor: int, lay: GraphLayout, color_by: str, scale: float | None = None,
-                 dense: bool = False) -> EdgeBuckets:
+def edge_buckets(
+    net, trace, cursor: int, lay: GraphLayout, color_by: str, scale: float | None = None, dense: bool = False
+) -> EdgeBuckets:
     """Values, done masks and buckets of every edge; ``scale`` None fits it to the done
     values. NaN values and all but the DENSE_KEEP strongest of a dense pair get group −1.
     Lines are thinner and lighter the more are drawn (``dense``: a pair > DENSE_PAIR)."""
@@ -352,8 +395,15 @@ def edge_buckets(net, trace, cursor: int, lay: GraphLayout, color_by: str, scale
         if b - a > DENSE_PAIR:
             group[a + np.argpartition(np.abs(v[a:b]), b - a - DENSE_KEEP)[: b - a - DENSE_KEEP]] = -1
     drawn = int((group >= 0).sum())
-    style = ((0.3, 1.5, 0.6) if dense else (0.5, 6.0, 1.0) if drawn <= 300 else
-             (0.4, 3.5, 0.85) if drawn <= 1000 else (0.3, 2.0, 0.6))
+    style = (
+        (0.3, 1.5, 0.6)
+        if dense
+        else (0.5, 6.0, 1.0)
+        if drawn <= 300
+        else (0.4, 3.5, 0.85)
+        if drawn <= 1000
+        else (0.3, 2.0, 0.6)
+    )
     return EdgeBuckets(v, done, bucket, group, scale, *style)
 
 

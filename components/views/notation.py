@@ -38,11 +38,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-__all__ = ["Notation", "NOTATIONS", "Shape", "get_notation", "format_number", "format_plain", "join_terms",
-           "activation_symbol"]
+__all__ = [
+    "Notation",
+    "NOTATIONS",
+    "Shape",
+    "get_notation",
+    "format_number",
+    "format_plain",
+    "join_terms",
+    "activation_symbol",
+]
 
 Index = int | str  # int: engine index (0-based, shown 1-based); str: a symbolic index letter
 
@@ -104,9 +112,14 @@ def join_terms(terms: list[str], sep: str = " + ", limit: int = 6, head: int = 3
 
 def activation_symbol(name: str) -> str:
     """The function g of an activation, as LaTeX (linear: the identity, written id)."""
-    return {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}",
-            "leaky_relu": r"\operatorname{LReLU}", "linear": r"\operatorname{id}",
-            "softmax": r"\operatorname{softmax}"}.get(name, "g")
+    return {
+        "sigmoid": r"\sigma",
+        "tanh": r"\tanh",
+        "relu": r"\operatorname{ReLU}",
+        "leaky_relu": r"\operatorname{LReLU}",
+        "linear": r"\operatorname{id}",
+        "softmax": r"\operatorname{softmax}",
+    }.get(name, "g")
 
 
 def _n(i: Index | None) -> str | None:
@@ -195,14 +208,19 @@ class Notation:
 # ---- neutral --------------------------------------------------------------------------
 def _neutral() -> Notation:
     return Notation(
-        "neutral", "Neutral (a, z, δ, η)", "E", r"\eta", +1,
+        "neutral",
+        "Neutral (a, z, δ, η)",
+        "E",
+        r"\eta",
+        +1,
         act=lambda s, l, i, c=None: f"a^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
         pre=lambda s, l, i, c=None: f"z^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
         weight=lambda s, l, i, j: f"w^{{({l})}}_{{{_sub(_n(i), _n(j))}}}",
         bias=lambda s, l, i: f"b^{{({l})}}_{{{_n(i)}}}",
         target=lambda s, i, c=None: f"y_{{{_sub(_n(i), _c(s, c))}}}",
         delta_fn=lambda s, l, i, c=None: rf"\delta^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
-        in_var=lambda s, l: "j", out_var=lambda s, l: "k",
+        in_var=lambda s, l: "j",
+        out_var=lambda s, l: "k",
     )
 
 
@@ -222,29 +240,40 @@ def _node(s: Shape, l: int, i: Index) -> str:
 
 def _seed000() -> Notation:
     return Notation(
-        "seed000", "Seed 000 (L, net, w_jk, α)", "E", r"\alpha", +1,
+        "seed000",
+        "Seed 000 (L, net, w_jk, α)",
+        "E",
+        r"\alpha",
+        +1,
         act=lambda s, l, i, c=None: f"L_{{{_node(s, l, i)}}}{_sup_c(s, c)}",
         pre=lambda s, l, i, c=None: rf"\mathrm{{net}}_{{{_node(s, l, i)}}}{_sup_c(s, c)}",
         weight=lambda s, l, i, j: f"w_{{{_node(s, l - 1, j)}{_node(s, l, i)}}}",
         bias=lambda s, l, i: f"b_{{{_node(s, l, i)}}}",
         target=lambda s, i, c=None: ("T" if s.sizes[-1] == 1 else f"T_{{{_node(s, s.L, i)}}}") + _sup_c(s, c),
-        delta_fn=lambda s, l, i, c=None: _frac_partial(
-            "E", rf"\mathrm{{net}}_{{{_node(s, l, i)}}}{_sup_c(s, c)}"),
-        in_var=lambda s, l: _letter(l - 1), out_var=lambda s, l: _letter(l + 1), target_first=True,
+        delta_fn=lambda s, l, i, c=None: _frac_partial("E", rf"\mathrm{{net}}_{{{_node(s, l, i)}}}{_sup_c(s, c)}"),
+        in_var=lambda s, l: _letter(l - 1),
+        out_var=lambda s, l: _letter(l + 1),
+        target_first=True,
     )
 
 
 # ---- seed 001: matrices with a sample column --------------------------------------------
 def _seed001() -> Notation:
     return Notation(
-        "seed001", "Seed 001 (A^l, Z^l, W^l, b^l)", "E", r"\eta", +1,
+        "seed001",
+        "Seed 001 (A^l, Z^l, W^l, b^l)",
+        "E",
+        r"\eta",
+        +1,
         act=lambda s, l, i, c=None: f"A^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}",
         pre=lambda s, l, i, c=None: f"Z^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}",
         weight=lambda s, l, i, j: f"W^{{{l}}}_{{{_sub(_n(i), _n(j))}}}",
         bias=lambda s, l, i: f"b^{{{l}}}_{{{_n(i)}}}",
         target=lambda s, i, c=None: f"Y_{{{_sub(_n(i), _c(s, c))}}}",
         delta_fn=lambda s, l, i, c=None: _frac_partial("E", f"Z^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}"),
-        in_var=lambda s, l: "j", out_var=lambda s, l: "k", update="arrow",
+        in_var=lambda s, l: "j",
+        out_var=lambda s, l: "k",
+        update="arrow",
     )
 
 
@@ -256,15 +285,22 @@ def _seed002() -> Notation:
         return f"a_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}"
 
     return Notation(
-        "seed002", "Seed 002 (a^(l), z^(l), W_kj, δ, RSS, η)", r"\mathrm{RSS}", r"\eta", -1,
+        "seed002",
+        "Seed 002 (a^(l), z^(l), W_kj, δ, RSS, η)",
+        r"\mathrm{RSS}",
+        r"\eta",
+        -1,
         act=act,
         pre=lambda s, l, i, c=None: f"z_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}",
         weight=lambda s, l, i, j: f"W_{{{_sub(_n(i), _n(j))}}}^{{({l})}}",
         bias=lambda s, l, i: f"W_{{{_sub(_n(i), '0')}}}^{{({l})}}",
         target=lambda s, i, c=None: f"y_{{{_sub(_n(i), _c(s, c))}}}",
         delta_fn=lambda s, l, i, c=None: rf"\delta_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}",
-        in_var=lambda s, l: "j", out_var=lambda s, l: "k",
-        update="assign", bias_input="x_0", target_first=True,
+        in_var=lambda s, l: "j",
+        out_var=lambda s, l: "k",
+        update="assign",
+        bias_input="x_0",
+        target_first=True,
     )
 
 
@@ -281,15 +317,21 @@ def _seed003() -> Notation:
         return f"o_{{{_unit(s, l, i)}}}{_sup_c(s, c)}"
 
     return Notation(
-        "seed003", "Seed 003 (net_r, o_l, u_rq, δ_l, J, η)", "J", r"\eta", -1,
+        "seed003",
+        "Seed 003 (net_r, o_l, u_rq, δ_l, J, η)",
+        "J",
+        r"\eta",
+        -1,
         act=act,
         pre=lambda s, l, i, c=None: rf"\mathrm{{net}}_{{{_unit(s, l, i)}}}{_sup_c(s, c)}",
         weight=lambda s, l, i, j: f"w_{{{_sub(_unit(s, l, i), _n(j))}}}",
         bias=lambda s, l, i: f"b_{{{_unit(s, l, i)}}}",
         target=lambda s, i, c=None: f"y_{{{_unit(s, s.L, i)}}}{_sup_c(s, c)}",
         delta_fn=lambda s, l, i, c=None: rf"\delta_{{{_unit(s, l, i)}}}{_sup_c(s, c)}",
-        in_var=lambda s, l: "q", out_var=lambda s, l: "l" if l + 1 == s.L else "s",
-        update="arrow", target_first=True,
+        in_var=lambda s, l: "q",
+        out_var=lambda s, l: "l" if l + 1 == s.L else "s",
+        update="arrow",
+        target_first=True,
         inp_fn=lambda s, l, i, j, c=None: f"u_{{{_sub(_unit(s, l, i), _n(j))}}}{_sup_c(s, c)}",
     )
 

@@ -7,8 +7,7 @@ use the same two colours for their two sides (train / test, low / high output an
 
 from __future__ import annotations
 
-__all__ = ["BLUE", "ORANGE", "BLUE_LIGHT", "ORANGE_LIGHT", "ZERO_GREY", "BLUE_PALE", "ORANGE_PALE", "DIVERGING",
-           "rgb"]
+__all__ = ["BLUE", "ORANGE", "BLUE_LIGHT", "ORANGE_LIGHT", "ZERO_GREY", "BLUE_PALE", "ORANGE_PALE", "DIVERGING", "rgb"]
 
 BLUE, ORANGE = "#08519c", "#d94801"  # the ends: −1 / +1 of the graph's scale
 BLUE_LIGHT, ORANGE_LIGHT = "#6baed6", "#fdae6b"  # ∓½ of the scale
@@ -18,5 +17,5 @@ BLUE_PALE, ORANGE_PALE = "#c6dbef", "#fdd0a2"  # backgrounds that points in BLUE
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
-    """"#rrggbb" → (r, g, b), 0–255."""
+    """ "#rrggbb" → (r, g, b), 0–255."""
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)

@@ -19,8 +19,15 @@ PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in pre
 # it gets: a line of 34 half-ems is ~330 px there), up to ~650 px on a wide screen or projector.
 LINE_WIDTH = {False: 34, True: 30}
 
-def formula_lines(trace, cursor: int, notation: str | Notation = "neutral", digits: int = 4,
-                  presentation: bool = False, line_width: float | None = None) -> list[str]:
+
+def formula_lines(
+    trace,
+    cursor: int,
+    notation: str | Notation = "neutral",
+    digits: int = 4,
+    presentation: bool = False,
+    line_width: float | None = None,
+) -> list[str]:
     """The LaTeX strings the panel shows, in order (before the first event: the loss formula).
 
     The event's symbolic formula, then its numbers and result; long ones are broken at their
@@ -34,11 +41,13 @@ def formula_lines(trace, cursor: int, notation: str | Notation = "neutral", digi
     lines = (f.symbolic, " ".join(p for p in (f.substituted, f.result) if p))
     return [size + fit_latex(line, width) for line in lines]
 
+
 _GLYPH = {"+": 2.6, "=": 2.7, "-": 2.2, "(": 0.8, ")": 0.8, "[": 0.6, "]": 0.6, ".": 0.55, ",": 0.6}
 
 _COMMAND = {"cdot": 1.5, "quad": 2.0, ",": 0.3, "cdots": 2.6, "sum": 2.0, "times": 2.6, "leftarrow": 3.0}
 
 _SILENT = ("frac", "tfrac", "Big", "big", "begin", "end", "text", "mathrm", "operatorname", "Large")
+
 
 def _width(tex: str) -> float:
     """Roughly how wide a formula renders, in half-em units (a digit is 1; binary operators carry
@@ -61,16 +70,25 @@ def _width(tex: str) -> float:
         i += 1
     return width
 
+
 def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
     """Split at separators outside every bracket: [(separator before, piece), …]."""
     out, depth, start, before, i = [], 0, 0, "", 0
     while i < len(tex):
-        if tex[i] == "\\" and tex[i + 1:i + 2] in ("{", "}"):
+        if tex[i] == "\\" and tex[i + 1 : i + 2] in ("{", "}"):
             i += 2
             continue
         depth += (tex[i] in "{([") - (tex[i] in "})]")
-        sep = next((s for s in seps if depth == 0 and tex.startswith(s, i)
-                    and not (s[-1].isalpha() and tex[i + len(s):i + len(s) + 1].isalpha())), None)  # \cdot ≠ \cdots
+        sep = next(
+            (
+                s
+                for s in seps
+                if depth == 0
+                and tex.startswith(s, i)
+                and not (s[-1].isalpha() and tex[i + len(s) : i + len(s) + 1].isalpha())
+            ),
+            None,
+        )  # \cdot ≠ \cdots
         if sep:
             out.append((before, tex[start:i]))
             before, i = sep, i + len(sep)
@@ -78,6 +96,7 @@ def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
         else:
             i += 1
     return out + [(before, tex[start:])]
+
 
 def fit_latex(tex: str, width: float) -> str:
     """``tex`` unchanged if it fits ``width``; else an aligned block broken at top-level "=" signs.
@@ -106,6 +125,7 @@ def fit_latex(tex: str, width: float) -> str:
     rows = [line for row in rows for line in _wrap_sum(row, width)]
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
+
 def _wrap_sum(row: str, width: float) -> list[str]:
     """A row too wide for ``width`` broken at its top-level " + " signs, then (for long products)
     at its top-level \\cdot signs; continuation lines are indented."""
@@ -113,7 +133,7 @@ def _wrap_sum(row: str, width: float) -> list[str]:
         return [row]
     prefix, rest = row.split("&= ", 1)
     lines, line = [], f"{prefix}&= "
-    for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot")):
+    for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot")):  # noqa: B007 (op joins the lines below)
         terms = [t for _, t in _split_top_level(rest, (sep,))]
         if len(terms) > 1:
             break
@@ -128,6 +148,7 @@ def _wrap_sum(row: str, width: float) -> list[str]:
             line = rf"&\quad {op.strip()} {term}"
     return lines + [line]
 
+
 def table_markdown(df: pd.DataFrame, digits: int) -> str:
     """``df`` (with a boolean ``current`` column) as a Markdown table: numbers as ``format_plain``
     writes them, not-yet-computed values (NaN) blank, the current row bold on a highlight."""
@@ -135,8 +156,11 @@ def table_markdown(df: pd.DataFrame, digits: int) -> str:
     cols = []
     for c in names:
         v = df[c].to_numpy()
-        cols.append(["" if x != x else format_plain(x, digits) for x in v.tolist()] if v.dtype.kind == "f"
-                    else [str(x) for x in v.tolist()])
+        cols.append(
+            ["" if x != x else format_plain(x, digits) for x in v.tolist()]
+            if v.dtype.kind == "f"
+            else [str(x) for x in v.tolist()]
+        )
     lines = ["| " + " | ".join(names) + " |", "|" + "---:|" * len(names)]
     for r, mark in enumerate(df["current"].tolist()):
         cells = [col[r] for col in cols]
