@@ -218,6 +218,45 @@ def test_fit_matches_train_steps_for_every_output(loss, out):
     assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
 
 
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+LOSS_AND_OUTPUT = [
+    ("half_sse", "sigmoid"),
+    ("half_mse", "linear"),
+    ("half_sse", "softmax"),
+    ("cross_entropy", "softmax"),
+    ("cross_entropy", "sigmoid"),
+]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, None])
+@pytest.mark.parametrize("loss,out", LOSS_AND_OUTPUT)
+@pytest.mark.parametrize("hidden", HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("n_hidden", [1, 2, 3, 4])
+def test_fit_equals_train_steps_for_every_depth_activation_and_loss(n_hidden, hidden, loss, out, batch_size):
+    """Hidden layers sharing an activation have their g' computed in one call in fit: 1–4 of them."""
+    sizes = [2] + [3, 4, 2, 3][:n_hidden] + [2]
+    net, X, Y = build_case(sizes, [hidden] * n_hidden + [out], loss, True, 7, seed=n_hidden, scale=0.6)
+    ref = net.copy()
+    losses = net.fit(X, Y, 0.05, 3, batch_size=batch_size, shuffle=True, seed=2)
+    assert np.all(np.isfinite(losses))  # the comparison below is between two trainings that stay finite
+    assert rel_close(losses, reference_fit(ref, X, Y, 0.05, 3, batch_size, True, True, 2), 1e-12)
+    assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
+    assert rel_close(net.biases, ref.biases, 1e-12, 1e-15)
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, None])
+@pytest.mark.parametrize("bias", [True, False])
+def test_fit_equals_train_steps_with_mixed_hidden_activations(batch_size, bias):
+    """Runs of equal activations (tanh, tanh | relu | sigmoid, sigmoid) share their g' calls; others do not."""
+    acts = ["tanh", "tanh", "relu", "sigmoid", "sigmoid", "leaky_relu", "linear"]
+    net, X, Y = build_case([3, 4, 3, 5, 2, 3, 4, 2, 1], acts + ["sigmoid"], "half_sse", bias, 9, seed=4, scale=0.7)
+    ref = net.copy()
+    losses = net.fit(X, Y, 0.2, 3, batch_size=batch_size)
+    assert rel_close(losses, reference_fit(ref, X, Y, 0.2, 3, batch_size, True, False, 0), 1e-12)
+    assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
+    assert rel_close(net.biases, ref.biases, 1e-12, 1e-15)
+
+
 def test_fit_shuffle_is_deterministic_from_seed():
     net, X, Y = build_case([2, 3, 1], ["tanh", "linear"], "half_sse", True, 10, seed=9, scale=0.5)
     a, b, c = net.copy(), net.copy(), net.copy()
