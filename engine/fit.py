@@ -199,7 +199,7 @@ def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_u
     return done
 
 
-def fit(net, X, Y, lr, epochs, batch_size=None, update_biases=True, shuffle=False, seed=0):
+def fit(net, X, Y, lr, epochs, *, batch_size=None, update_biases=True, shuffle=False, seed=0):
     """Train ``epochs`` epochs from update 0; returns E(X, Y) after each epoch, shape (epochs,).
 
     Stops early, returning a shorter array whose last entry is not finite, if training diverges.

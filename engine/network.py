@@ -10,9 +10,10 @@ Notation (layer 0 = inputs, layer L = outputs, m samples per batch, rows are sam
     ∂E/∂b^l = Σ_c δ^l_c
     Δw = −η ∂E/∂w
 
-Lists of per-layer arrays (Z, A, deltas) are indexed by layer number l = 0..L, with
-Z[0] and deltas[0] set to None, so ``Z[l]`` reads as Z^l. Weight lists are indexed like
-the public contract: ``weights[l]`` connects layer l to layer l+1 (it is W^{l+1}).
+Inside this module every per-layer list is indexed by layer number l = 0..L, so ``Z[l]``
+reads as Z^l and ``W[l]`` as W^l (entries that do not exist, Z[0], W[0], deltas[0], are None).
+The public lists keep their contract: ``weights[l]`` connects layer l to layer l+1 (it is
+W^{l+1}), and ``grad_weights``/``delta_weights`` follow it; ``_by_layer`` converts.
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ def as_batch(X, Y, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
     return X, _as_2d("Y", Y, n_out, X.shape[0])
 
 
+def _by_layer(public: Sequence) -> list:
+    """[None, P^1, …, P^L] from the public [P^1, …, P^L], so that entry l is layer l's."""
+    return [None, *public]
+
+
 def _check_lr(lr) -> float:
     try:
         lr = float(lr)
@@ -81,7 +87,7 @@ class Network:
         seed: int | None = 0,
         init: str = "uniform",
     ):
-        try:  # fix: a non-iterable layer_sizes (e.g. 5 or None) raised TypeError, not ValueError
+        try:  # a non-iterable layer_sizes (e.g. 5 or None) is a ValueError like any other bad size
             sizes = tuple(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else ()
         except TypeError:
             sizes = ()
@@ -93,7 +99,7 @@ class Network:
             )
         self.layer_sizes = tuple(int(n) for n in sizes)
         L = len(self.layer_sizes) - 1
-        try:  # fix: a non-iterable activations (e.g. 5 or None) raised TypeError, not ValueError
+        try:  # a non-iterable activations (e.g. 5 or None) is a ValueError too
             names = [activations] * L if isinstance(activations, str) else list(activations)
         except TypeError:
             raise ValueError(f"activations must be a name or a list of names, got {activations!r}") from None
@@ -153,7 +159,7 @@ class Network:
         weights[l]: (n_{l+1}, n_l); biases[l]: (n_{l+1},) — omitted or None means zeros.
         """
         L = self.n_layers
-        # fix: weights or biases without a len() (e.g. 5 from a malformed dict) raised TypeError
+        # weights or biases without a len() (e.g. 5 from a malformed dict) are a ValueError
         if not hasattr(weights, "__len__") or isinstance(weights, (str, bytes, dict)):
             raise ValueError(f"weights must be a list of {L} matrices, got {type(weights).__name__}")
         if len(weights) != L:
@@ -206,12 +212,14 @@ class Network:
         return self._forward(X, self.weights, self.biases)
 
     def _forward(self, X, weights, biases):
-        Z: list = [None]
-        A: list[np.ndarray] = [X]
+        """(Z, A) over layers 0..L from the public weights and biases lists."""
+        L, W, b = self.n_layers, _by_layer(weights), _by_layer(biases)
+        Z: list = [None] * (L + 1)
+        A: list = [X] + [None] * L
         with np.errstate(over="ignore", invalid="ignore"):
-            for l, (W, b, act) in enumerate(zip(weights, biases, self._acts), start=1):
-                Z.append(A[l - 1] @ W.T + b)  # Z^l = A^{l-1} W^lᵀ + b^l
-                A.append(act.f(Z[l]))  # A^l = g^l(Z^l)
+            for l in range(1, L + 1):
+                Z[l] = A[l - 1] @ W[l].T + b[l]  # Z^l = A^{l-1} W^lᵀ + b^l
+                A[l] = self.activation(l).f(Z[l])  # A^l = g^l(Z^l)
         return Z, A
 
     def forward(self, X) -> np.ndarray:
@@ -228,24 +236,25 @@ class Network:
 
     def _backward(self, Z, A, Y, weights):
         """δ per layer (index 0..L, deltas[0] None), the output δ's factors and g'(Z) per layer."""
-        L = self.n_layers
-        out = output_delta(self.loss_name, self._acts[-1], Z[L], A[L], Y)
+        L, W = self.n_layers, _by_layer(weights)
+        out = output_delta(self.loss_name, self.activation(L), Z[L], A[L], Y)
         deltas: list = [None] * (L + 1)
         da_dz: list = [None] * (L + 1)
-        deltas[L], da_dz[L] = out.delta, out.da_dz
+        deltas[L], da_dz[L] = out.delta, out.da_dz  # δ^L = ∂E/∂Z^L
         with np.errstate(over="ignore", invalid="ignore"):
             for l in range(L - 1, 0, -1):
-                act = self._acts[l - 1]
-                da_dz[l] = act.df(Z[l], A[l])  # g'^l(Z^l)
-                deltas[l] = (deltas[l + 1] @ weights[l]) * da_dz[l]  # δ^l = (δ^{l+1} W^{l+1}) ⊙ g'(Z^l)
+                da_dz[l] = self.activation(l).df(Z[l], A[l])  # g'^l(Z^l)
+                deltas[l] = (deltas[l + 1] @ W[l + 1]) * da_dz[l]  # δ^l = (δ^{l+1} W^{l+1}) ⊙ g'^l(Z^l)
         return out, deltas, da_dz
 
     def _parameter_gradients(self, A, deltas):
-        grad_w = [deltas[l + 1].T @ A[l] for l in range(self.n_layers)]  # ∂E/∂W^l = δ^lᵀ A^{l-1}
+        """(∂E/∂W, ∂E/∂b) as public lists: entry l − 1 holds layer l's."""
+        L = self.n_layers
+        grad_w = [deltas[l].T @ A[l - 1] for l in range(1, L + 1)]  # ∂E/∂W^l = δ^lᵀ A^{l-1}
         if self.bias:
-            grad_b = [deltas[l + 1].sum(axis=0) for l in range(self.n_layers)]  # ∂E/∂b^l = Σ_c δ^l_c
+            grad_b = [deltas[l].sum(axis=0) for l in range(1, L + 1)]  # ∂E/∂b^l = Σ_c δ^l_c
         else:
-            grad_b = [np.zeros(n) for n in self.layer_sizes[1:]]
+            grad_b = [np.zeros(self.layer_sizes[l]) for l in range(1, L + 1)]
         return grad_w, grad_b
 
     def gradients(self, X, Y) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -310,6 +319,7 @@ class Network:
         Y,
         lr: float,
         epochs: int,
+        *,
         batch_size: int | None = None,
         update_biases: bool = True,
         shuffle: bool = False,
@@ -323,7 +333,17 @@ class Network:
         from .fit import fit as _fit
 
         X, Y = as_batch(X, Y, self.layer_sizes[0], self.layer_sizes[-1])
-        return _fit(self, X, Y, _check_lr(lr), epochs, batch_size, update_biases, shuffle, seed)
+        return _fit(
+            self,
+            X,
+            Y,
+            _check_lr(lr),
+            epochs,
+            batch_size=batch_size,
+            update_biases=update_biases,
+            shuffle=shuffle,
+            seed=seed,
+        )
 
     # ------------------------------------------------------------ serialisation
     def to_dict(self) -> dict:
