@@ -1,4 +1,4 @@
-"""Tests for engine/datasets.py: generators, split, CSV loading and its error messages."""
+"""Tests for engine/datasets.py and engine/csv_loader.py: generators, split, CSV loading and its error messages."""
 
 import io
 import math
@@ -10,13 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import datasets as ds
+from engine.csv_loader import MAX_ABS_VALUE, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, load_csv
 from engine.datasets import (
     BUILTIN,
-    MAX_CSV_BYTES,
     MAX_SAMPLES,
     Dataset,
     describe,
-    load_csv,
     make,
     split,
     xor_truth_table,
@@ -300,18 +299,18 @@ def test_too_few_columns_for_the_targets():
 
 
 def test_too_many_columns():
-    row = ",".join(["1"] * (ds.MAX_COLUMNS + 1))
+    row = ",".join(["1"] * (MAX_COLUMNS + 1))
     with pytest.raises(ValueError, match="Too many columns.*64"):
         load_csv(f"{row}\n{row}\n".encode())
-    ok = ",".join(["1"] * ds.MAX_COLUMNS)
-    assert load_csv(f"{ok}\n{ok}\n".encode()).n_inputs == ds.MAX_COLUMNS - 1
+    ok = ",".join(["1"] * MAX_COLUMNS)
+    assert load_csv(f"{ok}\n{ok}\n".encode()).n_inputs == MAX_COLUMNS - 1
 
 
 def test_too_many_rows():
-    rows = [f"{i},0\n" for i in range(ds.MAX_ROWS + 1)]
+    rows = [f"{i},0\n" for i in range(MAX_ROWS + 1)]
     with pytest.raises(ValueError, match="more than 10000 data rows"):
         load_csv(("x,y\n" + "".join(rows)).encode())
-    assert load_csv(("x,y\n" + "".join(rows[:-1])).encode()).n_train == ds.MAX_ROWS
+    assert load_csv(("x,y\n" + "".join(rows[:-1])).encode()).n_train == MAX_ROWS
 
 
 class CountingReader(io.BytesIO):
@@ -391,7 +390,7 @@ def test_arbitrary_bytes_give_dataset_or_value_error(data, target_columns, has_h
     assert d.X.shape[0] == d.Y.shape[0] >= 2 and d.n_train >= 1
     for a in all_arrays(d):
         assert a.dtype == np.float64 and np.all(np.isfinite(a)) and not a.flags.writeable
-        assert np.all(np.abs(a) <= ds.MAX_ABS_VALUE)
+        assert np.all(np.abs(a) <= MAX_ABS_VALUE)
 
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)

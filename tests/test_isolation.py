@@ -333,7 +333,7 @@ def test_upload_size_is_limited_by_config_and_by_the_loaders():
     import tomllib
 
     from components.ui.tools import MAX_JSON_BYTES
-    from engine.datasets import MAX_CSV_BYTES
+    from engine.csv_loader import MAX_CSV_BYTES
 
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["server"]["maxUploadSize"] * 2**20 >= MAX_CSV_BYTES  # the loader's limit is the binding one …

@@ -14,7 +14,7 @@ from components.model.config import BIAS_MODES, DATASETS, HIDDEN_ACTIVATIONS, LI
 from components.model.presets import PRESETS
 from components.ui import state
 from engine import INITS, LOSSES
-from engine.datasets import MAX_CSV_BYTES, load_csv
+from engine.csv_loader import MAX_CSV_BYTES, load_csv
 
 __all__ = ["render_sidebar"]
 
