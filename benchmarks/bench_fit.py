@@ -81,7 +81,7 @@ def make_network():
 
 
 # ------------------------------------------------------------------ implementations
-def numpy_loop(Ws, bs, X, Y, lr, epochs, B):
+def numpy_loop(Ws, bs, X, Y, lr, epochs, *, B):
     """Plain gradient descent, in place, on Ws[l] = W^{l+1} (n_{l+1}, n_l) and bs[l] = b^{l+1}."""
     m = X.shape[0]
     for _ in range(epochs):
@@ -155,7 +155,7 @@ def make_runners(X, Y):
         Runner(
             "numpy",
             np_reset,
-            lambda epochs, B: numpy_loop(state["W"], state["b"], X, Y, LR, epochs, B),
+            lambda epochs, B: numpy_loop(state["W"], state["b"], X, Y, LR, epochs, B=B),
             lambda: ([W.copy() for W in state["W"]], [b.copy() for b in state["b"]]),
         )
     )

@@ -33,7 +33,7 @@ def targets(rng: np.random.Generator, loss: str, out_act: str, m: int, n: int) -
     return rng.normal(0.0, 1.0, size=(m, n))
 
 
-def build_case(sizes, acts, loss, bias, m, seed, scale=1.0):
+def build_case(sizes, acts, loss, bias, m, *, seed, scale=1.0):
     """A network with random N(0, scale²) weights (and biases if bias), and a batch (X, Y)."""
     rng = np.random.default_rng(seed)
     net = Network(sizes, acts, loss, bias=bias, seed=seed)
@@ -72,7 +72,7 @@ def cases(draw, hidden=None, output=None, loss=None, max_layers=4):
     bias = draw(st.booleans())
     m = draw(st.integers(1, 6))
     seed = draw(st.integers(0, 2**32 - 1))
-    net, X, Y = build_case(sizes, hid + [output], loss, bias, m, seed)
+    net, X, Y = build_case(sizes, hid + [output], loss, bias, m, seed=seed)
     assume(away_from_kinks(net, X))
     if loss == "cross_entropy":  # saturated outputs (a rounds to 0 or 1) are tested on their own
         A = net.forward(X)
@@ -149,18 +149,20 @@ def _dg_bound(name, z, a, ab):
     return abs(_dg(name, z, a))  # piecewise constant away from the kink
 
 
-def hand_backprop(sizes, acts, loss, weights, biases, X, Y):
-    """Gradients of E by the chain rule, one scalar at a time (seed 001's index form).
+def hand_backprop(net, X, Y):
+    """Gradients of E by the chain rule, one scalar at a time (seed 001's index form), from net's
+    structure and current parameters; nothing of the engine's own code runs.
 
     Returns (grad_w, grad_b, bound_w, bound_b). The bounds are the same sums taken over absolute
     values, with each activation carrying a scale ``ab`` of its own rounding (forward errors grow
     through 1 − a² when tanh saturates, for instance), so |engine − hand| ≤ 1e-12 · bound is a
     rounding-aware "exact up to rounding" test.
     """
+    sizes, acts, loss = net.layer_sizes, net.activations, net.loss_name
     L = len(sizes) - 1
     m = len(X)
-    W = [np.asarray(w).tolist() for w in weights]
-    B = [np.asarray(b).tolist() for b in biases]
+    W = [np.asarray(w).tolist() for w in net.weights]
+    B = [np.asarray(b).tolist() for b in net.biases]
     grad_w = [np.zeros((sizes[l + 1], sizes[l])) for l in range(L)]
     grad_b = [np.zeros(sizes[l + 1]) for l in range(L)]
     bound_w = [np.zeros_like(g) for g in grad_w]

@@ -29,7 +29,7 @@ from components.model.lab import MAX_ABS_WEIGHT, SIGMOID_SATURATION
 from components.model.links import encode_params
 from components.views.step_text import formula_lines
 from engine import Network, Stepper
-from engine.datasets import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS
+from engine.csv_loader import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS
 
 SCALE = int(os.environ.get("FUZZ_SCALE", "1"))  # e.g. FUZZ_SCALE=10 for a longer hunt
 FUZZ = dict(

@@ -38,7 +38,7 @@ def check_against_fd(net, X, Y):
 
 def check_against_hand(net, X, Y):
     gw, gb = net.gradients(X, Y)
-    hw, hb, bw, bb = hand_backprop(net.layer_sizes, net.activations, net.loss_name, net.weights, net.biases, X, Y)
+    hw, hb, bw, bb = hand_backprop(net, X, Y)
     assert_within_rounding(gw, hw, bw)
     if net.bias:
         assert_within_rounding(gb, hb, bb)
@@ -171,7 +171,7 @@ def test_seed003_gradient_of_J_is_sum_of_per_sample_gradients(case):
     per = [net.gradients(X[i : i + 1], Y[i : i + 1]) for i in range(X.shape[0])]
     sw = [sum(p[0][l] for p in per) for l in range(net.n_layers)]
     sb = [sum(p[1][l] for p in per) for l in range(net.n_layers)]
-    _, _, bw, bb = hand_backprop(net.layer_sizes, net.activations, net.loss_name, net.weights, net.biases, X, Y)
+    _, _, bw, bb = hand_backprop(net, X, Y)
     assert_within_rounding(gw, sw, bw)
     assert_within_rounding(gb, sb, bb)
     # the same through whole updates: Δw on the batch = Σ_i Δw on each sample (η = 0.1)

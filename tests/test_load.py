@@ -127,7 +127,7 @@ def _trace_nbytes(tr) -> int:
 def test_trace_and_step_back_history_are_bounded_in_bytes():
     from components.model.config import LabConfig
     from components.model.lab import HISTORY_BYTES, MAX_TRACE_BYTES, LabError, build_lab, trace_bytes
-    from engine.datasets import load_csv
+    from engine.csv_loader import load_csv
 
     big = LabConfig(
         hidden=(64,) * 8, hidden_activation=("tanh",) * 8, n_samples=2000, test_fraction=0.0, batch_size=0, lr=0.01

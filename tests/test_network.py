@@ -92,20 +92,20 @@ def test_seed000_three_sigmoid_layers_symbol_by_symbol(sizes):
     ev = tr.events[lay.delta_start]
     assert (ev.kind, ev.layer, ev.i, ev.sample) == ("delta", 3, 0, 0)
     Lk = tr.A[3][0, 0]
-    assert ev.factors["error"] == Lk - T
-    assert ev.factors["da_dz"] == Lk * (1 - Lk)
-    assert ev.factors["scale"] == 1.0 and ev.factors["dE_da"] == Lk - T
-    assert ev.value == ev.factors["error"] * ev.factors["da_dz"]
+    assert ev.factors.error == Lk - T
+    assert ev.factors.da_dz == Lk * (1 - Lk)
+    assert ev.factors.scale == 1.0 and ev.factors.dE_da == Lk - T
+    assert ev.value == ev.factors.error * ev.factors.da_dz
     # hidden δ event of layer j: ∂E/∂L_j · L_j(1 − L_j)
     ev = tr.events[lay.delta_start + sizes[3]]
     assert (ev.kind, ev.layer, ev.i) == ("delta", 2, 0)
-    assert rel_close(ev.factors["dE_da"], dE_dL_j[0], 1e-14)
-    assert ev.factors["da_dz"] == tr.A[2][0, 0] * (1 - tr.A[2][0, 0])
+    assert rel_close(ev.factors.dE_da, dE_dL_j[0], 1e-14)
+    assert ev.factors.da_dz == tr.A[2][0, 0] * (1 - tr.A[2][0, 0])
     # grad_w event for w_jk: δ_k · L_j
     ev = tr.events[lay.grad_start]
     assert (ev.kind, ev.layer, ev.i, ev.j) == ("grad_w", 3, 0, 0)
     assert rel_close(ev.value, dE_dw_jk[0], 1e-14)
-    assert ev.factors["a_prev"][0] == tr.A[2][0, 0]
+    assert ev.factors.a_prev[0] == tr.A[2][0, 0]
 
 
 # ------------------------------------------------------------------ seed 001
@@ -167,12 +167,12 @@ def test_seed002_rss_with_bias_input_and_opposite_sign_delta():
     for ev in tr.events[tr.layout.update_start :]:
         d = delta_k if ev.layer == 2 else delta_j
         a = (a_j if ev.layer == 2 else a_i)[ev.j] if ev.kind == "update_w" else x0
-        assert rel_close(ev.factors["delta_w"], eta * d[ev.i] * a, 1e-13)
-        assert ev.factors["old"] + ev.factors["delta_w"] == ev.value
+        assert rel_close(ev.factors.delta_w, eta * d[ev.i] * a, 1e-13)
+        assert ev.factors.old + ev.factors.delta_w == ev.value
 
 
 # ------------------------------------------------------------------------ fit
-def reference_fit(net, X, Y, lr, epochs, batch_size, update_biases, shuffle, seed):
+def reference_fit(net, X, Y, lr, epochs, *, batch_size, update_biases=True, shuffle=False, seed=0):
     """fit written the slow way: train_step on each batch of the schedule; loss after each epoch."""
     m = X.shape[0]
     B = m if batch_size is None else batch_size
@@ -194,7 +194,9 @@ def test_fit_equals_train_steps_on_the_schedule(batch_size, shuffle, bias, updat
     ref = net.copy()
     b0 = [b.copy() for b in net.biases]
     losses = net.fit(X, Y, 0.5, 4, batch_size=batch_size, update_biases=update_biases, shuffle=shuffle, seed=11)
-    expected = reference_fit(ref, X, Y, 0.5, 4, batch_size, update_biases, shuffle, 11)
+    expected = reference_fit(
+        ref, X, Y, 0.5, 4, batch_size=batch_size, update_biases=update_biases, shuffle=shuffle, seed=11
+    )
     assert losses.shape == (4,)
     assert rel_close(losses, expected, 1e-12)
     assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
@@ -214,7 +216,7 @@ def test_fit_matches_train_steps_for_every_output(loss, out):
     net, X, Y = build_case([3, 4, 3], ["relu", out], loss, True, 10, seed=8, scale=0.5)
     ref = net.copy()
     losses = net.fit(X, Y, 0.05, 3, batch_size=4, shuffle=True, seed=3)
-    assert rel_close(losses, reference_fit(ref, X, Y, 0.05, 3, 4, True, True, 3), 1e-12)
+    assert rel_close(losses, reference_fit(ref, X, Y, 0.05, 3, batch_size=4, shuffle=True, seed=3), 1e-12)
     assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
 
 
@@ -239,7 +241,7 @@ def test_fit_equals_train_steps_for_every_depth_activation_and_loss(n_hidden, hi
     ref = net.copy()
     losses = net.fit(X, Y, 0.05, 3, batch_size=batch_size, shuffle=True, seed=2)
     assert np.all(np.isfinite(losses))  # the comparison below is between two trainings that stay finite
-    assert rel_close(losses, reference_fit(ref, X, Y, 0.05, 3, batch_size, True, True, 2), 1e-12)
+    assert rel_close(losses, reference_fit(ref, X, Y, 0.05, 3, batch_size=batch_size, shuffle=True, seed=2), 1e-12)
     assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
     assert rel_close(net.biases, ref.biases, 1e-12, 1e-15)
 
@@ -252,7 +254,7 @@ def test_fit_equals_train_steps_with_mixed_hidden_activations(batch_size, bias):
     net, X, Y = build_case([3, 4, 3, 5, 2, 3, 4, 2, 1], acts + ["sigmoid"], "half_sse", bias, 9, seed=4, scale=0.7)
     ref = net.copy()
     losses = net.fit(X, Y, 0.2, 3, batch_size=batch_size)
-    assert rel_close(losses, reference_fit(ref, X, Y, 0.2, 3, batch_size, True, False, 0), 1e-12)
+    assert rel_close(losses, reference_fit(ref, X, Y, 0.2, 3, batch_size=batch_size), 1e-12)
     assert rel_close(net.weights, ref.weights, 1e-12, 1e-15)
     assert rel_close(net.biases, ref.biases, 1e-12, 1e-15)
 
