@@ -12,7 +12,22 @@ from .losses import LOSS_FORMULAS, LOSSES
 from .network import INITS, Network
 from .schedule import batch_indices, epoch_order, n_batches
 from .stepper import HISTORY_LIMIT, Stepper
-from .trace import GRANULARITIES, KINDS, PHASES, Event, EventSequence, Trace
+from .trace import (
+    GRANULARITIES,
+    KINDS,
+    PHASES,
+    Event,
+    EventSequence,
+    Factors,
+    ForwardFactors,
+    GradFactors,
+    HiddenDeltaFactors,
+    Layout,
+    LossFactors,
+    OutputDeltaFactors,
+    Trace,
+    UpdateFactors,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -35,5 +50,13 @@ __all__ = [
     "PHASES",
     "Event",
     "EventSequence",
+    "Factors",
+    "ForwardFactors",
+    "LossFactors",
+    "OutputDeltaFactors",
+    "HiddenDeltaFactors",
+    "GradFactors",
+    "UpdateFactors",
+    "Layout",
     "Trace",
 ]

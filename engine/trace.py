@@ -18,27 +18,120 @@ Teaching order (m samples in the batch, layers 1..L):
 
 Event indices: ``layer`` is the layer of the neuron the value belongs to (1..L; the loss
 event has layer L); a weight event (l, i, j) refers to ``weights[l-1][i, j]``, the weight
-from neuron j of layer l−1 to neuron i of layer l (seed 001's W^l_ij).
+from neuron j of layer l−1 to neuron i of layer l (seed 001's W^l_ij). Each kind carries its
+factors as one small frozen class (``ForwardFactors``, ``LossFactors``, …). Where an event sits in
+this order is ``Layout``'s arithmetic (``layout.py``): ask it, never recompute an index.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 
+from .layout import GRANULARITIES, KINDS, PHASES, Layout
 from .losses import OutputDelta
 
-__all__ = ["Trace", "Event", "EventSequence", "Layout", "GRANULARITIES", "PHASES", "KINDS"]
+__all__ = [
+    "Trace",
+    "Event",
+    "EventSequence",
+    "Layout",
+    "Factors",
+    "ForwardFactors",
+    "LossFactors",
+    "OutputDeltaFactors",
+    "HiddenDeltaFactors",
+    "GradFactors",
+    "UpdateFactors",
+    "GRANULARITIES",
+    "PHASES",
+    "KINDS",
+]
 
-PHASES = ("forward", "backward", "update")
-KINDS = ("forward", "loss", "delta", "grad_w", "grad_b", "update_w", "update_b")
-GRANULARITIES = ("event", "neuron", "layer", "sample", "phase", "update")
+
+# ------------------------------------------------------------------- factors, one class per kind
+# Frozen and compared by identity (eq=False): they hold numpy arrays.
+@dataclass(frozen=True, slots=True, eq=False)
+class ForwardFactors:
+    """kind "forward", neuron i of layer l, sample c:  z^l_i = Σ_j w_ij a^{l-1}_j + b_i,  a^l_i = g(z^l_i)."""
+
+    z: float  # z^l_i
+    a: float  # a^l_i = g(z^l_i)
+    a_prev: np.ndarray  # (n_{l-1},) a^{l-1} of sample c (x for l = 1)
+    w: np.ndarray  # (n_{l-1},) W^l_{i·}, the weights into neuron i, before the update
+    b: float  # b^l_i before the update (0 without biases)
+    activation: str  # the name of g
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class LossFactors:
+    """kind "loss":  E = Σ_c E_c over the m samples of the batch."""
+
+    per_sample: np.ndarray  # (m,) E_c
+    a: np.ndarray  # (m, n_L) the outputs a^L
+    y: np.ndarray  # (m, n_L) the targets
+    loss: str  # the loss's name
+    scale: float  # s: 1, or 1/m for the averaged losses
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OutputDeltaFactors:
+    """kind "delta" in the output layer L, neuron i, sample c:  δ^L_i = ∂E/∂a · g'(z),
+    or s (a − y) where cross-entropy simplifies, or the softmax Jacobian sum."""
+
+    output: ClassVar[bool] = True
+    a: float  # a^L_i
+    y: float  # its target
+    z: float  # z^L_i
+    error: float  # a − y
+    scale: float  # s
+    dE_da: float | None  # ∂E/∂a^L_i = s (a − y); None where cross-entropy simplifies
+    da_dz: float | None  # g'(z^L_i); None for softmax (a Jacobian) or when simplified
+    simplified: bool  # cross-entropy with sigmoid/softmax: δ = s (a − y)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class HiddenDeltaFactors:
+    """kind "delta" in a hidden layer l < L, neuron i, sample c:  δ^l_i = (Σ_k δ^{l+1}_k w_ki) g'(z^l_i)."""
+
+    output: ClassVar[bool] = False
+    a: float  # a^l_i
+    z: float  # z^l_i
+    w_next: np.ndarray  # (n_{l+1},) W^{l+1}_{·i}, the weights out of neuron i, before the update
+    delta_next: np.ndarray  # (n_{l+1},) δ^{l+1} of sample c
+    dE_da: float  # ∂E/∂a^l_i = δ^{l+1} · w_next
+    da_dz: float  # g'(z^l_i)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GradFactors:
+    """kinds "grad_w", "grad_b":  ∂E/∂w_ij = Σ_c δ_ic a_jc,  ∂E/∂b_i = Σ_c δ_ic · 1."""
+
+    delta: np.ndarray  # (m,) δ^l_i of every sample
+    a_prev: np.ndarray  # (m,) a^{l-1}_j of every sample (ones for a bias)
+    per_sample: np.ndarray  # (m,) δ · a_prev
+    sum: float  # Σ_c: the gradient
+    mean: float  # the gradient / m
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class UpdateFactors:
+    """kinds "update_w", "update_b":  w' = w + Δw,  Δw = −η ∂E/∂w."""
+
+    old: float  # w before the update
+    grad: float  # ∂E/∂w
+    lr: float  # η
+    delta_w: float  # Δw
+    new: float  # w'
+
+
+Factors = ForwardFactors | LossFactors | OutputDeltaFactors | HiddenDeltaFactors | GradFactors | UpdateFactors
+
+
+# --------------------------------------------------------------------------------- events
 @dataclass(frozen=True, slots=True)
 class Event:
     """One number of the update, with the factors that produce it.
@@ -47,7 +140,9 @@ class Event:
     layer:  layer of the neuron (1..L); i: neuron in that layer; j: neuron of layer−1 (weights)
     sample: sample within the batch (forward and delta events), else None
     value:  the number itself (a, E, δ, ∂E/∂w, or the new weight w')
-    factors: named chain-rule factors (floats, or per-sample arrays of shape (m,))
+    factors: the chain-rule factors, one class per kind (``ForwardFactors``, …)
+
+    Events compare and hash by position and value; factors hold numpy arrays and take no part.
     """
 
     index: int
@@ -58,135 +153,27 @@ class Event:
     j: int | None
     sample: int | None
     value: float
-    # fix: factors hold numpy arrays, so comparing them made ``e1 == e2`` (and ``e in events``)
-    # raise "truth value of an array is ambiguous" and made events unhashable; compare by position/value
-    factors: dict[str, Any] = field(repr=False, compare=False)
+    factors: Factors = field(repr=False, compare=False)
 
+    @property
+    def is_weight(self) -> bool:
+        """A gradient or update of a weight w_ij."""
+        return self.kind in ("grad_w", "update_w")
 
-class Layout:
-    """Where each event sits: segment offsets and sizes for one trace's shape."""
+    @property
+    def is_bias(self) -> bool:
+        """A gradient or update of a bias b_i."""
+        return self.kind in ("grad_b", "update_b")
 
-    def __init__(self, sizes: tuple[int, ...], m: int, bias: bool, update_biases: bool):
-        self.sizes, self.m = sizes, m
-        self.L = L = len(sizes) - 1
-        self.bias, self.update_biases = bias, bias and update_biases
-        self.N = sum(sizes[1:])  # neurons per sample
-        self.cum_fwd = np.cumsum([0] + [sizes[l] for l in range(1, L + 1)]).tolist()
-        self.cum_bwd = np.cumsum([0] + [sizes[l] for l in range(L, 0, -1)]).tolist()
-        self.loss_index = m * self.N
-        self.delta_start = self.loss_index + 1
-        self.grad_start = self.delta_start + m * self.N
-        gb, ub = int(self.bias), int(self.update_biases)
-        self.grad_rows = [None] + [sizes[l - 1] + gb for l in range(1, L + 1)]  # events per neuron
-        self.upd_rows = [None] + [sizes[l - 1] + ub for l in range(1, L + 1)]
-        # blocks in order l = L..1
-        self.cum_grad = np.cumsum([0] + [sizes[l] * self.grad_rows[l] for l in range(L, 0, -1)]).tolist()
-        self.cum_upd = np.cumsum([0] + [sizes[l] * self.upd_rows[l] for l in range(L, 0, -1)]).tolist()
-        self.update_start = self.grad_start + self.cum_grad[-1]
-        self.n_events = self.update_start + self.cum_upd[-1]
+    @property
+    def is_gradient(self) -> bool:
+        """∂E/∂w or ∂E/∂b (kinds "grad_w", "grad_b")."""
+        return self.kind in ("grad_w", "grad_b")
 
-    # --------------------------------------------------------------- decoding
-    def locate(self, k: int) -> tuple:
-        """(kind, layer, i, j, sample) of event k."""
-        if k < self.loss_index:
-            c, r = divmod(k, self.N)
-            t = bisect_right(self.cum_fwd, r)
-            return "forward", t, r - self.cum_fwd[t - 1], None, c
-        if k == self.loss_index:
-            return "loss", self.L, None, None, None
-        if k < self.grad_start:
-            c, r = divmod(k - self.delta_start, self.N)
-            t = bisect_right(self.cum_bwd, r)
-            return "delta", self.L - t + 1, r - self.cum_bwd[t - 1], None, c
-        upd = k >= self.update_start
-        cum, rows = (self.cum_upd, self.upd_rows) if upd else (self.cum_grad, self.grad_rows)
-        r = k - (self.update_start if upd else self.grad_start)
-        t = bisect_right(cum, r)
-        l = self.L - t + 1
-        i, j = divmod(r - cum[t - 1], rows[l])
-        on_bias = j == self.sizes[l - 1]
-        kind = ("update_" if upd else "grad_") + ("b" if on_bias else "w")
-        return kind, l, i, (None if on_bias else j), None
-
-    def phase_of(self, k: int) -> str:
-        return "forward" if k <= self.loss_index else ("backward" if k < self.update_start else "update")
-
-    def phase_bounds(self, phase: str) -> tuple[int, int]:
-        """Inclusive (first, last) event index of a phase."""
-        if phase == "forward":
-            return 0, self.loss_index
-        if phase == "backward":
-            return self.delta_start, self.update_start - 1
-        if phase == "update":
-            return self.update_start, self.n_events - 1
-        raise ValueError(f"unknown phase {phase!r}; choose one of {', '.join(PHASES)}")
-
-    def group(self, k: int, granularity: str) -> tuple[int, int]:
-        """Inclusive (first, last) indices of the group of event k at a granularity (see GRANULARITIES)."""
-        if granularity not in GRANULARITIES:
-            raise ValueError(f"unknown granularity {granularity!r}; choose one of {', '.join(GRANULARITIES)}")
-        if not 0 <= k < self.n_events:
-            raise IndexError(k)
-        if granularity == "event":
-            return k, k
-        if granularity == "update":
-            return 0, self.n_events - 1
-        phase = self.phase_of(k)
-        if granularity == "phase":
-            return self.phase_bounds(phase)
-        if k == self.loss_index:
-            return k, k
-        if k < self.grad_start:  # forward or delta: (sample, layer, neuron) blocks
-            fwd = k < self.loss_index
-            base = 0 if fwd else self.delta_start
-            c, r = divmod(k - base, self.N)
-            if granularity == "neuron":
-                return k, k
-            start = base + c * self.N
-            if granularity == "sample":
-                return start, start + self.N - 1
-            cum = self.cum_fwd if fwd else self.cum_bwd
-            t = bisect_right(cum, r)
-            return start + cum[t - 1], start + cum[t] - 1
-        upd = k >= self.update_start
-        cum, rows = (self.cum_upd, self.upd_rows) if upd else (self.cum_grad, self.grad_rows)
-        base = self.update_start if upd else self.grad_start
-        if granularity == "sample":  # gradients and updates are sums over all samples
-            return base, base + cum[-1] - 1
-        r = k - base
-        t = bisect_right(cum, r)
-        if granularity == "layer":
-            return base + cum[t - 1], base + cum[t] - 1
-        row = rows[self.L - t + 1]
-        first = base + cum[t - 1] + (r - cum[t - 1]) // row * row
-        return first, first + row - 1
-
-    def index_of(self, kind: str, layer: int, i: int | None = None, j: int | None = None, sample: int = 0) -> int:
-        """The event index of (kind, layer, i, j, sample): the inverse of ``locate``."""
-        L, sizes = self.L, self.sizes
-        if kind == "loss":
-            return self.loss_index
-        if not 1 <= layer <= L or i is None or not 0 <= i < sizes[layer]:
-            raise ValueError(f"no neuron {i} in layer {layer}")
-        if kind in ("forward", "delta"):
-            if not 0 <= sample < self.m:
-                raise ValueError(f"no sample {sample} in a batch of {self.m}")
-            if kind == "forward":
-                return sample * self.N + self.cum_fwd[layer - 1] + i
-            return self.delta_start + sample * self.N + self.cum_bwd[L - layer] + i
-        upd = kind.startswith("update_")
-        if kind not in ("grad_w", "grad_b", "update_w", "update_b"):
-            raise ValueError(f"unknown event kind {kind!r}")
-        row = (self.upd_rows if upd else self.grad_rows)[layer]
-        col = sizes[layer - 1] if kind.endswith("_b") else j
-        if col is None or not 0 <= col < row:
-            raise ValueError(f"no {kind} event for j={j} in layer {layer}")
-        base = self.update_start if upd else self.grad_start
-        return base + (self.cum_upd if upd else self.cum_grad)[L - layer] + i * row + col
-
-    def applied_updates(self, k: int) -> int:
-        """How many update events have been applied once the cursor is at k (−1 = none)."""
-        return int(min(max(k - self.update_start + 1, 0), self.cum_upd[-1]))
+    @property
+    def is_update(self) -> bool:
+        """The new value of a weight or bias (kinds "update_w", "update_b")."""
+        return self.kind in ("update_w", "update_b")
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,63 +255,78 @@ class Trace:
         return Event(k, kind, phase, l, i, j, c, *_value_and_factors(self, kind, l, i, j, c))
 
 
-def _value_and_factors(tr: Trace, kind: str, l: int, i, j, c) -> tuple[float, dict]:
-    if kind == "forward":  # a^l_i = g(z^l_i),  z^l_i = Σ_j w_ij a^{l-1}_j + b_i
-        return float(tr.A[l][c, i]), {
-            "z": float(tr.Z[l][c, i]),
-            "a": float(tr.A[l][c, i]),
-            "a_prev": tr.A[l - 1][c],
-            "w": tr.weights_before[l - 1][i],
-            "b": float(tr.biases_before[l - 1][i]),
-            "activation": tr.activations[l - 1],
-        }
-    if kind == "loss":  # E = Σ_c E_c
-        return tr.loss, {
-            "per_sample": tr.loss_per_sample,
-            "a": tr.A[-1],
-            "y": tr.Y,
-            "loss": tr.loss_name,
-            "scale": tr.output.scale,
-        }
+def _value_and_factors(tr: Trace, kind: str, l: int, i, j, c) -> tuple[float, Factors]:
+    if kind == "forward":
+        return _forward(tr, l, i, c)
+    if kind == "loss":
+        return _loss(tr)
     if kind == "delta":
-        if l == len(tr.layer_sizes) - 1:  # δ^L_i = ∂E/∂a · g'(z)  or  s (a − y)
-            o = tr.output
-            return float(tr.deltas[l][c, i]), {
-                "a": float(tr.A[l][c, i]),
-                "y": float(tr.Y[c, i]),
-                "z": float(tr.Z[l][c, i]),
-                "error": float(o.error[c, i]),
-                "scale": o.scale,
-                "dE_da": None if o.dE_da is None else float(o.dE_da[c, i]),
-                "da_dz": None if o.da_dz is None else float(o.da_dz[c, i]),
-                "simplified": o.simplified,
-                "output": True,
-            }
-        w_next = tr.weights_before[l][:, i]  # W^{l+1}_{ki}, (n_{l+1},)
-        d_next = tr.deltas[l + 1][c]  # δ^{l+1}_k, (n_{l+1},)
-        return float(tr.deltas[l][c, i]), {  # δ^l_i = (Σ_k δ^{l+1}_k w_ki) g'(z^l_i)
-            "a": float(tr.A[l][c, i]),
-            "z": float(tr.Z[l][c, i]),
-            "w_next": w_next,
-            "delta_next": d_next,
-            "dE_da": float(d_next @ w_next),
-            "da_dz": float(tr.da_dz[l][c, i]),
-            "output": False,
-        }
-    if kind in ("grad_w", "grad_b"):  # ∂E/∂w_ij = Σ_c δ_ic a_jc,  ∂E/∂b_i = Σ_c δ_ic
-        delta = tr.deltas[l][:, i]
-        a_prev = tr.A[l - 1][:, j] if kind == "grad_w" else np.ones_like(delta)
-        value = tr.grad_weights[l - 1][i, j] if kind == "grad_w" else tr.grad_biases[l - 1][i]
-        per = delta * a_prev
-        return float(value), {
-            "delta": delta,
-            "a_prev": a_prev,
-            "per_sample": per,
-            "sum": float(value),
-            "mean": float(value) / tr.m,
-        }
-    # update_w / update_b: w' = w + Δw,  Δw = −η ∂E/∂w
-    if kind == "update_w":
+        return _output_delta(tr, i, c) if l == len(tr.layer_sizes) - 1 else _hidden_delta(tr, l, i, c)
+    if kind in ("grad_w", "grad_b"):
+        return _gradient(tr, l, i, j)
+    return _update(tr, l, i, j)
+
+
+def _forward(tr: Trace, l: int, i: int, c: int) -> tuple[float, ForwardFactors]:
+    # a^l_i = g(z^l_i),  z^l_i = Σ_j w_ij a^{l-1}_j + b_i
+    a = float(tr.A[l][c, i])
+    return a, ForwardFactors(
+        z=float(tr.Z[l][c, i]),
+        a=a,
+        a_prev=tr.A[l - 1][c],  # (n_{l-1},)
+        w=tr.weights_before[l - 1][i],  # (n_{l-1},)
+        b=float(tr.biases_before[l - 1][i]),
+        activation=tr.activations[l - 1],
+    )
+
+
+def _loss(tr: Trace) -> tuple[float, LossFactors]:
+    # E = Σ_c E_c
+    return tr.loss, LossFactors(
+        per_sample=tr.loss_per_sample, a=tr.A[-1], y=tr.Y, loss=tr.loss_name, scale=tr.output.scale
+    )
+
+
+def _output_delta(tr: Trace, i: int, c: int) -> tuple[float, OutputDeltaFactors]:
+    # δ^L_i = ∂E/∂a · g'(z)  or  s (a − y)
+    o, L = tr.output, len(tr.layer_sizes) - 1
+    return float(tr.deltas[L][c, i]), OutputDeltaFactors(
+        a=float(tr.A[L][c, i]),
+        y=float(tr.Y[c, i]),
+        z=float(tr.Z[L][c, i]),
+        error=float(o.error[c, i]),
+        scale=o.scale,
+        dE_da=None if o.dE_da is None else float(o.dE_da[c, i]),
+        da_dz=None if o.da_dz is None else float(o.da_dz[c, i]),
+        simplified=o.simplified,
+    )
+
+
+def _hidden_delta(tr: Trace, l: int, i: int, c: int) -> tuple[float, HiddenDeltaFactors]:
+    # δ^l_i = (Σ_k δ^{l+1}_k w_ki) g'(z^l_i)
+    w_next = tr.weights_before[l][:, i]  # W^{l+1}_{ki}, (n_{l+1},)
+    d_next = tr.deltas[l + 1][c]  # δ^{l+1}_k, (n_{l+1},)
+    return float(tr.deltas[l][c, i]), HiddenDeltaFactors(
+        a=float(tr.A[l][c, i]),
+        z=float(tr.Z[l][c, i]),
+        w_next=w_next,
+        delta_next=d_next,
+        dE_da=float(d_next @ w_next),
+        da_dz=float(tr.da_dz[l][c, i]),
+    )
+
+
+def _gradient(tr: Trace, l: int, i: int, j: int | None) -> tuple[float, GradFactors]:
+    # ∂E/∂w_ij = Σ_c δ_ic a_jc,  ∂E/∂b_i = Σ_c δ_ic  (j None: the bias)
+    delta = tr.deltas[l][:, i]  # (m,)
+    a_prev = tr.A[l - 1][:, j] if j is not None else np.ones_like(delta)  # (m,)
+    value = float(tr.grad_weights[l - 1][i, j] if j is not None else tr.grad_biases[l - 1][i])
+    return value, GradFactors(delta=delta, a_prev=a_prev, per_sample=delta * a_prev, sum=value, mean=value / tr.m)
+
+
+def _update(tr: Trace, l: int, i: int, j: int | None) -> tuple[float, UpdateFactors]:
+    # w' = w + Δw,  Δw = −η ∂E/∂w  (j None: the bias)
+    if j is not None:
         old, g, d, new = (
             tr.weights_before[l - 1][i, j],
             tr.grad_weights[l - 1][i, j],
@@ -338,7 +340,7 @@ def _value_and_factors(tr: Trace, kind: str, l: int, i, j, c) -> tuple[float, di
             tr.delta_biases[l - 1][i],
             tr.biases_after[l - 1][i],
         )
-    return float(new), {"old": float(old), "grad": float(g), "lr": tr.lr, "delta_w": float(d), "new": float(new)}
+    return float(new), UpdateFactors(old=float(old), grad=float(g), lr=tr.lr, delta_w=float(d), new=float(new))
 
 
 class EventSequence(Sequence):

@@ -180,7 +180,7 @@ def test_keyboard_steps_show_the_engines_numbers(app):
     symbolic, numeric = shown[0][1], shown[1][1]
     assert "δ" in symbolic and "∂E" in symbolic
     f = event.factors
-    assert_shows(numeric, f["a"], f["y"], event.value)  # = (0.7514 − 0.01)·0.7514·(1 − 0.7514) = 0.1385
+    assert_shows(numeric, f.a, f.y, event.value)  # = (0.7514 − 0.01)·0.7514·(1 − 0.7514) = 0.1385
     assert numeric.endswith("=0.1385")
     assert "δ 1 of 2" in progress(page)
     assert not clipped(page)
@@ -195,7 +195,7 @@ def test_keyboard_steps_show_the_engines_numbers(app):
     symbolic, numeric = shown[0][1], shown[1][1]
     assert symbolic.startswith("w") and "′" in symbolic and "−η" in symbolic and "∂E" in symbolic, symbolic
     f = event.factors
-    assert_shows(numeric, f["old"], f["lr"], f["grad"], event.value)  # = 0.4 − 0.5·0.0822 = 0.3589
+    assert_shows(numeric, f.old, f.lr, f.grad, event.value)  # = 0.4 − 0.5·0.0822 = 0.3589
     assert numeric.startswith("=0.4−0.5") and numeric.endswith("=0.3589")
     assert not clipped(page)
     shot(page, "3_update")

@@ -158,7 +158,7 @@ def allowed_numbers(tr) -> set[str]:
     arrays += tr.grad_weights + tr.grad_biases + tr.delta_weights + tr.delta_biases
     if tr.output.dE_da is not None:
         arrays.append(tr.output.dE_da)
-    arrays += [np.array([e.factors["dE_da"]]) for e in tr.events if e.kind == "delta" and not e.factors["output"]]
+    arrays += [np.array([e.factors.dE_da]) for e in tr.events if e.kind == "delta" and not e.factors.output]
     values = np.concatenate([np.ravel(a) for a in arrays])
     return {format_number(abs(v)) for v in values}
 
@@ -319,7 +319,7 @@ def test_batch_gradients_sum_over_samples(traces):
     )
     terms = [
         rf"{format_number(d, paren=True)}\cdot {format_number(a, paren=True)}"
-        for d, a in zip(g.factors["delta"], g.factors["a_prev"])
+        for d, a in zip(g.factors.delta, g.factors.a_prev)
     ]
     assert f.substituted == "= " + " + ".join(terms)
     assert r"\sum_{c=1}^{3}" in event_formula(g, tr).symbolic
@@ -343,7 +343,7 @@ def test_cross_entropy_simplification(traces):
         f = event_formula(e, tr)
         assert f.symbolic.endswith(r"= \frac{1}{m}(a^{(2)}_{11} - y_{11})")
         assert "cancels" in f.explanation
-        a, y = e.factors["a"], e.factors["y"]
+        a, y = e.factors.a, e.factors.y
         assert f.substituted == rf"= \frac{{1}}{{2}}({format_number(a, paren=True)} - {format_number(y, paren=True)})"
         f2 = event_formula(e, tr, "seed002")
         assert f2.symbolic.endswith(r"= \frac{1}{m}(y_{11} - a_{11}^{(2)})") and f2.result == "= " + format_number(

@@ -321,7 +321,7 @@ def test_parameter_events_highlight_their_edge(kind):
     texts = [a.text for a in fig.layout.annotations if a.showarrow]
     sym = "w[2]₁₂" if kind.endswith("_w") else "b[2]₁"  # neuron 1 (engine i = 0), input 2 (j = 1)
     if kind.startswith("update"):
-        expected = f"{sym}  {ev.factors['old']:.4f} → {ev.factors['new']:.4f}"
+        expected = f"{sym}  {ev.factors.old:.4f} → {ev.factors.new:.4f}"
     else:
         expected = f"∂E/∂{sym} = {ev.value:.4f}"
     assert expected.replace("-", "−") in texts

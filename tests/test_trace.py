@@ -164,56 +164,56 @@ def test_factors_multiply_to_the_value(tr):
     for e in tr.events:
         f = e.factors
         if e.kind == "forward":  # a = g(z), z = w · a_prev + b
-            assert f["a"] == e.value and f["activation"] == tr.activations[e.layer - 1]
-            z = float(f["w"] @ f["a_prev"] + f["b"])
-            assert rel_close(f["z"], z, 1e-12, 1e-14 * (np.abs(f["w"]) @ np.abs(f["a_prev"]) + abs(f["b"])))
-            assert np.array_equal(f["w"], tr.weights_before[e.layer - 1][e.i])
+            assert f.a == e.value and f.activation == tr.activations[e.layer - 1]
+            z = float(f.w @ f.a_prev + f.b)
+            assert rel_close(f.z, z, 1e-12, 1e-14 * (np.abs(f.w) @ np.abs(f.a_prev) + abs(f.b)))
+            assert np.array_equal(f.w, tr.weights_before[e.layer - 1][e.i])
         elif e.kind == "loss":
-            assert e.value == float(np.sum(f["per_sample"])) and f["loss"] == tr.loss_name and f["scale"] == s
+            assert e.value == float(np.sum(f.per_sample)) and f.loss == tr.loss_name and f.scale == s
         elif e.kind == "delta" and e.layer == L:  # output δ
-            assert f["output"] is True and f["error"] == f["a"] - f["y"] and f["scale"] == s
+            assert f.output is True and f.error == f.a - f.y and f.scale == s
             if not squared:  # cross-entropy: δ = s (a − y)
-                assert f["simplified"] and f["dE_da"] is None and f["da_dz"] is None
-                assert e.value == s * f["error"]
+                assert f.simplified and f.dE_da is None and f.da_dz is None
+                assert e.value == s * f.error
             elif out_act == "softmax":  # δ_i = Σ_k ∂E/∂a_k a_k (1[i=k] − a_i)
-                assert f["dE_da"] == s * f["error"] and f["da_dz"] is None and not f["simplified"]
+                assert f.dE_da == s * f.error and f.da_dz is None and not f.simplified
                 a, dE = tr.A[L][e.sample], tr.output.dE_da[e.sample]
                 want = sum(dE[k] * a[k] * ((k == e.i) - a[e.i]) for k in range(len(a)))
                 assert rel_close(e.value, want, 1e-12, 1e-15 * float(np.abs(dE) @ a))
             else:  # δ = error · s · g'(z)
-                assert f["dE_da"] == s * f["error"] and not f["simplified"]
-                assert e.value == f["dE_da"] * f["da_dz"]
-                assert rel_close(e.value, f["error"] * s * f["da_dz"], 1e-15)
+                assert f.dE_da == s * f.error and not f.simplified
+                assert e.value == f.dE_da * f.da_dz
+                assert rel_close(e.value, f.error * s * f.da_dz, 1e-15)
         elif e.kind == "delta":  # hidden δ = (Σ_k δ_next w_next) · g'(z)
-            assert f["output"] is False
-            dE = float(f["delta_next"] @ f["w_next"])
-            assert f["dE_da"] == dE
-            bound = float(np.abs(f["delta_next"]) @ np.abs(f["w_next"])) * abs(f["da_dz"])
-            assert abs(e.value - f["dE_da"] * f["da_dz"]) <= 1e-12 * bound
-            assert np.array_equal(f["w_next"], tr.weights_before[e.layer][:, e.i])
-            assert np.array_equal(f["delta_next"], tr.deltas[e.layer + 1][e.sample])
+            assert f.output is False
+            dE = float(f.delta_next @ f.w_next)
+            assert f.dE_da == dE
+            bound = float(np.abs(f.delta_next) @ np.abs(f.w_next)) * abs(f.da_dz)
+            assert abs(e.value - f.dE_da * f.da_dz) <= 1e-12 * bound
+            assert np.array_equal(f.w_next, tr.weights_before[e.layer][:, e.i])
+            assert np.array_equal(f.delta_next, tr.deltas[e.layer + 1][e.sample])
         elif e.kind in ("grad_w", "grad_b"):  # Σ_c δ_c a_c
-            assert f["per_sample"].shape == (m,) and f["delta"].shape == (m,)
-            assert np.array_equal(f["per_sample"], f["delta"] * f["a_prev"])
+            assert f.per_sample.shape == (m,) and f.delta.shape == (m,)
+            assert np.array_equal(f.per_sample, f.delta * f.a_prev)
             if e.kind == "grad_b":
-                assert np.array_equal(f["a_prev"], np.ones(m))
-            assert abs(float(np.sum(f["per_sample"])) - e.value) <= 1e-12 * float(np.sum(np.abs(f["per_sample"])))
-            assert f["sum"] == e.value and f["mean"] == e.value / m
+                assert np.array_equal(f.a_prev, np.ones(m))
+            assert abs(float(np.sum(f.per_sample)) - e.value) <= 1e-12 * float(np.sum(np.abs(f.per_sample)))
+            assert f.sum == e.value and f.mean == e.value / m
         else:  # update: old + Δw = new exactly, Δw = −η ∂E/∂w
-            assert f["old"] + f["delta_w"] == f["new"] == e.value
-            assert f["delta_w"] == -tr.lr * f["grad"] and f["lr"] == tr.lr
+            assert f.old + f.delta_w == f.new == e.value
+            assert f.delta_w == -tr.lr * f.grad and f.lr == tr.lr
             arr = tr.weights_before if e.kind == "update_w" else tr.biases_before
             idx = (e.i, e.j) if e.kind == "update_w" else (e.i,)
-            assert f["old"] == arr[e.layer - 1][idx]
+            assert f.old == arr[e.layer - 1][idx]
 
 
 def test_batch_events_carry_per_sample_factors():
     net, X, Y = build_case([2, 2, 1], ["sigmoid", "sigmoid"], "half_mse", True, 4, seed=1)
     tr = net.trace(X, Y, 0.5)
     g = tr.events[tr.layout.grad_start]
-    assert g.factors["per_sample"].shape == (4,) and g.factors["mean"] == g.value / 4
+    assert g.factors.per_sample.shape == (4,) and g.factors.mean == g.value / 4
     loss = tr.events[tr.layout.loss_index]
-    assert loss.factors["per_sample"].shape == (4,) and loss.factors["scale"] == 0.25
+    assert loss.factors.per_sample.shape == (4,) and loss.factors.scale == 0.25
     assert [e.sample for e in tr.events[: tr.layout.loss_index]] == [c for c in range(4) for _ in range(3)]
 
 
@@ -365,3 +365,90 @@ def test_index_of_inverts_locate():
         lay.index_of("forward", 1, 99)
     with pytest.raises(ValueError):
         lay.index_of("update_b", 1, 0)  # bias=False: no bias updates
+
+
+@SETTINGS
+@given(traces())
+def test_index_functions_invert_locate(tr):
+    lay = tr.layout
+    for k in range(lay.n_events):
+        kind, l, i, j, c = lay.locate(k)
+        if kind == "forward":
+            assert lay.forward_index(l, i, c) == k
+        elif kind == "delta":
+            assert lay.delta_index(l, i, c) == k
+        elif kind != "loss":  # a parameter: column j of [W^l | b^l], the bias in column n_{l−1}
+            col = lay.sizes[l - 1] if j is None else j
+            assert (lay.grad_index if kind.startswith("grad") else lay.update_index)(l, i, col) == k
+    for l in range(1, lay.L + 1):  # arrays broadcast like numpy, entry by entry the scalar answer
+        i, c = np.arange(lay.sizes[l])[:, None], np.arange(lay.m)[None, :]
+        for index in (lay.forward_index, lay.delta_index):
+            got = index(l, i, c)
+            assert got.shape == (lay.sizes[l], lay.m)
+            assert all(got[q, s] == index(l, q, s) for q in range(lay.sizes[l]) for s in range(lay.m))
+        for index, cols in ((lay.grad_index, lay.sizes[l - 1] + tr.bias), (lay.update_index, lay.upd_rows[l])):
+            got = index(l, i, np.arange(cols)[None, :])
+            assert got.shape == (lay.sizes[l], cols)
+            assert all(got[q, r] == index(l, q, r) for q in range(lay.sizes[l]) for r in range(cols))
+
+
+def test_index_functions_reject_positions_that_have_no_event():
+    net, X, Y = build_case([2, 3, 2], ["tanh", "sigmoid"], "half_sse", True, 2, seed=0)
+    lay = net.trace(X, Y, 0.1, update_biases=False).layout
+    for call, match in [
+        (lambda: lay.forward_index(0, 0), "neuron"),
+        (lambda: lay.forward_index(3, 0), "neuron"),
+        (lambda: lay.delta_index(1, 3), "neuron"),
+        (lambda: lay.delta_index(1, np.array([0, 3])), "neuron"),
+        (lambda: lay.forward_index(1, 0, 2), "sample"),
+        (lambda: lay.grad_index(1, 0, 3), "grad"),
+        (lambda: lay.grad_index(2, 0, -1), "grad"),
+        (lambda: lay.update_index(1, 0, 2), "update"),  # biases are not updated: no column n_{l−1}
+        (lambda: lay.index_of("update_b", 1, 0), "update"),
+        (lambda: lay.index_of("grad_w", 1, 0), "grad_w"),  # a weight needs its j
+        (lambda: lay.index_of("gradient", 1, 0), "kind"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            call()
+    assert lay.grad_index(1, 0, 2) == lay.index_of("grad_b", 1, 0)
+    assert lay.update_index(1, 0, 1) == lay.index_of("update_w", 1, 0, 1)
+
+
+@SETTINGS
+@given(traces(max_layers=3))
+def test_kind_properties_name_the_parameter_events(tr):
+    for e in tr.events:
+        assert e.is_weight == (e.kind in ("grad_w", "update_w")) == ((e.is_gradient or e.is_update) and e.j is not None)
+        assert e.is_bias == (e.kind in ("grad_b", "update_b")) == ((e.is_gradient or e.is_update) and e.j is None)
+        assert e.is_gradient == (e.kind in ("grad_w", "grad_b")) == (e.phase == "backward" and e.kind != "delta")
+        assert e.is_update == (e.kind in ("update_w", "update_b")) == (e.phase == "update")
+        assert not (e.is_weight and e.is_bias) and not (e.is_gradient and e.is_update)
+
+
+def test_each_kind_carries_its_own_factors_class():
+    from engine import (
+        ForwardFactors,
+        GradFactors,
+        HiddenDeltaFactors,
+        LossFactors,
+        OutputDeltaFactors,
+        UpdateFactors,
+    )
+
+    net, X, Y = build_case([2, 3, 2], ["tanh", "sigmoid"], "half_sse", True, 2, seed=0)
+    tr = net.trace(X, Y, 0.1)
+    want = {
+        "forward": ForwardFactors,
+        "loss": LossFactors,
+        "grad_w": GradFactors,
+        "grad_b": GradFactors,
+        "update_w": UpdateFactors,
+        "update_b": UpdateFactors,
+    }
+    for e in tr.events:
+        cls = want.get(e.kind) or (OutputDeltaFactors if e.layer == 2 else HiddenDeltaFactors)
+        assert type(e.factors) is cls
+    f = tr.event(0).factors
+    with pytest.raises(AttributeError):  # frozen
+        f.z = 1.0
+    assert f.a_prev.shape == (2,) and f.w.shape == (2,)

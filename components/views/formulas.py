@@ -132,18 +132,18 @@ def _delta_event_factors(tr, l: int, i: int, c: int) -> dict:
 def _forward(ctx: _Ctx, e) -> EventFormula:
     tr, nt, s, n, v = ctx.trace, ctx.nt, ctx.s, ctx.n, ctx.v
     l, i, c, f = e.layer, e.i, e.sample, e.factors
-    n_in, act = s.sizes[l - 1], f["activation"]
+    n_in, act = s.sizes[l - 1], f.activation
     Z, A = nt.pre(s, l, i, c), nt.act(s, l, i, c)
     if n_in <= SUM_LIMIT:
         sym_terms = [rf"{nt.weight(s, l, i, j)}\,{nt.inp(s, l, i, j, c)}" for j in range(n_in)]
     else:
         q = nt.in_var(s, l)
         sym_terms = [rf"\sum_{{{q}=1}}^{{{n_in}}} {nt.weight(s, l, i, q)}\,{nt.inp(s, l, i, q, c)}"]
-    num_terms = [rf"{n(f['w'][j])}\cdot {n(f['a_prev'][j])}" for j in range(n_in)]
+    num_terms = [rf"{n(f.w[j])}\cdot {n(f.a_prev[j])}" for j in range(n_in)]
     num_sum = join_terms(num_terms, limit=SUM_LIMIT)
     if tr.bias:
         b_sym = nt.bias(s, l, i) + (rf"\,{nt.bias_input}" if nt.bias_input else "")
-        b_num = n(f["b"]) + (r"\cdot 1" if nt.bias_input else "")
+        b_num = n(f.b) + (r"\cdot 1" if nt.bias_input else "")
         if nt.bias_input:  # seed 002 writes the bias weight first: W_k0 x_0 + W_k1 a_1 + …
             sym_terms, num_sum = [b_sym] + sym_terms, f"{b_num} + {num_sum}"
         else:
@@ -158,12 +158,12 @@ def _forward(ctx: _Ctx, e) -> EventFormula:
         denom = join_terms([f"e^{{{v(z)}}}" for z in zs], limit=SUM_LIMIT)
         a_num = rf"{A} = \frac{{e^{{{v(zs[i])}}}}}{{{denom}}}"
     else:
-        a_sym, a_num = f"{A} = {g}({Z})", f"{A} = {g}({v(f['z'])})"
+        a_sym, a_num = f"{A} = {g}({Z})", f"{A} = {g}({v(f.z)})"
     what = "adds up its weighted inputs" + (" and its bias" if tr.bias else "")
     return EventFormula(
         f"Forward pass · {_neuron(l, i)}{_sample(ctx, c)}",
         rf"{Z} = {' + '.join(sym_terms)},\quad {a_sym}",
-        rf"{Z} = {num_sum} = {v(f['z'])},\quad {a_num}",
+        rf"{Z} = {num_sum} = {v(f.z)},\quad {a_num}",
         f"= {v(e.value)}",
         f"Neuron {i + 1} of layer {l} {what} to get ${Z}$, then applies the {act} activation to get its output ${A}$.",
     )
@@ -173,7 +173,7 @@ def _forward(ctx: _Ctx, e) -> EventFormula:
 def _loss(ctx: _Ctx, e) -> EventFormula:
     tr, nt, s, n, v = ctx.trace, ctx.nt, ctx.s, ctx.n, ctx.v
     f, L, m = e.factors, s.L, s.m
-    a, y, name = f["a"], f["y"], f["loss"]
+    a, y, name = f.a, f.y, f.loss
     k = nt.out_var(s, L - 1)
     unit = k if s.sizes[L] > 1 else 0  # a single output is written with its own index
     A, Y = nt.act(s, L, unit, "c"), nt.target(s, unit, "c")
@@ -228,7 +228,7 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
         if flip
         else ""
     )
-    if f["output"]:
+    if f.output:
         sym, num, case = _output_delta(ctx, c, i)
         softmax = tr.activations[-1] == "softmax"
         if softmax:
@@ -262,25 +262,25 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
         )
     n_next, act = s.sizes[l + 1], tr.activations[l - 1]
     sgn = float(nt.delta_sign)
-    g_sym, g_num = _gprime(ctx, act, A, Z, f["a"], f["da_dz"])
+    g_sym, g_num = _gprime(ctx, act, A, Z, f.a, f.da_dz)
     k = nt.out_var(s, l)
     if nt.key == "seed000" and l + 1 == s.L and n_next == 1:  # the seed's recurrence, spelled out
         o_sym, o_num, _ = _output_delta(ctx, c, 0)
         sum_sym = rf"{o_sym}\cdot {nt.weight(s, l + 1, 0, i)}"
-        sum_num = rf"{o_num}\cdot {n(f['w_next'][0])}"
+        sum_num = rf"{o_num}\cdot {n(f.w_next[0])}"
     else:
         if n_next <= SUM_LIMIT:
             sum_sym = " + ".join(rf"{nt.delta(s, l + 1, q, c)}\,{nt.weight(s, l + 1, q, i)}" for q in range(n_next))
         else:
             sum_sym = rf"\sum_{{{k}}} {nt.delta(s, l + 1, k, c)}\,{nt.weight(s, l + 1, k, i)}"
         sum_num = join_terms(
-            [rf"{n(sgn * d)}\cdot {n(w)}" for d, w in zip(f["delta_next"], f["w_next"])], limit=SUM_LIMIT
+            [rf"{n(sgn * d)}\cdot {n(w)}" for d, w in zip(f.delta_next, f.w_next)], limit=SUM_LIMIT
         )
     middle = "" if flip else rf"{nt.d(A)}\cdot {g_sym} = "
     return EventFormula(
         f"Backward pass · hidden δ for {_neuron(l, i)}{_sample(ctx, c)}",
         rf"{D} = {middle}\Big({sum_sym}\Big)\cdot {g_sym}",
-        rf"= \Big({sum_num}\Big)\cdot {g_num} = {n(sgn * f['dE_da'])}\cdot {n(f['da_dz'])}",
+        rf"= \Big({sum_num}\Big)\cdot {g_num} = {n(sgn * f.dE_da)}\cdot {n(f.da_dz)}",
         f"= {v(nt.delta_sign * e.value)}",
         "A hidden δ collects the δs of the next layer, each weighted by the connection it flows back "
         f"through, and multiplies by the slope g'(z) of this neuron's {act}." + sign_note,
@@ -304,7 +304,7 @@ def _grad(ctx: _Ctx, e) -> EventFormula:
     def inp(c):  # the input the parameter multiplies, or None for a bias without x_0
         return nt.inp(s, l, i, j, c) if is_w else bias_in
 
-    deltas, ins = f["delta"], f["a_prev"]
+    deltas, ins = f.delta, f.a_prev
     if m == 1 and nt.key == "seed000":  # δ spelled out as in the seed: (L_k − T)·L_k(1 − L_k)·L_j
         if l == s.L:
             d_sym, d_num, _ = _output_delta(ctx, 0, i, evaluated=True)
@@ -312,9 +312,9 @@ def _grad(ctx: _Ctx, e) -> EventFormula:
             fac = _delta_event_factors(tr, l, i, 0)
             A = nt.act(s, l, i, 0)
             g_sym, g_num = _gprime(
-                ctx, tr.activations[l - 1], A, nt.pre(s, l, i, 0), fac["a"], fac["da_dz"], evaluated=True
+                ctx, tr.activations[l - 1], A, nt.pre(s, l, i, 0), fac.a, fac.da_dz, evaluated=True
             )
-            d_sym, d_num = rf"{nt.d(A)}\cdot {g_sym}", rf"{n(fac['dE_da'])}\cdot {g_num}"
+            d_sym, d_num = rf"{nt.d(A)}\cdot {g_sym}", rf"{n(fac.dE_da)}\cdot {g_num}"
         sym = d_sym + (rf"\cdot {inp(0)}" if is_w else "")
         num = "= " + d_num + (rf"\cdot {n(ins[0])}" if is_w else "")
     elif m == 1:
@@ -359,13 +359,13 @@ def _update(ctx: _Ctx, e) -> EventFormula:
         if m == 1:
             d, a = -float(tr.deltas[l][0, i]), (float(tr.A[l - 1][0, j]) if is_w else 1.0)
             sym = rf"{P} := {P} + {nt.lr}\,{nt.delta(s, l, i, 0)}\,{x(0)}"
-            num = rf"= {n(f['old'])} + {n(f['lr'])}\cdot {n(d)}" + (rf"\cdot {n(a)}" if (is_w or nt.bias_input) else "")
+            num = rf"= {n(f.old)} + {n(f.lr)}\cdot {n(d)}" + (rf"\cdot {n(a)}" if (is_w or nt.bias_input) else "")
         else:
             sym = rf"{P} := {P} + {nt.lr}\sum_{{c=1}}^{{{m}}} {nt.delta(s, l, i, 'c')}\,{x('c')}"
-            num = rf"= {n(f['old'])} + {n(f['lr'])}\cdot {n(-f['grad'])}"
+            num = rf"= {n(f.old)} + {n(f.lr)}\cdot {n(-f.grad)}"
     else:
         sym = rf"{nt.new(P)} {nt.assign} {P} - {nt.lr}\,{nt.d(P)}"
-        num = rf"= {n(f['old'])} - {n(f['lr'])}\cdot {n(f['grad'])}"
+        num = rf"= {n(f.old)} - {n(f.lr)}\cdot {n(f.grad)}"
     target = _parameter_words(e)
     return EventFormula(
         f"Update · {target}",
@@ -373,8 +373,8 @@ def _update(ctx: _Ctx, e) -> EventFormula:
         num,
         f"= {v(e.value)}",
         f"Gradient descent moves the {'weight' if is_w else 'bias'} against its gradient: "
-        f"$\\Delta {P} = -{nt.lr}\\cdot{nt.d(P)} = {v(f['delta_w'])}$, so it goes from ${v(f['old'])}$ "
-        f"to ${v(f['new'])}$.",
+        f"$\\Delta {P} = -{nt.lr}\\cdot{nt.d(P)} = {v(f.delta_w)}$, so it goes from ${v(f.old)}$ "
+        f"to ${v(f.new)}$.",
     )
 
 

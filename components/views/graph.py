@@ -335,7 +335,7 @@ def _event_note(ev) -> str | None:
     name = f"w[{ev.layer}]{_sub(ev.i, ev.j)}" if ev.kind.endswith("_w") else f"b[{ev.layer}]{_sub(ev.i)}"
     if ev.kind.startswith("grad"):
         return f"∂E/∂{name} = {_fmt(ev.value)}"
-    return f"{name}  {_fmt(ev.factors['old'])} → {_fmt(ev.factors['new'])}"
+    return f"{name}  {_fmt(ev.factors.old)} → {_fmt(ev.factors.new)}"
 
 
 def _colour_bar(ed: EdgeBuckets, title: str, fs: int) -> dict:
