@@ -42,6 +42,7 @@ class Stepper:
         Y,
         lr: float,
         batch_size: int | None = None,
+        *,
         update_biases: bool = True,
         shuffle: bool = False,
         seed: int | None = 0,
@@ -91,7 +92,7 @@ class Stepper:
     # ------------------------------------------------------------------ hooks
     def on(self, kind: str, fn: Callable[[Event], None]) -> Callable[[Event], None]:
         """Call ``fn(event)`` for each event of ``kind`` the cursor moves forward over."""
-        if kind not in KINDS:  # fix: a misspelt kind (e.g. "update") was accepted and never fired
+        if kind not in KINDS:  # a misspelt kind (e.g. "update") would never fire
             raise ValueError(f"unknown event kind {kind!r}; choose one of {', '.join(KINDS)}")
         self._hooks.setdefault(kind, []).append(fn)
         return fn
@@ -216,7 +217,7 @@ class Stepper:
         n_updates = int(n_updates)
         if n_updates <= 0:
             return 0
-        finished = 0  # fix: the finished current update counts as one of the n and is returned too
+        finished = 0  # the finished current update counts as one of the n and is returned too
         if self.cursor >= 0:
             self.finish_update()
             n_updates -= 1
@@ -228,13 +229,13 @@ class Stepper:
             self.X,
             self.Y,
             self.lr,
-            self.batch_size,
-            self.update_biases,
-            self.shuffle,
-            self.seed,
-            self.update,
-            n_updates,
-            on_epoch,
+            batch_size=self.batch_size,
+            update_biases=self.update_biases,
+            shuffle=self.shuffle,
+            seed=self.seed,
+            start_update=self.update,
+            n_updates=n_updates,
+            on_epoch=on_epoch,
         )
         self.update += done
         self._history.clear()

@@ -346,6 +346,8 @@ def test_stepper_rejects_bad_arguments():
     with pytest.raises(ValueError, match="kind"):
         st_.on("update", print)  # on_update covers update_w and update_b
     assert st_.cursor == -1
+    with pytest.raises(TypeError):  # past lr and batch_size the options are named
+        Stepper(net, X, Y, 0.1, None, False)
 
 
 def test_seek_moves_the_cursor_both_ways():
