@@ -73,7 +73,7 @@ def _neuron(l: int, i: int) -> str:
 
 def _parameter_words(e) -> str:
     """Plain words for the weight or bias of a grad/update event."""
-    if e.kind.endswith("_w"):
+    if e.is_weight:
         return f"the weight from {_neuron(e.layer - 1, e.j)} to {_neuron(e.layer, e.i)}"
     return f"the bias of {_neuron(e.layer, e.i)}"
 
@@ -82,7 +82,7 @@ def _sample(ctx: _Ctx, c) -> str:
     return f" (sample {c + 1} of {ctx.s.m})" if ctx.s.m > 1 else ""
 
 
-def _gprime(ctx: _Ctx, name: str, A: str, Z: str, a: float, da_dz: float, evaluated: bool = False):
+def _gprime(ctx: _Ctx, name: str, A: str, Z: str, a: float, da_dz: float, *, evaluated: bool = False):
     """(symbolic, substituted) for g'(z), written with a the way the seeds write it."""
     n = ctx.n
     if name == "sigmoid":
@@ -118,14 +118,13 @@ def _output_delta(ctx: _Ctx, c: int, i: int, evaluated: bool = False) -> tuple[s
         terms = [rf"{n(dEda[q])}\cdot {n(acts[q])}" for q in range(len(acts))]
         num = rf"{lead}{n(a)}\cdot\Big({n(dEda[i])} - \big({join_terms(terms, limit=SUM_LIMIT)}\big)\Big)"
         return sym, num, "softmax"
-    g_sym, g_num = _gprime(ctx, tr.activations[L - 1], A, Z, a, float(out.da_dz[c, i]), evaluated)
+    g_sym, g_num = _gprime(ctx, tr.activations[L - 1], A, Z, a, float(out.da_dz[c, i]), evaluated=evaluated)
     return rf"{scale_sym}{res_sym}\cdot {g_sym}", rf"{scale_num}{res_num}\cdot {g_num}", "chain"
 
 
-def _delta_event_factors(tr, l: int, i: int, c: int) -> dict:
+def _delta_event_factors(tr, l: int, i: int, c: int):
     """The factors of the δ event of neuron i, layer l, sample c (e.g. its ∂E/∂a)."""
-    lay = tr.layout
-    return tr.event(lay.delta_start + c * lay.N + lay.cum_bwd[lay.L - l] + i).factors
+    return tr.event(tr.layout.delta_index(l, i, c)).factors
 
 
 # ------------------------------------------------------------------------------ forward
@@ -273,9 +272,7 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
             sum_sym = " + ".join(rf"{nt.delta(s, l + 1, q, c)}\,{nt.weight(s, l + 1, q, i)}" for q in range(n_next))
         else:
             sum_sym = rf"\sum_{{{k}}} {nt.delta(s, l + 1, k, c)}\,{nt.weight(s, l + 1, k, i)}"
-        sum_num = join_terms(
-            [rf"{n(sgn * d)}\cdot {n(w)}" for d, w in zip(f.delta_next, f.w_next)], limit=SUM_LIMIT
-        )
+        sum_num = join_terms([rf"{n(sgn * d)}\cdot {n(w)}" for d, w in zip(f.delta_next, f.w_next)], limit=SUM_LIMIT)
     middle = "" if flip else rf"{nt.d(A)}\cdot {g_sym} = "
     return EventFormula(
         f"Backward pass · hidden δ for {_neuron(l, i)}{_sample(ctx, c)}",
@@ -290,13 +287,13 @@ def _delta(ctx: _Ctx, e) -> EventFormula:
 # ---------------------------------------------------------------------------- gradients
 def _param(ctx: _Ctx, e) -> str:
     s, nt = ctx.s, ctx.nt
-    return nt.weight(s, e.layer, e.i, e.j) if e.kind.endswith("_w") else nt.bias(s, e.layer, e.i)
+    return nt.weight(s, e.layer, e.i, e.j) if e.is_weight else nt.bias(s, e.layer, e.i)
 
 
 def _grad(ctx: _Ctx, e) -> EventFormula:
     tr, nt, s, n, v = ctx.trace, ctx.nt, ctx.s, ctx.n, ctx.v
     l, i, j, f, m = e.layer, e.i, e.j, e.factors, s.m
-    P, is_w = _param(ctx, e), e.kind == "grad_w"
+    P, is_w = _param(ctx, e), e.is_weight
     flip, sgn = nt.delta_sign < 0, float(nt.delta_sign)
     lead = "-" if flip else ""
     bias_in = nt.bias_input if (not is_w and nt.bias_input) else None
@@ -311,9 +308,7 @@ def _grad(ctx: _Ctx, e) -> EventFormula:
         else:
             fac = _delta_event_factors(tr, l, i, 0)
             A = nt.act(s, l, i, 0)
-            g_sym, g_num = _gprime(
-                ctx, tr.activations[l - 1], A, nt.pre(s, l, i, 0), fac.a, fac.da_dz, evaluated=True
-            )
+            g_sym, g_num = _gprime(ctx, tr.activations[l - 1], A, nt.pre(s, l, i, 0), fac.a, fac.da_dz, evaluated=True)
             d_sym, d_num = rf"{nt.d(A)}\cdot {g_sym}", rf"{n(fac.dE_da)}\cdot {g_num}"
         sym = d_sym + (rf"\cdot {inp(0)}" if is_w else "")
         num = "= " + d_num + (rf"\cdot {n(ins[0])}" if is_w else "")
@@ -353,7 +348,7 @@ def _grad(ctx: _Ctx, e) -> EventFormula:
 def _update(ctx: _Ctx, e) -> EventFormula:
     tr, nt, s, n, v = ctx.trace, ctx.nt, ctx.s, ctx.n, ctx.v
     l, i, j, f, m = e.layer, e.i, e.j, e.factors, s.m
-    P, is_w = _param(ctx, e), e.kind == "update_w"
+    P, is_w = _param(ctx, e), e.is_weight
     if nt.update == "assign":  # seed 002: W := W + η δ a, with δ = −∂RSS/∂z
         x = (lambda c: nt.inp(s, l, i, j, c)) if is_w else (lambda c: nt.bias_input or "")
         if m == 1:
@@ -383,20 +378,20 @@ def progress_text(trace, cursor: int) -> str:
     """Where the cursor is, in words: phase, sample (m > 1), layer and position."""
     if cursor < 0:
         return "ready: press → to start the forward pass"
-    lay = trace.layout
-    kind, l, i, j, c = lay.locate(int(cursor))
+    lay, e = trace.layout, trace.event(int(cursor))
+    l, i, c = e.layer, e.i, e.sample
     sample = [f"sample {c + 1} of {lay.m}"] if (c is not None and lay.m > 1) else []
     where = f"layer {l} of {lay.L}"
-    if kind == "loss":
+    if e.kind == "loss":
         return "loss"
-    if kind == "forward":
+    if e.kind == "forward":
         parts = ["forward pass", *sample, where, f"neuron {i + 1} of {lay.sizes[l]}"]
-    elif kind == "delta":
+    elif e.kind == "delta":
         parts = ["backward pass", *sample, where, f"δ {i + 1} of {lay.sizes[l]}"]
     else:
-        first, last = lay.group(int(cursor), "layer")
-        label = {"grad_w": "∂E/∂w", "grad_b": "∂E/∂b", "update_w": "Δw", "update_b": "Δb"}[kind]
-        phase = "gradients" if kind.startswith("grad") else "update"
+        first, last = lay.group(e.index, "layer")
+        label = {"grad_w": "∂E/∂w", "grad_b": "∂E/∂b", "update_w": "Δw", "update_b": "Δb"}[e.kind]
+        phase = "gradients" if e.is_gradient else "update"
         parts = [phase, where, f"{label} {cursor - first + 1} of {last - first + 1}"]
     return ", ".join(parts)
 
@@ -421,30 +416,30 @@ def layer_table(trace, event, digits: int | None = None, notation: str | Notatio
         ]
         df = pd.DataFrame(rows)
     elif event.kind in ("forward", "delta"):
-        c, base = event.sample, event.sample * lay.N
-        fwd = [base + lay.cum_fwd[l - 1] + i for i in range(lay.sizes[l])]
-        bwd = [lay.delta_start + base + lay.cum_bwd[lay.L - l] + i for i in range(lay.sizes[l])]
+        c, neurons = event.sample, np.arange(lay.sizes[l])
+        fwd = (lay.forward_index(l, neurons, c) <= k).tolist()  # computed at the cursor
+        bwd = (lay.delta_index(l, neurons, c) <= k).tolist()
         cols = {
-            "neuron": np.arange(1, lay.sizes[l] + 1),
-            "z": [trace.Z[l][c, i] if fwd[i] <= k else nan for i in range(lay.sizes[l])],
-            "a": [trace.A[l][c, i] if fwd[i] <= k else nan for i in range(lay.sizes[l])],
+            "neuron": neurons + 1,
+            "z": [trace.Z[l][c, i] if fwd[i] else nan for i in range(lay.sizes[l])],
+            "a": [trace.A[l][c, i] if fwd[i] else nan for i in range(lay.sizes[l])],
         }
         if l == lay.L:
             cols["y"] = trace.Y[c]
-        cols["δ"] = [sign * trace.deltas[l][c, i] if bwd[i] <= k else nan for i in range(lay.sizes[l])]
+        cols["δ"] = [sign * trace.deltas[l][c, i] if bwd[i] else nan for i in range(lay.sizes[l])]
         cols["current"] = np.arange(lay.sizes[l]) == event.i
         df = pd.DataFrame(cols)
     else:  # rows in gradient order: neuron i of layer l, then each incoming weight j, then the bias
-        n_in, t, cols = lay.sizes[l - 1], lay.L - l, lay.sizes[l - 1] + int(trace.bias)
+        n_in, cols = lay.sizes[l - 1], lay.sizes[l - 1] + int(trace.bias)
         i, j = np.divmod(np.arange(lay.sizes[l] * cols), cols)
         bias = j == n_in
 
         def table(W, b):  # weights (n_l, n_in) and biases (n_l,) as one column per row
             return (np.hstack([W, b[:, None]]) if trace.bias else W).ravel()
 
-        u_row = lay.upd_rows[l]
-        graded = lay.grad_start + lay.cum_grad[t] + i * lay.grad_rows[l] + j <= k
-        updated = lay.update_start + lay.cum_upd[t] + i * u_row + np.minimum(j, u_row - 1) <= k
+        graded = lay.grad_index(l, i, j) <= k
+        # a bias that is not updated keeps its value once its neuron's last weight is updated
+        updated = lay.update_index(l, i, j if lay.update_biases else np.minimum(j, n_in - 1)) <= k
         df = pd.DataFrame(
             {
                 "from": np.where(bias, "bias", (j + 1).astype(str)),

@@ -330,10 +330,10 @@ def _node_hover(trace, cursor, c, sizes, acts, b_now) -> list[str]:
 
 
 def _event_note(ev) -> str | None:
-    if ev is None or ev.kind in ("forward", "delta", "loss"):
+    if ev is None or not (ev.is_gradient or ev.is_update):
         return None
-    name = f"w[{ev.layer}]{_sub(ev.i, ev.j)}" if ev.kind.endswith("_w") else f"b[{ev.layer}]{_sub(ev.i)}"
-    if ev.kind.startswith("grad"):
+    name = f"w[{ev.layer}]{_sub(ev.i, ev.j)}" if ev.is_weight else f"b[{ev.layer}]{_sub(ev.i)}"
+    if ev.is_gradient:
         return f"∂E/∂{name} = {_fmt(ev.value)}"
     return f"{name}  {_fmt(ev.factors.old)} → {_fmt(ev.factors.new)}"
 
@@ -619,7 +619,7 @@ def build_figure(net, trace, cursor: int, options: GraphOptions = GraphOptions()
         labels = max(sizes) <= LABEL_MAX_NEURONS and pair <= LABEL_MAX_PAIR
     ring, halo, dashed, focus = event_marks(ev, lay)
 
-    ed = edge_buckets(net, trace, cursor, lay, o.color_by, o.scale, dense=pair > DENSE_PAIR)
+    ed = edge_buckets(net, trace, cursor, lay, o.color_by, scale=o.scale, dense=pair > DENSE_PAIR)
     data = _edge_traces(lay, ed, halo, dashed, focus, split_crowded=not o.live)
     bar = _colour_bar(ed, EDGE_TITLES[o.color_by], fs)
     w_now, b_now = edge_values(net, trace, cursor, "weight")

@@ -212,7 +212,7 @@ def event_marks(ev, lay: GraphLayout):
     if k == "delta":  # a hidden δ comes back along w[l+1]_·i
         back = [lay.w_start[l] + q * lay.sizes[l] + i for q in range(lay.sizes[l + 1])] if l < L else []
         return [lay.node_start[l] + i], [], back, None
-    if k.endswith("_w"):
+    if ev.is_weight:
         return [], [], [], lay.w_start[l - 1] + i * lay.sizes[l - 1] + j
     return [], [], [], lay.n_weights + lay.b_start[l - 1] + i  # a bias edge
 
@@ -243,17 +243,6 @@ def valid_node(sel, sizes) -> tuple[int, int] | None:
 
 
 # ---------------------------------------------------------------------------- values
-def _param_event_grid(lay, l: int, update: bool) -> np.ndarray:
-    """Event index of every (i, j) of layer l's incoming parameters, (n_l, n_{l−1}+1); the
-    last column is the bias (meaningful only when that event kind exists)."""
-    if update:
-        cum, rows, start = lay.cum_upd, lay.upd_rows, lay.update_start
-    else:
-        cum, rows, start = lay.cum_grad, lay.grad_rows, lay.grad_start
-    base = start + cum[lay.L - l]
-    return base + np.arange(lay.sizes[l])[:, None] * rows[l] + np.arange(lay.sizes[l - 1] + 1)[None, :]
-
-
 def edge_done(trace, cursor: int, color_by: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Boolean masks like ``edge_values``: True where the value is computed (gradient) or
     applied (delta_w) at the cursor; all True for weights; (None, None) without a trace."""
@@ -263,12 +252,12 @@ def edge_done(trace, cursor: int, color_by: str) -> tuple[list[np.ndarray], list
         sizes = trace.layer_sizes
         return [np.ones((o, i), bool) for i, o in zip(sizes[:-1], sizes[1:])], [np.ones(o, bool) for o in sizes[1:]]
     lay, upd = trace.layout, color_by == "delta_w"
-    has_b = lay.update_biases if upd else lay.bias
+    index, has_b = (lay.update_index, lay.update_biases) if upd else (lay.grad_index, lay.bias)
     ws, bs = [], []
     for l in range(1, lay.L + 1):
-        grid = _param_event_grid(lay, l, upd) <= cursor
-        ws.append(grid[:, :-1])
-        bs.append(grid[:, -1] if has_b else np.ones(lay.sizes[l], bool))
+        i, n_in = np.arange(lay.sizes[l]), lay.sizes[l - 1]
+        ws.append(index(l, i[:, None], np.arange(n_in)[None, :]) <= cursor)  # (n_l, n_{l−1})
+        bs.append(index(l, i, n_in) <= cursor if has_b else np.ones(lay.sizes[l], bool))  # (n_l,)
     return ws, bs
 
 
@@ -298,10 +287,10 @@ def node_values(trace, cursor: int, sample: int, quantity: str) -> tuple[list[np
         n = np.arange(lay.sizes[l])
         if quantity == "activation":
             vals.append(trace.A[l][c])
-            done.append(c * lay.N + lay.cum_fwd[l - 1] + n <= cursor)
+            done.append(lay.forward_index(l, n, c) <= cursor)
         else:
             vals.append(trace.deltas[l][c])
-            done.append(lay.delta_start + c * lay.N + lay.cum_bwd[lay.L - l] + n <= cursor)
+            done.append(lay.delta_index(l, n, c) <= cursor)
     return vals, done
 
 
@@ -377,7 +366,7 @@ class EdgeBuckets:
 
 
 def edge_buckets(
-    net, trace, cursor: int, lay: GraphLayout, color_by: str, scale: float | None = None, dense: bool = False
+    net, trace, cursor: int, lay: GraphLayout, color_by: str, *, scale: float | None = None, dense: bool = False
 ) -> EdgeBuckets:
     """Values, done masks and buckets of every edge; ``scale`` None fits it to the done
     values. NaN values and all but the DENSE_KEEP strongest of a dense pair get group −1.
