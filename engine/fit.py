@@ -92,7 +92,9 @@ def _epoch_blocks(Xo, Yo, B, bc):
     return blocks
 
 
-def run_updates(net, X, Y, lr, batch_size, update_biases, shuffle, seed, start_update, n_updates, on_epoch=None):
+def run_updates(
+    net, X, Y, lr, *, batch_size, update_biases, shuffle, seed, start_update, n_updates, on_epoch=None
+) -> int:
     """Apply updates number start_update … start_update + n_updates − 1 to ``net`` in place.
 
     X (m, n_in), Y (m, n_out) validated float64. With ``on_epoch``, E(X, Y) is evaluated after
@@ -210,6 +212,16 @@ def fit(net, X, Y, lr, epochs, *, batch_size=None, update_biases=True, shuffle=F
     nb = -(-m // check_batch_size(batch_size, m))
     losses: list[float] = []
     run_updates(
-        net, X, Y, lr, batch_size, update_biases, shuffle, seed, 0, int(epochs) * nb, lambda epoch, E: losses.append(E)
+        net,
+        X,
+        Y,
+        lr,
+        batch_size=batch_size,
+        update_biases=update_biases,
+        shuffle=shuffle,
+        seed=seed,
+        start_update=0,
+        n_updates=int(epochs) * nb,
+        on_epoch=lambda epoch, E: losses.append(E),
     )
     return np.array(losses)
