@@ -7,7 +7,9 @@ import pytest
 
 from app_support import lab_of, new_app
 from components.model.presets import PRESETS
+from components.ui.tools import TOOL_TABS
 from components.views.formulas import event_formula, progress_text
+from components.views.notation import NOTATIONS
 from components.views.step_text import formula_lines
 from plotly_arrays import arr
 
@@ -143,6 +145,28 @@ def test_presets_load_in_one_click(name):
     lab = lab_of(at)
     assert lab.config == PRESETS[name].config
     assert any(PRESETS[name].label in s.value for s in at.success)
+
+
+def test_presets_and_notations_are_named_by_content_with_their_source_beside_the_chooser():
+    """Menus name presets and notations by what they are (no "Seed 000": that is a file name, and
+    it collides with the sidebar's seed inputs), short enough for their menus; the line saying where
+    a notation comes from is shown where it is chosen; the texts name the controls as labelled."""
+    at = new_app()
+    presets, notations = at.selectbox(key="cfg_preset_choice"), at.selectbox(key="hdr_notation")
+    assert presets.options == [p.label for p in PRESETS.values()]
+    assert notations.options == [n.label for n in NOTATIONS.values()]
+    for label in presets.options + notations.options:
+        assert "seed" not in label.lower() and 0 < len(label) <= 40, label
+    for n in NOTATIONS.values():
+        assert n.source.strip() and "seed" not in n.source.lower()
+        assert f"**{n.label}**: {n.source}" in notations.help
+    for name, p in PRESETS.items():
+        at.selectbox(key="cfg_preset_choice").select(name).run()
+        captions = [c.value for c in at.sidebar.caption]
+        assert any(p.description in c and p.source in c for c in captions), (name, captions)
+    assert "Edit weights" in TOOL_TABS and "Tools → Edit weights" in PRESETS["mazur"].description
+    next_label = at.button(key="ctl_next").label
+    assert any(f"**{next_label}**" in i.value and "to begin" in i.value for i in at.info)
 
 
 def test_preset_choice_shows_the_loaded_preset_or_none():

@@ -27,6 +27,18 @@ def test_every_preset_builds_and_steps(name):
     assert lab.stepper.cursor == lab.stepper.n_events - 1
 
 
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_preset_is_named_by_its_content_with_where_its_notation_comes_from(name):
+    """The menu shows what a preset is (short enough for the sidebar's menu), never an internal file
+    name; one line says where its notation comes from."""
+    p = PRESETS[name]
+    for text in (p.label, p.description, p.source):
+        assert "seed" not in text.lower() and ".txt" not in text, text
+    assert 0 < len(p.label) <= 40, p.label
+    assert p.description.strip() and p.source.strip() and "\n" not in p.source
+    assert len({q.label for q in PRESETS.values()}) == len(PRESETS)  # told apart by name alone
+
+
 def test_mazur_preset_has_textbook_numbers():
     lab = build_lab(PRESETS["mazur"].config)
     np.testing.assert_allclose(lab.trace.A[-1], [[0.75136507, 0.772928465]], rtol=1e-8)

@@ -1,8 +1,9 @@
-"""One-click settings: each seed's derivation, XOR, and the classic 2-2-2 worked example.
+"""One-click settings: the four derivations the notations come from, XOR, and the classic 2-2-2 worked example.
 
 A preset is a ``LabConfig`` and the notation its derivation writes in, plus, for the worked
 examples, the exact samples and starting weights, so the numbers on screen match the ones a
-textbook prints.
+textbook prints. Its ``label`` is short (it fits the sidebar's menu), ``description`` says what
+it sets up and ``source`` where its notation comes from, both by content.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ __all__ = ["Preset", "PRESETS"]
 
 @dataclass(frozen=True)
 class Preset:
-    label: str
-    description: str
+    label: str  # what the menu shows: the content, in about 40 characters at most
+    description: str  # what it sets up, in a sentence or two
+    source: str  # one line: where its notation comes from, by content
     config: LabConfig
     notation: str = "neutral"  # the notation the preset opens in (components.model.display.NOTATION_KEYS)
     X: tuple | None = None  # fixed samples (m, n_in) for worked examples
@@ -40,7 +42,9 @@ PRESETS: dict[str, Preset] = {
     "mazur": Preset(
         "Textbook 2-2-2 (editable weights)",
         "The classic worked example: two inputs, two sigmoid hidden units, two sigmoid outputs, "
-        "biases present but never updated, one sample, η = 0.5. Edit its weights in the Edit tab.",
+        "biases present but never updated, one sample, η = 0.5. Change its weights under Tools → Edit weights.",
+        "Neutral notation (a, z, w, b, δ, η) on the numbers of the widely copied step-by-step example "
+        "(inputs 0.05, 0.10; targets 0.01, 0.99), so each result can be checked against it.",
         LabConfig(
             hidden=(2,),
             hidden_activation=("sigmoid",),
@@ -59,9 +63,11 @@ PRESETS: dict[str, Preset] = {
         biases=((0.35, 0.35), (0.60, 0.60)),
     ),
     "seed000": Preset(
-        "Seed 000: L_h → L_i → L_j → L_k, no biases",
-        "Three weight layers of sigmoid units without biases and a single target T; "
-        "E = (T − L_k)²/2 and Δw = −α ∂E/∂w.",
+        "3 layers, no biases, E = ½(T − L_k)²",
+        "Inputs L_h, hidden layers L_i and L_j, output L_k: three weight layers of sigmoid units without "
+        "biases, one sample with a single target T; E = (T − L_k)²/2 and Δw = −α ∂E/∂w.",
+        "Layers as letters h → i → j → k, as in a derivation that writes L_k = σ(net_k), δ as ∂E/∂net "
+        "and the learning rate as α.",
         LabConfig(
             hidden=(2, 2),
             hidden_activation=("sigmoid", "sigmoid"),
@@ -79,8 +85,11 @@ PRESETS: dict[str, Preset] = {
         weights=(((0.1, 0.8), (0.4, 0.6)), ((0.3, 0.9), (0.5, 0.2)), ((0.7, 0.4),)),
     ),
     "seed001": Preset(
-        "Seed 001: a batch of m with biases, E = 1/(2m) ΣΣ",
-        "A^0 = [x_1 … x_m]: all four XOR samples in one batch, biases, and the 1/(2m) normalisation.",
+        "Batch of m, biases, E = 1/(2m) Σ Σ",
+        "All four XOR samples as the columns of one batch A^0 = [x_1 … x_m], with biases; the loss is "
+        "averaged over the batch: E = 1/(2m) Σ_c Σ_i (A^L_ic − Y_ic)².",
+        "Matrices with one column per sample (A^l, Z^l, W^l, b^l, Y), as in a derivation that sums "
+        "∂E/∂Z^l_ic over the samples c of a batch.",
         LabConfig(
             hidden=(3,),
             hidden_activation=("sigmoid",),
@@ -98,9 +107,11 @@ PRESETS: dict[str, Preset] = {
         Y=_XOR_Y,
     ),
     "seed002": Preset(
-        "Seed 002: RSS with a bias input x₀ = 1",
-        "RSS = ½ Σ (y_k − a_k)², the bias written as a weight W_k0 on a constant input x₀ = 1, and "
-        "δ defined as (y − a)·a(1 − a), so W := W + η δ a.",
+        "Bias input x₀ = 1, RSS = ½ Σ (y − a)²",
+        "XOR one sample at a time: RSS = ½ Σ (y_k − a_k)², the bias written as a weight W_k0 on a constant "
+        "input x₀ = 1, and δ defined as (y − a)·a(1 − a), so W := W + η δ a.",
+        "Layer numbers as superscripts (a_k^(l), z_k^(l), W_kj^(l)), as in a derivation of the residual "
+        "sum of squares that takes δ = −∂RSS/∂z.",
         LabConfig(
             hidden=(3,),
             hidden_activation=("sigmoid",),
@@ -118,8 +129,11 @@ PRESETS: dict[str, Preset] = {
         Y=_XOR_Y,
     ),
     "seed003": Preset(
-        "Seed 003: one hidden layer, J summed over N",
-        "J = Σ_i J_i over all N samples, each J_i = ½ Σ_l (y_l − o_l)²; w_rq ← w_rq − η Σ_i ∂J_i/∂w_rq.",
+        "One hidden layer, J = Σ J_i over N",
+        "All four XOR samples, one hidden layer: J = Σ_i J_i over the N samples, each "
+        "J_i = ½ Σ_l (y_l − o_l)²; w_rq ← w_rq − η Σ_i ∂J_i/∂w_rq.",
+        "Units numbered r through the network (net_r, o_r, w_rq, u_rq the q-th input of unit r), as in "
+        "lecture notes that take δ = −∂J/∂net.",
         LabConfig(
             hidden=(3,),
             hidden_activation=("sigmoid",),
@@ -139,6 +153,7 @@ PRESETS: dict[str, Preset] = {
     "xor": Preset(
         "XOR (noisy, 200 points)",
         "The problem a single layer cannot solve: 2-4-1 with tanh hidden units, mini-batches of 10.",
+        "Neutral notation (a, z, w, b, δ, η), the symbols most textbooks use; pick another under Notation.",
         LabConfig(
             hidden=(4,),
             hidden_activation=("tanh",),

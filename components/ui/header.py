@@ -30,6 +30,10 @@ html, body, [class*="css"] {font-size: 20px;}
 </style>
 """
 
+# One line per notation, where its symbols come from (the same backpropagation, written five ways).
+_NOTATION_HELP = "The same numbers in the symbols of different derivations:\n\n" + "\n".join(
+    f"- **{n.label}**: {n.source}" for n in NOTATIONS.values()
+)
 _COLOR_LABELS = {"weight": "weight w", "gradient": "gradient ∂E/∂w", "delta_w": "update Δw"}
 
 
@@ -60,6 +64,7 @@ def render_header() -> bool:
         keys,
         format_func=lambda k: NOTATIONS[k].label,
         key="hdr_notation",
+        help=_NOTATION_HELP,
         on_change=_set_display,
         args=("notation", "hdr_notation"),
     )

@@ -108,7 +108,11 @@ def render_sidebar() -> None:
         key="cfg_preset_choice",
         index=None if same is None else names.index(same),
         placeholder="Choose a preset…",
+        help="A preset sets the network, the data, the starting weights and the notation; the lines below "
+        "say what the chosen one sets up and where its notation comes from.",
     )
+    if choice is not None:  # fixed texts of ours, never user input
+        sb.caption(f"{PRESETS[choice].description}  \n*Notation:* {PRESETS[choice].source}")
     sb.button(
         "Load preset",
         on_click=lambda: _load_preset(state.widget("cfg_preset_choice")),

@@ -1,6 +1,7 @@
 """Five ways to write the same backpropagation: a registry of LaTeX symbol builders.
 
-Each ``Notation`` turns engine indices into the symbols one seed uses. Engine indices are
+Each ``Notation`` turns engine indices into the symbols one derivation uses (its ``label`` names
+the symbols, its ``source`` says in one line where they come from). Engine indices are
 0-based (neuron i, input j, sample c) and are shown 1-based; a ``str`` index is a symbolic
 index letter and is shown as it is (e.g. ``"j"`` in a sum Σ_j). Layers are numbered
 0 (inputs) … L (outputs) as in the engine. Several numeric indices are written side by side
@@ -24,7 +25,7 @@ seed002       a_k^{(l)}, z_k^{(l)}       inputs x_j, W_{kj}^{(l)}, the bias is W
                                          constant input x_0 = 1, y_k, RSS, η, and
                                          δ_k^{(l)} = −∂RSS/∂z_k^{(l)} (delta_sign −1)
 seed003       o_r, net_r, w_{rq}, u_{rq} units r = 1…N numbered through the layers (hidden
-                                         first, outputs last, as the seed's w_r, r = 1…m+k);
+                                         first, outputs last, as the notes' w_r, r = 1…m+k);
                                          u_{rq} is the q-th input of unit r (an input x_q or
                                          the output o of a unit of the layer before); b_r,
                                          targets y_r, J, η, δ_r = −∂J/∂net_r (delta_sign −1);
@@ -151,7 +152,7 @@ def _frac_partial(top: str, bottom: str) -> str:
 # --------------------------------------------------------------------------- Notation
 @dataclass(frozen=True)
 class Notation:
-    """One seed's symbols. Builders take a Shape first; ``l`` is a layer 0…L.
+    """One derivation's symbols. Builders take a Shape first; ``l`` is a layer 0…L.
 
     act(s, l, i, c): activation of neuron i of layer l (sample c); layer 0 are the inputs
     pre(s, l, i, c): pre-activation; weight(s, l, i, j): from neuron j of layer l−1 to i of l
@@ -159,7 +160,7 @@ class Notation:
     (``delta_sign`` · ∂E/∂z); inp(s, l, i, j, c): the j-th input of neuron i of layer l.
     in_var(s, l) / out_var(s, l): index letter for sums over layer l−1 / l+1.
     update: "prime" (w' = w − η ∂E/∂w), "arrow" (w ← …) or "assign" (W := W + η δ a).
-    bias_input: the constant the bias weight multiplies (seed 002's x_0 = 1), or None.
+    bias_input: the constant the bias weight multiplies (the RSS derivation's x_0 = 1), or None.
     target_first: write residuals as (y − a) rather than (a − y).
     """
 
@@ -180,6 +181,7 @@ class Notation:
     bias_input: str | None = None
     target_first: bool = False
     inp_fn: Callable[..., str] | None = None
+    source: str = ""  # one line: where the notation comes from, by content (shown beside the chooser)
 
     def delta(self, s: Shape, l: int, i: Index, c: Index | None = None) -> str:
         return self.delta_fn(s, l, i, c)
@@ -209,7 +211,7 @@ class Notation:
 def _neutral() -> Notation:
     return Notation(
         "neutral",
-        "Neutral (a, z, δ, η)",
+        "Neutral (a, z, w, b, δ, η)",
         "E",
         r"\eta",
         +1,
@@ -221,10 +223,12 @@ def _neutral() -> Notation:
         delta_fn=lambda s, l, i, c=None: rf"\delta^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
         in_var=lambda s, l: "j",
         out_var=lambda s, l: "k",
+        source="The symbols most textbooks use: activations a, pre-activations z, weights w, biases b, targets y, "
+        "δ = ∂E/∂z and the learning rate η.",
     )
 
 
-# ---- seed 000: layers as letters -------------------------------------------------------
+# ---- seed000: layers as letters ---------------------------------------------------------
 def _letter(l: int) -> str:
     letters = "hijklmnopqrstuvwxyz"
     return letters[l] if l < len(letters) else f"h_{{{l}}}"
@@ -241,7 +245,7 @@ def _node(s: Shape, l: int, i: Index) -> str:
 def _seed000() -> Notation:
     return Notation(
         "seed000",
-        "Seed 000 (L, net, w_jk, α)",
+        "Layer letters (L_k, net_k, w_jk, α)",
         "E",
         r"\alpha",
         +1,
@@ -254,14 +258,16 @@ def _seed000() -> Notation:
         in_var=lambda s, l: _letter(l - 1),
         out_var=lambda s, l: _letter(l + 1),
         target_first=True,
+        source="Layers as letters h → i → j → k, as in a derivation that writes L_k = σ(net_k), the loss "
+        "E = ½(T − L_k)², δ as ∂E/∂net and the learning rate as α.",
     )
 
 
-# ---- seed 001: matrices with a sample column --------------------------------------------
+# ---- seed001: matrices with a sample column ---------------------------------------------
 def _seed001() -> Notation:
     return Notation(
         "seed001",
-        "Seed 001 (A^l, Z^l, W^l, b^l)",
+        "Batch matrices (A^l, Z^l, W^l, b^l)",
         "E",
         r"\eta",
         +1,
@@ -274,10 +280,12 @@ def _seed001() -> Notation:
         in_var=lambda s, l: "j",
         out_var=lambda s, l: "k",
         update="arrow",
+        source="Matrices with one column per sample, as in a derivation for a batch of m that sets "
+        "A^0 = [x_1 … x_m] and E = 1/(2m) Σ_c Σ_i (A^L_ic − Y_ic)².",
     )
 
 
-# ---- seed 002: RSS, x_0 = 1, δ = −∂RSS/∂z ----------------------------------------------
+# ---- seed002: RSS, x_0 = 1, δ = −∂RSS/∂z -----------------------------------------------
 def _seed002() -> Notation:
     def act(s, l, i, c=None):
         if l == 0:
@@ -286,7 +294,7 @@ def _seed002() -> Notation:
 
     return Notation(
         "seed002",
-        "Seed 002 (a^(l), z^(l), W_kj, δ, RSS, η)",
+        "RSS, bias x₀ = 1 (a^(l), z^(l), W_kj)",
         r"\mathrm{RSS}",
         r"\eta",
         -1,
@@ -301,10 +309,12 @@ def _seed002() -> Notation:
         update="assign",
         bias_input="x_0",
         target_first=True,
+        source="Layer numbers as superscripts and the bias as W_k0 on x₀ = 1, as in a derivation of "
+        "RSS = ½ Σ (y_k − a_k)² that takes δ = −∂RSS/∂z and updates W := W + η δ a.",
     )
 
 
-# ---- seed 003: units numbered through the network, u_rq, δ = −∂J/∂net --------------------
+# ---- seed003: units numbered through the network, u_rq, δ = −∂J/∂net ---------------------
 def _unit(s: Shape, l: int, i: Index) -> str:
     """Unit number r of neuron i in layer l ≥ 1 (1-based, counted through layers 1…L)."""
     return str(sum(s.sizes[1:l]) + i + 1) if isinstance(i, int) else i
@@ -318,7 +328,7 @@ def _seed003() -> Notation:
 
     return Notation(
         "seed003",
-        "Seed 003 (net_r, o_l, u_rq, δ_l, J, η)",
+        "Numbered units (o_r, net_r, w_rq, J)",
         "J",
         r"\eta",
         -1,
@@ -333,6 +343,8 @@ def _seed003() -> Notation:
         update="arrow",
         target_first=True,
         inp_fn=lambda s, l, i, j, c=None: f"u_{{{_sub(_unit(s, l, i), _n(j))}}}{_sup_c(s, c)}",
+        source="Units numbered r through the network, as in lecture notes that write net_r, o_r, u_rq (the q-th "
+        "input of unit r) and J = Σ_i J_i over N samples, with δ = −∂J/∂net.",
     )
 
 
