@@ -43,7 +43,7 @@ def show_step_panel(
     lines = formula_lines(trace, cursor, nt, digits, presentation, line_width)
     if cursor < 0:
         st.info(
-            "Press **→** or **Step** to begin: the forward pass computes every neuron's output, "
+            "Press **Next →** (or the → key) to begin: the forward pass computes every neuron's output, "
             f"then the loss ${nt.loss}$."
         )
         st.latex(lines[0])
