@@ -14,6 +14,8 @@ from components.ui.graph_view import clicked_node
 from components.views import chip_layout as C
 from components.views import graph as G
 from components.views import graph_data as D
+from components.views import graph_labels as T
+from components.views import graph_scene as S
 from components.views.formulas import event_formula
 from components.views.graph import (
     GraphOptions,
@@ -179,7 +181,7 @@ def test_scale_is_the_passed_one_and_clips():
 
 
 def test_node_label_format():
-    assert [G._label(v) for v in (0.5932699, -0.0380982, 0.00877, 0, 12.3456, -2.5e-5, 123456.0)] == [
+    assert [T.node_label(v) for v in (0.5932699, -0.0380982, 0.00877, 0, 12.3456, -2.5e-5, 123456.0)] == [
         "0.5933",
         "−0.0381",
         "0.0088",
@@ -188,8 +190,10 @@ def test_node_label_format():
         "−2.5e−5",
         "1.2e5",
     ]
-    assert G._label(0.5932699, 3) == "0.593"
-    assert G._label(-1.8e-5, 3) == "−2e−5" and all(len(G._label(v, 3)) <= 6 for v in (-1.8e-5, -123456.0, 1e-300))
+    assert T.node_label(0.5932699, 3) == "0.593"
+    assert T.node_label(-1.8e-5, 3) == "−2e−5" and all(
+        len(T.node_label(v, 3)) <= 6 for v in (-1.8e-5, -123456.0, 1e-300)
+    )
 
 
 def test_fit_scale_never_zero_and_robust():
@@ -242,7 +246,7 @@ def test_edge_done_matches_the_events():
 
 
 # ---------------------------------------------------------------- highlights
-def ring_nodes(fig, color=G._RING):
+def ring_nodes(fig, color=S.RING):
     t = traces(fig, "rings")
     if not t:
         return set()
@@ -279,7 +283,7 @@ def test_forward_event_rings_neuron_and_marks_incoming_edges():
     assert not traces(fig, "δ path") and not traces(fig, "event edge")
     bare = build_figure(net, tr, k, GraphOptions(sample=None, show_labels=False))  # the value in a note instead
     assert [a.text for a in bare.layout.annotations if a.showarrow] == [  # neuron 2 of layer 1 (engine i = 1)
-        f"a[1]₂ = {G._fmt(ev.value)}<br><span style='font-size:13px'>sample 2</span>"
+        f"a[1]₂ = {T.fmt_value(ev.value)}<br><span style='font-size:13px'>sample 2</span>"
     ]
 
 
@@ -343,7 +347,7 @@ def test_edge_hover_can_be_left_out_and_the_colour_bar_stays():
         fig = build_figure(net, st.trace, 3, GraphOptions(live=live))
         assert bool(traces(fig, "edge hover")) is not live
         assert one(fig, "colour bar").marker is bar(fig) and fig.data[0].name == "colour bar"
-        assert all(t.marker.color == G._INK for t in traces(fig, "edge hover"))
+        assert all(t.marker.color == S.INK for t in traces(fig, "edge hover"))
 
 
 def test_edge_values_are_one_text_trace_of_the_computed_values():
@@ -384,7 +388,7 @@ def test_edge_values_spread_along_their_edges_to_avoid_each_other(sizes):
     L = len(sizes) - 1
     fs = round(opts.font_size * 0.85)
     top, bottom, right = int(2.6 * opts.font_size) + 10, int(1.7 * opts.font_size) + 6, int(3.5 * opts.font_size) + 46
-    px_x = (opts.width - 12 - right) / (L + 2 * G.X_PAD)
+    px_x = (opts.width - 12 - right) / (L + 2 * S.X_PAD)
     y0, y1 = fig.layout.yaxis.range
     px_y = (opts.height - top - bottom) / (y1 - y0)
     xs, ys, idx = arr(chips.x), arr(chips.y), np.arange(lay.x0.size)
@@ -438,10 +442,10 @@ def test_node_labels_are_the_engines_activations_then_deltas():
     text, hover, _ = node_trace_values(fwd)
     values = np.concatenate([tr.X[2]] + [tr.A[l][2] for l in (1, 2)])
     assert list(text) == [
-        G._label(v, 4 if d >= 60 else 3) for v, d in zip(values, arr(one(fwd, "neurons").marker.size))
+        T.node_label(v, 4 if d >= 60 else 3) for v, d in zip(values, arr(one(fwd, "neurons").marker.size))
     ]
     assert len(set(text)) > 3
-    assert f"a = {G._fmt(tr.A[1][2, 0])}" in hover[2] and f"z = {G._fmt(tr.Z[1][2, 0])}" in hover[2]
+    assert f"a = {T.fmt_value(tr.A[1][2, 0])}" in hover[2] and f"z = {T.fmt_value(tr.Z[1][2, 0])}" in hover[2]
     assert hover[0].startswith("<b>input · neuron 1</b><br>x₁ = ")  # neurons shown 1-based
     assert hover[1].startswith("<b>input · neuron 2</b>") and hover[-1].startswith("<b>output · neuron 2</b>")
     assert hover[2].startswith("<b>hidden 1 · neuron 1</b> (sigmoid)")
@@ -449,7 +453,7 @@ def test_node_labels_are_the_engines_activations_then_deltas():
     text, hover, _ = node_trace_values(bwd)
     values = np.concatenate([tr.X[2]] + [tr.deltas[l][2] for l in (1, 2)])
     assert [float(t.replace("−", "-")) for t in text] == pytest.approx(values.tolist(), abs=0.5e-3)
-    assert f"δ = ∂E/∂z = {G._fmt(tr.deltas[2][2, 1])}" in hover[-1]
+    assert f"δ = ∂E/∂z = {T.fmt_value(tr.deltas[2][2, 1])}" in hover[-1]
 
 
 def test_values_not_reached_are_blank():
@@ -576,13 +580,13 @@ def test_dense_pair_draws_its_strongest_weights(big):
 def test_selection_ring_on_the_selected_node_and_customdata():
     net, st = stepper([2, 3, 2])
     fig = build_figure(net, st.trace, -1, GraphOptions(selected=(1, 2)))
-    assert ring_nodes(fig, G._SELECT) == {node_xy(net, 1, 2)}
+    assert ring_nodes(fig, S.SELECT) == {node_xy(net, 1, 2)}
     n = one(fig, "neurons")
     assert arr(n.customdata).tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1]]
     for t in (n, one(fig, "bias units")):  # a click selection must not dim markers or labels
-        assert t.unselected.marker.opacity == 1 and t.unselected.textfont.color == G._INK
+        assert t.unselected.marker.opacity == 1 and t.unselected.textfont.color == S.INK
     for bad in [(5, 0), (1, 9), ("x", 1), (1,), None]:
-        assert not ring_nodes(build_figure(net, st.trace, -1, GraphOptions(selected=bad)), G._SELECT)
+        assert not ring_nodes(build_figure(net, st.trace, -1, GraphOptions(selected=bad)), S.SELECT)
 
 
 def hover_texts(fig, net) -> dict:

@@ -9,13 +9,12 @@ Values at the cursor: "weight" = ``trace.parameters_at(cursor)``; "gradient" = �
 the update, done once its grad event is reached; "delta_w" = Δw = −η ∂E/∂w, done once
 applied; node values (x, a or δ = ∂E/∂z of one sample) done once their event is reached.
 Colour: one colour-blind-safe diverging scale (``palette``), blue < 0 < orange, grey at
-0; edges fall in 2K+1 = 13 buckets of v / scale, clipped to ±1. Arrays travel to plotly.js
-as base64 typed arrays (``typed``), as plotly itself encodes them, minus its conversion cost.
+0; edges fall in 2K+1 = 13 buckets of v / scale, clipped to ±1. The drawing sends the arrays
+to plotly.js as base64 typed arrays (``typed_arrays``).
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ __all__ = [
     "edge_hover_rows",
     "event_marks",
     "node_sizes",
+    "bias_sizes",
     "valid_node",
     "edge_values",
     "edge_done",
@@ -46,9 +46,6 @@ __all__ = [
     "node_colours",
     "EdgeBuckets",
     "edge_buckets",
-    "typed",
-    "typed_rows",
-    "typed_static",
     "COLOR_BY",
     "K",
     "N_BUCKETS",
@@ -233,6 +230,12 @@ def node_sizes(lay: GraphLayout, labels: bool, plot_h: float, fs: int) -> tuple[
     return diam, [lay.y_range[0] - pad, lay.y_range[1] + pad]
 
 
+def bias_sizes(diam, fs: int) -> list[float]:
+    """The bias squares' size in px, one per layer 0 … L−1 (a bit smaller than that layer's nodes);
+    diam: ``node_sizes``' diameters per layer 0 … L."""
+    return [max(10.0, min(0.8 * d, 2.1 * fs)) for d in diam[:-1]]
+
+
 def valid_node(sel, sizes) -> tuple[int, int] | None:
     """(layer, neuron) of a neuron of these layer sizes, else None."""
     try:
@@ -394,31 +397,3 @@ def edge_buckets(
         else (0.3, 2.0, 0.6)
     )
     return EdgeBuckets(v, done, bucket, group, scale, *style)
-
-
-# ----------------------------------------------------------------- typed arrays
-def typed(a) -> dict:
-    """A float32 array as plotly.js's typed-array spec (what plotly itself emits, minus its
-    per-array conversion cost); NaN entries are gaps in lines."""
-    with np.errstate(over="ignore"):  # a diverged value beyond float32's range becomes ±inf, without a warning
-        a = np.ascontiguousarray(a, np.float32)
-    return {"dtype": "f4", "bdata": base64.b64encode(a).decode("ascii")}
-
-
-def typed_rows(a: np.ndarray, dtype: str = "f8") -> dict:
-    """A 2-D array as a typed-array spec with its shape: plotly.js hands each point its row
-    (Streamlit's selection event then carries it as {"0": …, "1": …})."""
-    a = np.ascontiguousarray(a, {"f8": np.float64, "i2": np.int16}[dtype])
-    return {"dtype": dtype, "bdata": base64.b64encode(a).decode("ascii"), "shape": f"{a.shape[0]}, {a.shape[1]}"}
-
-
-@functools.lru_cache(maxsize=16)
-def _static_b64(sizes: tuple, bias: bool) -> dict:
-    """Base64 float32 coordinates that never change for an architecture (encoded once)."""
-    lay = graph_layout(sizes, bias)
-    return {k: typed(getattr(lay, k))["bdata"] for k in ("node_x", "node_y")}
-
-
-def typed_static(lay: GraphLayout, key: str) -> dict:
-    """``typed(lay.<key>)`` for "node_x" / "node_y", encoded once per architecture."""
-    return {"dtype": "f4", "bdata": _static_b64(lay.sizes, lay.bias)[key]}
