@@ -13,15 +13,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from components.views.formulas import (
-    EventFormula,
-    event_formula,
-    format_number,
-    layer_table,
-    loss_formula,
-    progress_text,
-)
+from components.views.formulas import EventFormula, event_formula, format_number, loss_formula
 from components.views.notation import NOTATIONS, format_plain, get_notation
+from components.views.position import layer_table, progress_text
 from engine import Network
 
 KEYS = tuple(NOTATIONS)
