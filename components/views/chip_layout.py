@@ -1,6 +1,6 @@
 """Where each edge's printed value goes (small nets): along its own edge, clear of the others.
 
-Pixel geometry only (numpy): the graph (components/graph.py) passes the plot's scale, the text
+Pixel geometry only (numpy): the graph (``graph_edges.edge_chips``) passes the plot's scale, the text
 widths and the nodes to avoid; the positions come back in data units.
 """
 
