@@ -8,8 +8,9 @@ import pytest
 from app_support import lab_of, new_app
 from components.model.presets import PRESETS
 from components.ui.tools import TOOL_TABS
-from components.views.formulas import event_formula, progress_text
+from components.views.formulas import event_formula
 from components.views.notation import NOTATIONS
+from components.views.position import progress_text
 from components.views.step_text import formula_lines
 from plotly_arrays import arr
 
@@ -96,7 +97,7 @@ def test_phase_jumps_and_start_of_update():
         assert lab.stepper.cursor == lab.trace.layout.phase_bounds(phase)[0] - 1
     jump(at, "update")
     click(at, "ctl_next")
-    assert lab_of(at).stepper.event.kind.startswith("update")
+    assert lab_of(at).stepper.event.is_update
     jump(at, "backward")
     jump(at, "backward")  # the same choice twice: it jumps again (the control forgets its choice)
     assert lab_of(at).stepper.cursor == lab_of(at).trace.layout.phase_bounds("backward")[0] - 1

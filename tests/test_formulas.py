@@ -463,7 +463,7 @@ def test_format_number_edge_cases():
 
 def test_notation_registry():
     assert set(NOTATIONS) == {"neutral", "seed000", "seed001", "seed002", "seed003"}
-    assert NOTATIONS["seed000"].label == "Seed 000 (L, net, w_jk, α)"
+    assert NOTATIONS["seed000"].label == "Layer letters (L_k, net_k, w_jk, α)"
     assert [NOTATIONS[k].loss_plain for k in KEYS] == ["E", "E", "E", "RSS", "J"]
     assert [NOTATIONS[k].delta_sign for k in KEYS] == [1, 1, 1, -1, -1]
     assert NOTATIONS["seed000"].lr == r"\alpha" and NOTATIONS["neutral"].lr == r"\eta"

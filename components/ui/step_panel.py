@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components.views.formulas import event_formula, layer_table, progress_text
+from components.views.formulas import event_formula
 from components.views.notation import Notation, get_notation
+from components.views.position import layer_table, progress_text
 from components.views.step_text import formula_lines, table_markdown
 
 __all__ = ["show_step_panel", "TABLE_ROWS"]

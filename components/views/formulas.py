@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components.views.notation import Notation, Shape, activation_symbol, format_number, get_notation, join_terms
-from components.views.position import layer_table, progress_text  # the step panel imports them from here
 
-__all__ = ["EventFormula", "event_formula", "format_number", "layer_table", "progress_text", "loss_formula"]
+__all__ = ["EventFormula", "event_formula", "format_number", "loss_formula"]
 
 SUM_LIMIT = 6  # terms of a sum over neurons shown before eliding with \cdots
 SAMPLE_LIMIT = 4  # terms of a sum over samples shown before eliding
