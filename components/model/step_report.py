@@ -1,0 +1,70 @@
+"""What the browser's step view reports, checked before the lab acts on it.
+
+The step view (components/ui/step_view.py) moves its cursor in the browser and reports to
+the server only now and then, as one JSON object::
+
+    {"kind": K, "key": str, "seq": int, "cursor": int, "n": int}                  # K ≠ "select"
+    {"kind": "select", "key": str, "seq": int, "cursor": int, "node": [layer, i], "n": int}
+
+``key`` and ``seq`` are those of the payload the browser was showing; ``n`` only makes
+repeated identical reports arrive (it is not read here). Anything can arrive from a browser,
+so :func:`parse_report` accepts only well-formed, current reports and never raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "StepReport", "parse_report"]
+
+KINDS = ("cursor", "next_update", "prev_update", "window", "select")
+"""cursor: the browser's cursor, recorded (debounced; nothing visible should change);
+next_update / prev_update: → past the last event / ← before the first: move to the next /
+previous update; window: the browser needs the events around ``cursor`` (outside its window);
+select: a neuron circle was clicked (``node`` = (layer, i))."""
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One checked report: ``cursor`` is clamped into -1 … n_events-1; ``node`` only for "select"."""
+
+    kind: str
+    cursor: int
+    node: tuple[int, int] | None = None
+
+
+def _int(value) -> int | None:
+    """A JSON integer (bool is not one), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def parse_report(raw, *, key: str, seq: int, n_events: int) -> StepReport | None:
+    """The report ``raw`` (the browser's JSON value) as a StepReport, or None to ignore it.
+
+    None when ``raw`` is malformed (not a dict, missing fields, wrong types), of an unknown
+    kind, or stale: another payload's ``key`` or ``seq`` (the server has moved on since the
+    browser sent it; e.g. the same report read again on a later rerun after a new update).
+    The cursor is clamped into -1 … n_events-1 (a window's target too); a "select" needs
+    ``node`` = two non-negative ints."""
+    if not isinstance(raw, dict):
+        return None
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        return None
+    if not isinstance(raw.get("key"), str) or raw["key"] != key:
+        return None
+    if _int(raw.get("seq")) is None or raw["seq"] != seq:
+        return None
+    cursor = _int(raw.get("cursor"))
+    if cursor is None:
+        return None
+    cursor = max(-1, min(cursor, n_events - 1))
+    if kind != "select":
+        return StepReport(kind, cursor)
+    node = raw.get("node")
+    if not isinstance(node, (list, tuple)) or len(node) != 2:
+        return None
+    layer, i = (_int(v) for v in node)
+    if layer is None or i is None or layer < 0 or i < 0:
+        return None
+    return StepReport(kind, cursor, (layer, i))
