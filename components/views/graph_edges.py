@@ -29,7 +29,7 @@ from components.views.graph_labels import short_value
 from components.views.graph_scene import HALO, INK, RING, X_PAD, Scene, scatter
 from components.views.typed_arrays import typed, typed_rows
 
-__all__ = ["edge_traces", "bucket_draw_order", "edge_chips", "edge_hover", "colour_bar"]
+__all__ = ["edge_traces", "bucket_draw_order", "edge_chips", "chip_texts_and_positions", "edge_hover", "colour_bar"]
 
 
 def _lines(name: str, lay: GraphLayout, idx, color: str, width: float, *, opacity=1.0, dash=None) -> dict:
@@ -98,10 +98,28 @@ def edge_chips(scene: Scene, ed: EdgeBuckets, plot_px: tuple[float, float], y_ra
     halo (as annotations on white boxes they cost the browser ~7 ms per redraw). Where on the
     edge: ``chip_positions``, clear of the other values and of the nodes where there is room.
     plot_px: (width, height) of the plot area in pixels; y_range: its y axis."""
+    placed = chip_texts_and_positions(scene, ed, plot_px, y_range)
+    if not placed:
+        return None
+    texts, lx, ly = (list(col) for col in zip(*placed.values()))
+    return scatter(
+        "edge values",
+        "text",
+        typed(np.asarray(lx)),
+        typed(np.asarray(ly)),
+        text=texts,
+        textposition="middle center",
+        hoverinfo="skip",
+        textfont=dict(size=round(scene.font_size * 0.85), color=INK, shadow=HALO),
+    )
+
+
+def chip_texts_and_positions(scene: Scene, ed: EdgeBuckets, plot_px: tuple[float, float], y_range) -> dict:
+    """{edge id: (text, x, y)} of every computed edge value, in graph units (``edge_chips``)."""
     lay, fs, diam = scene.lay, scene.font_size, scene.diam
     done = np.flatnonzero(ed.done)
     if not done.size:
-        return None
+        return {}
     texts = [short_value(v) for v in ed.v[done].tolist()]
     px_x = plot_px[0] / (scene.L + 2 * X_PAD)
     px_y = plot_px[1] / max(y_range[1] - y_range[0], 1e-9)
@@ -115,16 +133,7 @@ def edge_chips(scene: Scene, ed: EdgeBuckets, plot_px: tuple[float, float], y_ra
     chip_fs = round(fs * 0.85)
     widths = np.array([0.58 * chip_fs * len(t) + 4 for t in texts])
     lx, ly = chip_positions(lay, done, widths, 1.2 * chip_fs, px_per_x=px_x, px_per_y=px_y, obstacles=obstacles)
-    return scatter(
-        "edge values",
-        "text",
-        typed(lx),
-        typed(ly),
-        text=texts,
-        textposition="middle center",
-        hoverinfo="skip",
-        textfont=dict(size=chip_fs, color=INK, shadow=HALO),
-    )
+    return {int(e): (t, float(x), float(y)) for e, t, x, y in zip(done.tolist(), texts, lx, ly)}
 
 
 def colour_bar(ed: EdgeBuckets, title: str, fs: int) -> dict:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from components.views.notation import Notation, get_notation
 
-__all__ = ["progress_text", "layer_table"]
+__all__ = ["progress_text", "layer_table", "layer_table_reveal"]
 
 
 def progress_text(trace, cursor: int) -> str:
@@ -41,50 +41,53 @@ def layer_table(trace, event, digits: int | None = None, notation: str | Notatio
     grad/update: one row per weight (and bias) of the layer: from, to, w, ∂E/∂w, Δw, w'.
     Values not yet computed at this cursor are NaN. ``digits`` rounds the numbers.
     """
-    lay, k, l = trace.layout, event.index, event.layer
+    full, reveal = layer_table_reveal(trace, event, notation)
+    for c, when in reveal.items():
+        full[c] = full[c].where(when <= event.index, np.nan)
+    return full.round(digits) if digits is not None else full
+
+
+def layer_table_reveal(trace, event, notation: str | Notation = "neutral") -> tuple[pd.DataFrame, dict]:
+    """(table, reveal): ``layer_table`` with every value filled in, and for each column whose values
+    appear one by one, the event index (an (rows,) array) from which each of its cells is shown."""
+    lay, l = trace.layout, event.layer
     sign = get_notation(notation).delta_sign
-    nan = np.nan
     if event.kind == "loss":
         rows = [
             {"sample": c + 1, "neuron": i + 1, "a": trace.A[-1][c, i], "y": trace.Y[c, i], "current": True}
             for c in range(lay.m)
             for i in range(lay.sizes[-1])
         ]
-        df = pd.DataFrame(rows)
-    elif event.kind in ("forward", "delta"):
+        return pd.DataFrame(rows), {}
+    if event.kind in ("forward", "delta"):
         c, neurons = event.sample, np.arange(lay.sizes[l])
-        fwd = (lay.forward_index(l, neurons, c) <= k).tolist()  # computed at the cursor
-        bwd = (lay.delta_index(l, neurons, c) <= k).tolist()
-        cols = {
-            "neuron": neurons + 1,
-            "z": [trace.Z[l][c, i] if fwd[i] else nan for i in range(lay.sizes[l])],
-            "a": [trace.A[l][c, i] if fwd[i] else nan for i in range(lay.sizes[l])],
-        }
+        fwd, bwd = lay.forward_index(l, neurons, c), lay.delta_index(l, neurons, c)
+        cols = {"neuron": neurons + 1, "z": trace.Z[l][c].copy(), "a": trace.A[l][c].copy()}
         if l == lay.L:
             cols["y"] = trace.Y[c]
-        cols["δ"] = [sign * trace.deltas[l][c, i] if bwd[i] else nan for i in range(lay.sizes[l])]
-        cols["current"] = np.arange(lay.sizes[l]) == event.i
-        df = pd.DataFrame(cols)
-    else:  # rows in gradient order: neuron i of layer l, then each incoming weight j, then the bias
-        n_in, cols = lay.sizes[l - 1], lay.sizes[l - 1] + int(trace.bias)
-        i, j = np.divmod(np.arange(lay.sizes[l] * cols), cols)
-        bias = j == n_in
+        cols["δ"] = sign * trace.deltas[l][c]
+        cols["current"] = neurons == event.i
+        return pd.DataFrame(cols), {"z": fwd, "a": fwd, "δ": bwd}
+    # rows in gradient order: neuron i of layer l, then each incoming weight j, then the bias
+    n_in, cols = lay.sizes[l - 1], lay.sizes[l - 1] + int(trace.bias)
+    i, j = np.divmod(np.arange(lay.sizes[l] * cols), cols)
+    bias = j == n_in
 
-        def table(W, b):  # weights (n_l, n_in) and biases (n_l,) as one column per row
-            return (np.hstack([W, b[:, None]]) if trace.bias else W).ravel()
+    def table(W, b):  # weights (n_l, n_in) and biases (n_l,) as one column per row
+        return (np.hstack([W, b[:, None]]) if trace.bias else W).ravel()
 
-        graded = lay.grad_index(l, i, j) <= k
-        # a bias that is not updated keeps its value once its neuron's last weight is updated
-        updated = lay.update_index(l, i, j if lay.update_biases else np.minimum(j, n_in - 1)) <= k
-        df = pd.DataFrame(
-            {
-                "from": np.where(bias, "bias", (j + 1).astype(str)),
-                "to": i + 1,
-                "w": table(trace.weights_before[l - 1], trace.biases_before[l - 1]),
-                "∂E/∂w": np.where(graded, table(trace.grad_weights[l - 1], trace.grad_biases[l - 1]), nan),
-                "Δw": np.where(updated, table(trace.delta_weights[l - 1], trace.delta_biases[l - 1]), nan),
-                "w'": np.where(updated, table(trace.weights_after[l - 1], trace.biases_after[l - 1]), nan),
-                "current": (i == event.i) & (bias if event.j is None else j == event.j),
-            }
-        )
-    return df.round(digits) if digits is not None else df
+    graded = lay.grad_index(l, i, j)
+    # a bias that is not updated keeps its value once its neuron's last weight is updated
+    updated = lay.update_index(l, i, j if lay.update_biases else np.minimum(j, n_in - 1))
+    df = pd.DataFrame(
+        {
+            "from": np.where(bias, "bias", (j + 1).astype(str)),
+            "to": i + 1,
+            "w": table(trace.weights_before[l - 1], trace.biases_before[l - 1]),
+            "∂E/∂w": table(trace.grad_weights[l - 1], trace.grad_biases[l - 1]),
+            "Δw": table(trace.delta_weights[l - 1], trace.delta_biases[l - 1]),
+            "w'": table(trace.weights_after[l - 1], trace.biases_after[l - 1]),
+            "current": (i == event.i) & (bias if event.j is None else j == event.j),
+        }
+    )
+    return df, {"∂E/∂w": graded, "Δw": updated, "w'": updated}

@@ -10,7 +10,16 @@ import pandas as pd
 from components.views.formulas import event_formula, loss_formula
 from components.views.notation import Notation, format_plain
 
-__all__ = ["formula_lines", "fit_latex", "table_markdown", "LINE_WIDTH", "PRESENTATION_SIZE"]
+__all__ = [
+    "formula_lines",
+    "event_lines",
+    "fit_latex",
+    "table_cells",
+    "table_markdown",
+    "LINE_WIDTH",
+    "PRESENTATION_SIZE",
+    "START_NOTE",
+]
 
 PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in presentation mode
 
@@ -18,6 +27,8 @@ PRESENTATION_SIZE = "\\Large "  # KaTeX size command prefixed to formulas in pre
 # of the wide layout, 341 px across on a 1280-px laptop screen with the sidebar open (the narrowest
 # it gets: a line of 34 half-ems is ~330 px there), up to ~650 px on a wide screen or projector.
 LINE_WIDTH = {False: 34, True: 30}
+
+START_NOTE = "Press Next → (or the → key) to begin: the forward pass computes every neuron's output, then the loss."
 
 
 def formula_lines(
@@ -37,7 +48,13 @@ def formula_lines(
     width = LINE_WIDTH[presentation] if line_width is None else line_width
     if cursor < 0:
         return [size + fit_latex(loss_formula(trace, notation), width)]
-    f = event_formula(trace.event(cursor), trace, notation, digits)
+    return event_lines(event_formula(trace.event(cursor), trace, notation, digits), presentation, line_width)
+
+
+def event_lines(f, presentation: bool = False, line_width: float | None = None) -> list[str]:
+    """An ``EventFormula``'s two display lines: the symbolic formula, then its numbers and result."""
+    size = PRESENTATION_SIZE if presentation else ""
+    width = LINE_WIDTH[presentation] if line_width is None else line_width
     lines = (f.symbolic, " ".join(p for p in (f.substituted, f.result) if p))
     return [size + fit_latex(line, width) for line in lines]
 
@@ -149,9 +166,9 @@ def _wrap_sum(row: str, width: float) -> list[str]:
     return lines + [line]
 
 
-def table_markdown(df: pd.DataFrame, digits: int) -> str:
-    """``df`` (with a boolean ``current`` column) as a Markdown table: numbers as ``format_plain``
-    writes them, not-yet-computed values (NaN) blank, the current row bold on a highlight."""
+def table_cells(df: pd.DataFrame, digits: int) -> tuple[list[str], list[list[str]]]:
+    """(column names, rows of cell texts) of ``df`` without its ``current`` column: numbers as
+    ``format_plain`` writes them, not-yet-computed values (NaN) as ""."""
     names = [c for c in df.columns if c != "current"]
     cols = []
     for c in names:
@@ -161,9 +178,15 @@ def table_markdown(df: pd.DataFrame, digits: int) -> str:
             if v.dtype.kind == "f"
             else [str(x) for x in v.tolist()]
         )
+    return names, [list(row) for row in zip(*cols)] if cols else []
+
+
+def table_markdown(df: pd.DataFrame, digits: int) -> str:
+    """``df`` (with a boolean ``current`` column) as a Markdown table (``table_cells``), the current
+    row bold on a highlight."""
+    names, rows = table_cells(df, digits)
     lines = ["| " + " | ".join(names) + " |", "|" + "---:|" * len(names)]
-    for r, mark in enumerate(df["current"].tolist()):
-        cells = [col[r] for col in cols]
+    for cells, mark in zip(rows, df["current"].tolist()):
         if mark:
             cells = [f":orange-background[**{x}**]" if x else "" for x in cells]
         lines.append("| " + " | ".join(cells) + " |")

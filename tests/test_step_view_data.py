@@ -1,0 +1,129 @@
+"""The step view's payload holds, for every cursor of its window, exactly what the server-drawn
+panel, table and graph show at that cursor (same functions, same strings), in bounded size."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from components.views.graph_data import edge_buckets, graph_layout
+from components.views.graph_nodes import node_fills
+from components.views.graph_scene import Scene
+from components.views.position import layer_table, progress_text
+from components.views.step_text import formula_lines, table_cells
+from components.views.step_view_data import (
+    WINDOW,
+    StepViewOptions,
+    StepViewPosition,
+    step_targets,
+    step_view_payload,
+)
+from engine import GRANULARITIES, Network, Stepper
+
+MAX_MESSAGE = 1_000_000  # bytes of JSON per payload
+
+
+def case(sizes, m, acts=None, loss="half_sse", bias=True, seed=0):
+    acts = acts or ["tanh"] * (len(sizes) - 2) + ["sigmoid"]
+    net = Network(sizes, activations=acts, loss=loss, bias=bias, seed=seed)
+    rng = np.random.default_rng(seed)
+    X, Y = rng.normal(size=(m, sizes[0])), rng.uniform(size=(m, sizes[-1]))
+    return net, net.trace(X, Y, 0.5)
+
+
+def payload(net, tr, cursor=-1, **opts):
+    pos = StepViewPosition(key="test", seq=0, update=0, cursor=cursor, can_back=False)
+    return step_view_payload(net, tr, pos, StepViewOptions(**opts))
+
+
+def state_at(changes, k, n_items):
+    """Apply the change points up to cursor k, as the browser does: {item: state}."""
+    out = {}
+    for entry in changes:
+        if entry[0] <= k:
+            out[entry[1]] = tuple(entry[2:])
+    assert len(out) == n_items  # the base gives every item a state
+    return out
+
+
+@pytest.mark.parametrize(
+    "sizes,m,notation",
+    [([2, 2, 2], 1, "neutral"), ([2, 3, 1], 4, "seed002"), ([3, 4, 3, 2], 2, "seed000")],
+)
+def test_panel_and_table_at_every_cursor_are_the_server_panels(sizes, m, notation):
+    net, tr = case(sizes, m)
+    p = payload(net, tr, notation=notation)
+    k0, k1 = p["window"]
+    assert (k0, k1) == (0, tr.layout.n_events - 1)  # small updates fit one window
+    assert p["start"]["lines"] == formula_lines(tr, -1, notation)
+    for k in range(k0, k1 + 1):
+        e = p["events"][k - k0]
+        assert e["lines"] == formula_lines(tr, k, notation)
+        assert e["progress"] == progress_text(tr, k)
+        t = p["tables"][e["table"]]
+        columns, cells = table_cells(layer_table(tr, tr.event(k), notation=notation), 4)
+        assert t["columns"] == columns
+        shown = [[cell if k >= when else "" for cell, when in zip(row, w)] for row, w in zip(t["cells"], t["reveal"])]
+        lo = t["offset"]
+        assert shown == cells[lo : lo + len(shown)]
+        current = np.flatnonzero(layer_table(tr, tr.event(k))["current"].to_numpy())
+        assert e["row"] + lo == int(current[0])
+
+
+@pytest.mark.parametrize("sizes,m", [([2, 2, 2], 1), ([2, 3, 3, 1], 3)])
+def test_graph_nodes_and_edges_at_every_cursor_are_the_figures(sizes, m):
+    net, tr = case(sizes, m)
+    p = payload(net, tr)
+    g, (k0, k1) = p["graph"], p["window"]
+    lay = graph_layout(sizes, True)
+    n_neurons = sum(sizes)
+    scale = None
+    for k in range(k0 - 1, k1 + 1):
+        ev = tr.event(k) if k >= 0 else None
+        c = 0 if ev is None or ev.sample is None else ev.sample
+        quantity = "activation" if k <= tr.layout.loss_index else "delta"
+        diam = tuple(n[2] * 2 for n in g["nodes"][:n_neurons])
+        per_layer = tuple(diam[lay.node_start[l]] for l in range(len(sizes)))
+        scene = Scene(lay, tr, k, ev, tuple(net.activations), c, quantity, True, 15, per_layer, 430)
+        fill, text = node_fills(scene, np.asarray(diam))
+        nodes = state_at(g["node_changes"], k, len(g["nodes"]))
+        assert [nodes[q] for q in range(n_neurons)] == list(zip(fill.tolist(), text.tolist()))
+        ed = edge_buckets(net, tr, k, lay, "weight", scale=scale)
+        scale = scale or ed.scale
+        edges = state_at(g["edge_changes"], k, len(g["edges"]))
+        assert [edges[e][0] for e in range(len(g["edges"]))] == (ed.group + 1).tolist()
+
+
+@pytest.mark.parametrize("granularity", GRANULARITIES)
+def test_next_and_back_are_the_steppers_moves(granularity):
+    net, tr = case([2, 3, 2], 3)
+    lay = tr.layout
+    nxt, back = step_targets(lay, granularity, np.arange(-1, lay.n_events))
+    for k in range(-1, lay.n_events):
+        s = Stepper(net.copy(), tr.X, tr.Y, 0.5)
+        s.seek(k)
+        s.step(granularity)
+        assert nxt[k + 1] == (s.cursor if s.update == 0 else lay.n_events)
+        s = Stepper(net.copy(), tr.X, tr.Y, 0.5)
+        s.seek(k)
+        s.back(granularity)
+        assert back[k + 1] == (s.cursor if k >= 0 else -2)
+
+
+def test_large_update_is_sent_in_windows_under_a_megabyte():
+    net, tr = case([784, 32, 10], 8, acts=["relu", "softmax"], loss="cross_entropy")
+    n = tr.layout.n_events
+    for cursor in (-1, n // 2, n - 1):
+        p = payload(net, tr, cursor=cursor)
+        k0, k1 = p["window"]
+        assert k1 - k0 + 1 == WINDOW and k0 - 1 <= cursor <= k1
+        assert len(p["next"]) == len(p["back"]) == len(p["graph"]["marks"]) == WINDOW + 1
+        assert len(json.dumps(p).encode()) <= MAX_MESSAGE
+
+
+def test_payload_is_plain_json():
+    net, tr = case([2, 2, 2], 1)
+    p = payload(net, tr, cursor=5, presentation=True, color_by="gradient")
+    assert json.loads(json.dumps(p, allow_nan=False)) == p
