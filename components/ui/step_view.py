@@ -1,0 +1,712 @@
+"""The step view: graph, step panel and layer table drawn in the browser for the browser's cursor.
+
+Every → used to be a full rerun that rebuilt and resent the graph, the formulas and the table.
+Instead the server sends one JSON payload per update (schema v = 1, built by
+components/views/step_view_data.py): a window of events with their formula lines (LaTeX),
+the layer tables' cells with the cursor from which each is shown, and the graph as SVG
+primitives whose styles change at given events. The browser moves its own cursor through
+that window with no round trip (← → PageUp PageDown Space Shift+Space Home End, the buttons,
+the scrubber) and draws at most once per animation frame, touching only the SVG elements
+whose state differs. It asks the server only at update boundaries and window edges, and
+records its cursor now and then (debounced). It never computes or writes mathematics: every
+string it shows comes from the payload.
+
+Formulas are drawn by the vendored KaTeX (components/ui/static/katex), served by Streamlit's
+custom-component file route as live_plot.py serves plotly.min.js: nothing from a CDN.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import streamlit as st
+import streamlit.components.v1 as components_v1
+
+__all__ = ["show_step_view", "latest_report", "KATEX_DIR"]
+
+KATEX_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "katex")
+
+# Static code of ours (module constants); the payload arrives as JSON data, never as code or HTML.
+_JS = r"""
+// The step view: graph, step panel and layer table for the browser's cursor.
+// The server sends one payload per update (schema v = 1, see step_view.py); this code only
+// displays it and moves a cursor through it. Every string shown comes from the payload.
+
+const SVG = 'http://www.w3.org/2000/svg';
+const DEBOUNCE_CURSOR_MS = 400;  // a "cursor" report this long after the last move
+const DEBOUNCE_URL_MS = 300;     // the address bar's k this long after the last move
+const PENDING_GIVE_UP_MS = 8000; // a request the server never answered stops blocking the keys
+const TABLE_ROWS = 12;           // rows of a layer table shown around the highlighted row
+const MIN_FORMULA_SCALE = 0.55;  // a too-wide formula line shrinks down to this, then scrolls
+
+// ------------------------------------------------------------------ small DOM helpers
+const h = (tag, cls, parent, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  if (parent) parent.appendChild(e);
+  return e;
+};
+const s = (tag, attrs, parent) => {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (parent) parent.appendChild(e);
+  return e;
+};
+
+// Streamlit's own address (its bundle is at <base>static/js/…), so a baseUrlPath or a hosting
+// proxy prefix is kept; the page's address otherwise. (As live_plot.py.)
+const base = () => {
+  const own = [...document.scripts].map(x => x.src).find(u => /\/static\/js\/[^/]+\.js$/.test(u));
+  return own ? own.replace(/static\/js\/[^/]+$/, '') : document.baseURI;
+};
+
+// The vendored KaTeX (components/ui/static/katex), loaded once per page: a <link> for the CSS
+// (its fonts/ come from the same folder) and a <script> for the code.
+const loadKatex = dir => window.__bpKatex || (window.__bpKatex = new Promise((resolve, reject) => {
+  const root = new URL(dir, base()).href;
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = root + 'katex.min.css';
+  document.head.appendChild(css);
+  const js = document.createElement('script');
+  js.src = root + 'katex.min.js';
+  js.onload = () => (window.katex ? resolve(window.katex) : reject(new Error('no katex')));
+  js.onerror = () => reject(new Error('KaTeX did not load'));
+  document.head.appendChild(js);
+}));
+
+// How many entries of a change list sorted by k have k ≤ c (binary search).
+const upto = (list, c) => {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid][0] <= c) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+};
+
+// Dark text on light fills, white text on dark ones (fills are "#rrggbb" or "rgb(r, g, b)").
+const darkFill = fill => {
+  let rgb = null;
+  const hex = /^#([0-9a-f]{6})$/i.exec(fill || '');
+  if (hex) rgb = [0, 2, 4].map(i => parseInt(hex[1].slice(i, i + 2), 16));
+  const fn = /^rgba?\((\d+)[ ,]+(\d+)[ ,]+(\d+)/i.exec(fill || '');
+  if (fn) rgb = fn.slice(1, 4).map(Number);
+  if (!rgb) return false;
+  return (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255 < 0.5;
+};
+
+// ------------------------------------------------------------------ the view of one element
+function createView(root) {
+  const v = {
+    root, data: null, key: null, seq: null, katexDir: null, katex: null, katexFailed: false,
+    cursor: -1,            // the browser's cursor, moved by every press at once
+    reported: -1,          // the cursor the server last knew (adopted or reported)
+    pending: null,         // {kind, target, since}: a request the server has not answered yet
+    queue: [],             // presses made while a request is pending, replayed on its answer
+    n: 0,                  // report counter (increasing, so identical reports still arrive)
+    frame: 0, cursorTimer: 0, urlTimer: 0, giveUpTimer: 0,
+    drawn: {},             // what the DOM shows now, to touch only what differs
+    g: null,               // the graph's elements
+    setStateValue: null,
+  };
+
+  // Skeleton: controls, then graph (left) and panel (right).
+  const wrap = h('div', 'bp-sv', root);
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', 'Step through the update');
+  const bar = h('div', 'bp-sv-controls', wrap);
+  const back = h('button', 'bp-sv-btn', bar, '← Back');
+  const next = h('button', 'bp-sv-btn bp-sv-primary', bar, 'Next →');
+  back.type = next.type = 'button';
+  back.setAttribute('aria-keyshortcuts', 'ArrowLeft PageUp Shift+Space');
+  next.setAttribute('aria-keyshortcuts', 'ArrowRight PageDown Space');
+  const scrub = h('label', 'bp-sv-scrub', bar);
+  const scrubText = h('span', 'bp-sv-scrub-label', scrub);
+  const slider = h('input', 'bp-sv-slider', scrub);
+  slider.type = 'range';
+  slider.step = '1';
+  const count = h('span', 'bp-sv-count', bar);
+  const wait = h('span', 'bp-sv-wait', bar);
+  wait.setAttribute('aria-live', 'polite');
+  const body = h('div', 'bp-sv-body', wrap);
+  const figure = h('div', 'bp-sv-graph', body);
+  const svg = s('svg', { class: 'bp-sv-svg', role: 'img', 'aria-label': 'The network at this step' }, figure);
+  const caption = h('div', 'bp-sv-caption', figure);
+  const panel = h('div', 'bp-sv-panel', body);
+  const progress = h('div', 'bp-sv-progress', panel);
+  const title = h('div', 'bp-sv-title', panel);
+  title.setAttribute('role', 'heading');
+  title.setAttribute('aria-level', '4');
+  const formulas = h('div', 'bp-sv-formulas', panel);
+  const explanation = h('p', 'bp-sv-expl', panel);
+  const tableBox = h('div', 'bp-sv-tablebox', panel);
+  Object.assign(v, { wrap, back, next, slider, scrubText, count, wait, svg, caption, progress, title, formulas,
+    explanation, tableBox });
+
+  // A click keeps the focus where it was (the keys keep stepping); the buttons still work by keyboard.
+  for (const b of [back, next]) b.addEventListener('mousedown', e => e.preventDefault());
+  back.addEventListener('click', () => act(v, 'b'));
+  next.addEventListener('click', () => act(v, 'f'));
+  slider.addEventListener('input', () => act(v, ['goto', Number(slider.value)]));
+  svg.addEventListener('click', e => {
+    const node = e.target.closest && e.target.closest('[data-neuron]');
+    if (node && v.data) select(v, Number(node.dataset.layer), Number(node.dataset.i));
+  });
+  // A too-wide formula line is fitted again when the panel's width changes.
+  new ResizeObserver(() => fitFormulas(v)).observe(formulas);
+  return v;
+}
+
+// ------------------------------------------------------------------ a new payload
+function receive(v, data) {
+  if (!data || data.v !== 1 || !data.graph) {
+    v.progress.textContent = 'The step view received a payload it cannot read.';
+    return;
+  }
+  const old = v.data;
+  const fresh = data.key !== v.key;
+  const moved = !fresh && data.seq !== v.seq;
+  const rewindowed = !fresh && !moved && (data.window[0] !== old.window[0] || data.window[1] !== old.window[1]);
+  if (!fresh && !moved && !rewindowed) return;  // the server only re-sends: keep our cursor, touch nothing
+  const asked = v.pending;
+  v.data = data;
+  v.key = data.key;
+  v.seq = data.seq;
+  if (fresh) buildGraph(v);
+  v.drawn.cursor = null;  // draw again (only what differs changes)
+  if (fresh || moved) {
+    v.cursor = data.cursor;  // the server moved the cursor (new update, jump, restore)
+    v.reported = data.cursor;
+  } else if (asked && asked.kind === 'window') {
+    v.cursor = asked.target;  // the window around the cursor we asked for
+  }
+  const [k0, k1] = data.window;
+  v.cursor = Math.max(k0 - 1, Math.min(k1, v.cursor));
+  v.wrap.classList.toggle('bp-sv-present', !!data.presentation);
+  // Any new payload answers the pending request; the presses made meanwhile apply to it now.
+  v.pending = null;
+  clearTimeout(v.giveUpTimer);
+  while (v.queue.length && !v.pending) apply(v, v.queue.shift());
+  moved_(v, fresh || moved);
+}
+
+// ------------------------------------------------------------------ moving the cursor
+// A press: applied at once, or queued while the server is being asked.
+function act(v, action) {
+  if (!v.data) return;
+  if (v.pending) {
+    const last = v.queue[v.queue.length - 1];
+    if (Array.isArray(action) && Array.isArray(last)) v.queue[v.queue.length - 1] = action;  // newest slider value
+    else v.queue.push(action);
+    showWait(v);
+    return;
+  }
+  apply(v, action);
+  moved_(v, false);
+}
+
+function apply(v, action) {
+  const d = v.data;
+  const [k0, k1] = d.window;
+  const j = v.cursor - (k0 - 1);
+  let to;
+  if (action === 'f') {
+    to = d.next[j];
+    if (to >= d.n_events) return ask(v, 'next_update', v.cursor);
+  } else if (action === 'b') {
+    if (v.cursor === -1 && !d.can_back) return;
+    to = d.back[j];
+    if (to === -2) return ask(v, 'prev_update', v.cursor);
+  } else if (action === 'home') {
+    to = -1;
+  } else if (action === 'end') {
+    to = d.n_events - 1;
+  } else if (Array.isArray(action)) {
+    to = Math.max(-1, Math.min(d.n_events - 1, action[1]));
+  } else {
+    return;
+  }
+  if (to < k0 - 1 || to > k1) return ask(v, 'window', to);
+  v.cursor = to;
+}
+
+// After the cursor moved (or a payload arrived): draw on the next frame, report later.
+function moved_(v, fromServer) {
+  if (!v.frame) v.frame = requestAnimationFrame(() => { v.frame = 0; render(v); });
+  clearTimeout(v.cursorTimer);
+  if (!fromServer) v.cursorTimer = setTimeout(() => reportCursor(v), DEBOUNCE_CURSOR_MS);
+  clearTimeout(v.urlTimer);
+  v.urlTimer = setTimeout(() => syncUrl(v), fromServer ? 0 : DEBOUNCE_URL_MS);
+  showWait(v);
+}
+
+// ------------------------------------------------------------------ asking the server
+function send(v, report) {
+  if (!v.setStateValue) return;
+  v.n = Math.max(v.n + 1, Date.now());
+  v.setStateValue('report', { ...report, key: v.data.key, seq: v.data.seq, n: v.n });
+}
+
+function reportCursor(v) {
+  if (v.pending || !v.data || v.cursor === v.reported) return;
+  v.reported = v.cursor;
+  send(v, { kind: 'cursor', cursor: v.cursor });
+}
+
+function ask(v, kind, cursor) {
+  clearTimeout(v.cursorTimer);
+  v.pending = { kind, target: cursor, since: performance.now() };
+  send(v, { kind, cursor });
+  showWait(v);
+  clearTimeout(v.giveUpTimer);
+  v.giveUpTimer = setTimeout(() => {  // no answer: stop queueing (the presses made meanwhile are dropped)
+    v.pending = null;
+    v.queue = [];
+    showWait(v);
+  }, PENDING_GIVE_UP_MS);
+}
+
+function select(v, layer, i) {
+  if (layer < 0 || i < 0) return;
+  send(v, { kind: 'select', node: [layer, i], cursor: v.cursor });
+}
+
+function showWait(v) {
+  const waiting = !!v.pending;
+  v.wait.textContent = waiting ? (v.queue.length ? `… +${v.queue.length}` : '…') : '';
+  v.wait.title = waiting ? 'Asking the server; presses made meanwhile are kept' : '';
+}
+
+// The address bar's k (and u) follow the browser's cursor; other parameters stay as they are.
+function syncUrl(v) {
+  if (!v.data || !v.root.isConnected) return;
+  const url = new URL(window.location.href);
+  const q = url.searchParams;
+  if (v.cursor >= 0) q.set('k', String(v.cursor)); else q.delete('k');
+  if (Number(q.get('u') || 0) !== v.data.update) {
+    if (v.data.update > 0) q.set('u', String(v.data.update)); else q.delete('u');
+  }
+  if (url.href !== window.location.href) window.history.replaceState(window.history.state, '', url.href);
+}
+
+// ------------------------------------------------------------------ keys (one listener per page)
+function onKey(e) {
+  const v = window.__bpStepViewActive;
+  if (!v || !v.data || !v.root.isConnected || e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented) return;
+  const t = e.target;
+  const ours = t && t.closest && t.closest('.bp-sv') === v.wrap;
+  if (t !== v.slider && t && t.closest && (t.isContentEditable || t.closest('input, textarea, select'))) return;
+  if (e.key === ' ' && !ours && t && t.closest && t.closest('button, a, [role="button"]')) return;  // Space clicks it
+  const action = {
+    ArrowRight: 'f', PageDown: 'f', ArrowLeft: 'b', PageUp: 'b', Home: 'home', End: 'end',
+    ' ': e.shiftKey ? 'b' : 'f',
+  }[e.key];
+  if (!action) return;
+  e.preventDefault();  // no scrolling, and our slider does not move by itself
+  act(v, action);
+}
+if (!window.__bpStepViewKeys) {
+  window.__bpStepViewKeys = true;
+  document.addEventListener('keydown', onKey);
+  // Space on our own focused button would click it again on keyup.
+  document.addEventListener('keyup', e => {
+    const v = window.__bpStepViewActive;
+    if (v && e.key === ' ' && (e.target === v.back || e.target === v.next)) e.preventDefault();
+  });
+}
+
+// ------------------------------------------------------------------ the graph
+function buildGraph(v) {
+  const g = v.data.graph;
+  const svg = v.svg;
+  svg.replaceChildren();
+  svg.setAttribute('viewBox', `0 0 ${g.width} ${g.height}`);
+  svg.style.setProperty('--bp-sv-aspect', `${g.width} / ${g.height}`);
+  const layer = name => s('g', { class: `bp-sv-${name}` }, svg);
+  const statics = layer('static');
+  for (const [x, y, w, hh, fill, stroke] of g.rects) s('rect', { x, y, width: w, height: hh, fill, stroke }, statics);
+  for (const [x, y, text, size, anchor, weight, colour] of g.texts) {
+    s('text', { x, y, 'font-size': size, 'text-anchor': anchor, 'font-weight': weight, fill: colour }, statics)
+      .textContent = text;
+  }
+  const halo = layer('halo');
+  const edgeLayer = layer('edges');
+  const edges = g.edges.map(([x1, y1, x2, y2]) => s('line', { x1, y1, x2, y2 }, edgeLayer));
+  const focus = layer('focus');
+  const chipLayer = layer('chips');
+  const chips = g.chips.map(([x, y]) => {
+    const grp = s('g', { transform: `translate(${x} ${y})`, display: 'none' }, chipLayer);
+    const rect = s('rect', { rx: 3, ry: 3 }, grp);
+    return { grp, rect, text: s('text', { 'text-anchor': 'middle', dy: '0.35em' }, grp) };
+  });
+  const nodeLayer = layer('nodes');
+  const nodes = g.nodes.map(([x, y, r, shape, lay, i]) => {
+    const grp = s('g', {}, nodeLayer);
+    const body = shape === 1
+      ? s('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, rx: 2 }, grp)
+      : s('circle', { cx: x, cy: y, r }, grp);
+    if (shape === 0 && i >= 0) Object.assign(grp.dataset, { neuron: '1', layer: String(lay), i: String(i) });
+    const text = s('text', { x, y, 'text-anchor': 'middle', dy: '0.35em' }, grp);
+    return { grp, body, text, r, x, y, shape };
+  });
+  const rings = layer('rings');
+  const callout = layer('callout');
+  v.g = { halo, edges, focus, chips, nodes, rings, callout, font: g.font };
+  v.drawn = {
+    edge: new Int32Array(edges.length).fill(-1), dashed: new Set(),
+    fill: nodes.map(() => null), text: nodes.map(() => null), chip: chips.map(() => null),
+    marks: null, cursor: null, lines: null, table: null, count: null,
+  };
+}
+
+// The state at cursor c: base entries then every change with k ≤ c, in order.
+function stateAt(list, c, size, pick) {
+  const out = new Array(size).fill(null);
+  const end = upto(list, c);
+  for (let m = 0; m < end; m++) out[list[m][1]] = pick(list[m]);
+  return out;
+}
+
+function drawGraph(v, c) {
+  const g = v.data.graph, G = v.g, D = v.drawn;
+  const styles = g.edge_styles;
+  const setEdge = (line, st, wide) => {
+    line.setAttribute('stroke', st[0]);
+    line.setAttribute('stroke-width', st[1] + (wide || 0));
+    line.setAttribute('stroke-opacity', st[2]);
+  };
+  // Edges: only those whose style differs from what is drawn.
+  const edgeStyle = stateAt(g.edge_changes, c, G.edges.length, x => x[2]);
+  edgeStyle.forEach((st, e) => {
+    if (st === null || st === D.edge[e]) return;
+    D.edge[e] = st;
+    setEdge(G.edges[e], styles[st] || styles[0]);
+  });
+  // Nodes: fill and text.
+  const nodeState = stateAt(g.node_changes, c, G.nodes.length, x => x);
+  nodeState.forEach((ch, n) => {
+    if (!ch) return;
+    const node = G.nodes[n];
+    const [, , fill, text] = ch;
+    if (fill !== D.fill[n]) {
+      D.fill[n] = fill;
+      node.body.setAttribute('fill', fill);
+      node.text.setAttribute('fill', darkFill(fill) ? '#ffffff' : '#1a1a1a');
+    }
+    if (text !== D.text[n]) {
+      D.text[n] = text;
+      node.text.textContent = text;
+      // The label fits its circle (or square): about 0.58 em per character.
+      const room = node.shape === 1 ? 2 * node.r - 2 : 2 * node.r - 5;
+      const size = Math.max(6, Math.min(G.font, room / (0.58 * Math.max(1, [...text].length))));
+      node.text.setAttribute('font-size', size.toFixed(1));
+    }
+  });
+  // Edge-value chips: "" hides one.
+  const chipText = stateAt(g.chip_changes, c, G.chips.length, x => x[2]);
+  chipText.forEach((text, k) => {
+    if (text === null || text === D.chip[k]) return;
+    D.chip[k] = text;
+    const chip = G.chips[k];
+    chip.grp.setAttribute('display', text ? 'inline' : 'none');
+    chip.text.textContent = text;
+    const size = Math.max(8, G.font - 3);
+    const w = 0.58 * size * [...text].length + 6;
+    chip.text.setAttribute('font-size', size);
+    Object.entries({ x: -w / 2, y: -size * 0.7, width: w, height: size * 1.4 })
+      .forEach(([a, b]) => chip.rect.setAttribute(a, b));
+  });
+  // Marks of this cursor (a few elements: rebuilt when they change).
+  const mark = g.marks[c - (v.data.window[0] - 1)] || {};
+  const markKey = JSON.stringify(mark);
+  if (markKey === D.marks) return;
+  D.marks = markKey;
+  const dashed = new Set(mark.dashed || []);
+  for (const e of D.dashed) if (!dashed.has(e)) G.edges[e].removeAttribute('stroke-dasharray');
+  for (const e of dashed) if (G.edges[e]) G.edges[e].setAttribute('stroke-dasharray', '6 4');
+  D.dashed = dashed;
+  G.halo.replaceChildren(...(mark.halo || []).filter(e => g.edges[e]).map(e => {
+    const [x1, y1, x2, y2] = g.edges[e];
+    return s('line', { x1, y1, x2, y2, class: 'bp-sv-halo-line' });
+  }));
+  G.focus.replaceChildren();
+  if (mark.focus !== null && mark.focus !== undefined && g.edges[mark.focus]) {
+    const [x1, y1, x2, y2] = g.edges[mark.focus];
+    const st = styles[D.edge[mark.focus]] || styles[0];
+    s('line', { x1, y1, x2, y2, stroke: '#1a1a1a', 'stroke-width': st[1] + 5, 'stroke-linecap': 'round' }, G.focus);
+    setEdge(s('line', { x1, y1, x2, y2, 'stroke-linecap': 'round' }, G.focus), [st[0], st[1] + 2, 1]);
+  }
+  G.rings.replaceChildren(...(mark.ring || []).filter(n => G.nodes[n]).map(n => {
+    const { x, y, r, shape } = G.nodes[n];
+    return shape === 1
+      ? s('rect', { x: x - r - 5, y: y - r - 5, width: 2 * r + 10, height: 2 * r + 10, class: 'bp-sv-ring' })
+      : s('circle', { cx: x, cy: y, r: r + 5, class: 'bp-sv-ring' });
+  }));
+  G.callout.replaceChildren();
+  if (Array.isArray(mark.callout)) {
+    const [x, y, text] = mark.callout;
+    const size = G.font;
+    const rect = s('rect', { class: 'bp-sv-callout-box', rx: 4, ry: 4 }, G.callout);
+    const attrs = { x, y, 'font-size': size, 'text-anchor': 'middle', dy: '0.35em', fill: '#1a1a1a' };
+    const label = s('text', attrs, G.callout);
+    label.textContent = text;
+    let w = 0.58 * size * [...String(text)].length;
+    try { w = label.getComputedTextLength() || w; } catch (err) { /* not laid out yet: the estimate */ }
+    Object.entries({ x: x - w / 2 - 6, y: y - size * 0.8, width: w + 12, height: size * 1.6 })
+      .forEach(([a, b]) => rect.setAttribute(a, b));
+  }
+  v.caption.textContent = mark.caption || '';
+}
+
+// ------------------------------------------------------------------ the panel
+function drawPanel(v, c) {
+  const d = v.data;
+  const ev = c >= 0 ? d.events[c - d.window[0]] : null;
+  v.progress.textContent = ev ? ev.progress : d.start.progress;
+  v.title.textContent = ev ? ev.title : `Update ${d.update + 1}`;
+  v.explanation.textContent = ev ? ev.explanation : d.start.note;
+  drawLines(v, ev ? ev.lines : d.start.lines);
+  drawTable(v, c, ev);
+}
+
+function drawLines(v, lines) {
+  const key = JSON.stringify([lines, !!v.katex, v.katexFailed]);
+  if (key === v.drawn.lines) return;
+  v.drawn.lines = key;
+  v.formulas.replaceChildren(...lines.map(tex => {
+    const line = h('div', 'bp-sv-line');
+    const fit = h('div', 'bp-sv-fit', line);
+    if (v.katex) {
+      v.katex.render(tex, fit, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' });
+    } else if (v.katexFailed) {
+      h('code', 'bp-sv-tex', fit, tex);  // KaTeX could not load: its source, still readable
+    }
+    return line;
+  }));
+  fitFormulas(v);
+}
+
+// A line wider than the box is drawn smaller (down to MIN_FORMULA_SCALE); beyond that the box scrolls.
+function fitFormulas(v) {
+  const avail = v.formulas.clientWidth - 4;
+  if (avail <= 0) return;
+  for (const fit of v.formulas.querySelectorAll('.bp-sv-fit')) {
+    fit.style.fontSize = '';
+    const natural = fit.scrollWidth;
+    if (natural > avail) fit.style.fontSize = `${Math.max(MIN_FORMULA_SCALE, avail / natural).toFixed(3)}em`;
+  }
+}
+
+function drawTable(v, c, ev) {
+  const d = v.data;
+  const t = ev && ev.table !== null && ev.table !== undefined ? d.tables[ev.table] : null;
+  const row = t && ev.row !== null && ev.row !== undefined ? ev.row : -1;
+  const key = t ? `${ev.table}|${row}|${c}` : '';
+  if (key === v.drawn.table) return;
+  v.drawn.table = key;
+  if (!t) { v.tableBox.replaceChildren(); return; }
+  const n = t.cells.length;
+  let a = 0, b = n;
+  if (n > TABLE_ROWS) {  // TABLE_ROWS rows around the highlighted one
+    a = Math.max(0, Math.min(n - TABLE_ROWS, (row < 0 ? 0 : row) - Math.floor(TABLE_ROWS / 2)));
+    b = a + TABLE_ROWS;
+  }
+  const cap = h('div', 'bp-sv-tablecap', null, t.caption);
+  if (n > TABLE_ROWS) h('span', 'bp-sv-rows', cap, ` · rows ${a + 1}–${b} of ${n}`);
+  const scroll = h('div', 'bp-sv-tablescroll');
+  const table = h('table', 'bp-sv-table', scroll);
+  const headRow = h('tr', null, h('thead', null, table));
+  for (const col of t.columns) h('th', null, headRow, col);
+  const tbody = h('tbody', null, table);
+  for (let r = a; r < b; r++) {
+    const tr = h('tr', r === row ? 'bp-sv-hl' : null, tbody);
+    t.cells[r].forEach((cell, k) => h('td', null, tr, c >= t.reveal[r][k] ? cell : ''));
+  }
+  v.tableBox.replaceChildren(cap, scroll);
+}
+
+// ------------------------------------------------------------------ one frame
+function render(v) {
+  const d = v.data;
+  if (!d) return;
+  const c = v.cursor;
+  v.slider.min = '-1';
+  v.slider.max = String(d.n_events - 1);
+  if (v.slider.value !== String(c)) v.slider.value = String(c);
+  v.slider.setAttribute('aria-valuetext', c >= 0 ? `event ${c + 1} of ${d.n_events}` : 'start');
+  v.scrubText.textContent = `Scrub through update ${d.update + 1} (${d.n_events} events)`;
+  v.count.textContent = c >= 0 ? `event ${c + 1} of ${d.n_events}` : `start · ${d.n_events} events`;
+  v.back.disabled = c === -1 && !d.can_back;
+  v.root.dataset.cursor = String(c);  // (for tests and for reading the page)
+  v.root.dataset.update = String(d.update);
+  if (v.drawn.cursor === c) return;
+  drawGraph(v, c);
+  drawPanel(v, c);
+  v.drawn.cursor = c;
+}
+
+// ------------------------------------------------------------------ the component
+export default function ({ parentElement, data, setStateValue }) {
+  let v = parentElement.__bpStepView;
+  if (!v) v = parentElement.__bpStepView = createView(parentElement);
+  v.setStateValue = setStateValue;
+  window.__bpStepViewActive = v;  // the page's key listener steps this view
+  if (data && data.katex && !v.katex && !v.katexFailed && v.katexDir !== data.katex) {
+    v.katexDir = data.katex;
+    loadKatex(data.katex).then(
+      k => { v.katex = k; v.drawn.lines = null; drawLines(v, currentLines(v)); },
+      () => { v.katexFailed = true; v.drawn.lines = null; drawLines(v, currentLines(v)); },
+    );
+  }
+  receive(v, data && data.payload);
+  return () => {  // the element leaves the page
+    clearTimeout(v.cursorTimer);
+    clearTimeout(v.giveUpTimer);
+    if (window.__bpStepViewActive === v) window.__bpStepViewActive = null;
+  };
+}
+
+function currentLines(v) {
+  const d = v.data;
+  if (!d) return [];
+  const c = v.drawn.cursor ?? v.cursor;
+  return c >= 0 ? d.events[c - d.window[0]].lines : d.start.lines;
+}
+"""
+
+_CSS = r"""
+.bp-sv {
+  --bp-sv-ink: #1a1a1a;
+  --bp-sv-muted: #4a5568;
+  --bp-sv-line: #d5dae1;
+  --bp-sv-font: 1rem;
+  container-type: inline-size;
+  background: #ffffff;
+  color: var(--bp-sv-ink);
+  font-family: "Source Sans Pro", "DejaVu Sans", Arial, sans-serif;
+  font-size: var(--bp-sv-font);
+  line-height: 1.4;
+  max-width: 100%;
+  box-sizing: border-box;
+}
+.bp-sv *, .bp-sv *::before, .bp-sv *::after { box-sizing: border-box; }
+.bp-sv.bp-sv-present { --bp-sv-font: 1.3rem; }
+
+/* Controls: ← Back, Next →, the scrubber and the position. */
+.bp-sv-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; margin-bottom: 0.75rem; }
+.bp-sv-btn {
+  font: inherit; color: var(--bp-sv-ink); background: #ffffff; border: 1px solid #c3c9d1;
+  border-radius: 0.5rem; padding: 0.3rem 0.9rem; cursor: pointer; min-height: 2.4rem;
+}
+.bp-sv-btn:hover:not(:disabled) { border-color: #ff4b4b; color: #d43030; }
+.bp-sv-btn:focus-visible { outline: 2px solid #2b6cb0; outline-offset: 2px; }
+.bp-sv-btn:disabled { color: #a0aec0; cursor: default; }
+.bp-sv-primary { font-weight: 600; }
+.bp-sv-scrub { display: flex; flex-direction: column; flex: 1 1 14rem; min-width: 10rem; gap: 0.1rem; }
+.bp-sv-scrub-label { font-size: 0.8em; color: var(--bp-sv-muted); }
+.bp-sv-slider { width: 100%; margin: 0; accent-color: #ff4b4b; }
+.bp-sv-count { font-size: 0.85em; color: var(--bp-sv-muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
+.bp-sv-wait { font-size: 0.85em; color: var(--bp-sv-muted); min-width: 2.5em; }
+
+/* Graph (left, about 55 %) and panel (right); stacked below 700 px. */
+.bp-sv-body { display: grid; grid-template-columns: minmax(0, 55fr) minmax(0, 45fr); gap: 1.25rem; align-items: start; }
+@container (max-width: 700px) { .bp-sv-body { grid-template-columns: minmax(0, 1fr); } }
+.bp-sv-graph { min-width: 0; }
+.bp-sv-svg { display: block; width: 100%; height: auto; aspect-ratio: var(--bp-sv-aspect, auto); background: #ffffff; }
+.bp-sv-svg text { font-family: "Source Sans Pro", "DejaVu Sans", Arial, sans-serif; pointer-events: none; }
+.bp-sv-svg circle, .bp-sv-svg .bp-sv-nodes rect { stroke: #4a5568; stroke-width: 1.5; }
+.bp-sv-svg [data-neuron] { cursor: pointer; }
+.bp-sv-svg [data-neuron]:hover circle { stroke: var(--bp-sv-ink); stroke-width: 2.5; }
+.bp-sv-halo-line { stroke: #fbd38d; stroke-width: 12; stroke-opacity: 0.55; stroke-linecap: round; }
+.bp-sv-svg .bp-sv-ring { fill: none; stroke: var(--bp-sv-ink); stroke-width: 3; }
+.bp-sv-chips rect { fill: #ffffff; fill-opacity: 0.9; stroke: #cbd5e0; stroke-width: 0.8; }
+.bp-sv-chips text { fill: var(--bp-sv-ink); }
+.bp-sv-callout-box { fill: #ffffff; stroke: #4a5568; stroke-width: 1; }
+.bp-sv-caption { font-size: 0.85em; color: var(--bp-sv-muted); margin-top: 0.25rem; min-height: 1.4em; }
+
+/* The step panel. */
+.bp-sv-panel { min-width: 0; }
+.bp-sv-progress { font-size: 0.8em; color: var(--bp-sv-muted); }
+.bp-sv-title { font-weight: 700; font-size: 1.1em; margin: 0.15rem 0 0.4rem; }
+.bp-sv-formulas { overflow-x: auto; overflow-y: hidden; max-width: 100%; min-height: 3em; }
+.bp-sv-fit { width: max-content; margin: 0 auto; }
+.bp-sv-fit .katex-display { margin: 0.45em 0; }
+.bp-sv-present .bp-sv-fit .katex { font-size: 1.35em; }
+.bp-sv-tex { font-size: 0.85em; white-space: pre; }
+.bp-sv-expl { margin: 0.4rem 0 0.75rem; }
+.bp-sv-tablecap { font-size: 0.85em; font-weight: 600; margin-bottom: 0.25rem; }
+.bp-sv-rows { font-weight: 400; color: var(--bp-sv-muted); }
+.bp-sv-tablescroll { overflow-x: auto; max-width: 100%; }
+.bp-sv-table { border-collapse: collapse; font-size: 0.9em; font-variant-numeric: tabular-nums; }
+.bp-sv-table th, .bp-sv-table td {
+  border-bottom: 1px solid var(--bp-sv-line); padding: 0.2rem 0.6rem; text-align: right;
+}
+.bp-sv-table th { font-weight: 600; color: var(--bp-sv-muted); border-bottom-color: #a0aec0; }
+.bp-sv-table td:first-child, .bp-sv-table th:first-child { text-align: left; }
+.bp-sv-table tr.bp-sv-hl td { background: #fff3cd; font-weight: 600; }
+"""
+
+_step_view = st.components.v2.component("backprop_lab.step_view", js=_JS, css=_CSS, isolate_styles=False)
+
+
+def _katex_dir() -> str:
+    """The page-relative address of the vendored KaTeX folder, registering it for this runtime."""
+    served = components_v1.declare_component("katex_static", path=KATEX_DIR)
+    return f"component/{served.name}/"
+
+
+def _ignore() -> None:
+    """The report's change callback when the caller has none (Streamlit returns only the state
+    keys that have one)."""
+
+
+def show_step_view(
+    payload: dict,
+    *,
+    key: str = "step_view",
+    height: int | None = None,
+    on_report: Callable[[], None] | None = None,
+) -> dict | None:
+    """Mount the step view for ``payload`` (schema v = 1) and return the browser's newest report.
+
+    The return value is None until the browser has reported, then the last report it sent,
+    exactly as sent (a JSON object; check it with components.model.step_report.parse_report)::
+
+        {"kind": "cursor", "key": str, "seq": int, "cursor": int, "n": int}       # 400 ms after the last move
+        {"kind": "next_update", "key": str, "seq": int, "cursor": int, "n": int}  # → past the last event
+        {"kind": "prev_update", "key": str, "seq": int, "cursor": int, "n": int}  # ← before the first event
+        {"kind": "window", "key": str, "seq": int, "cursor": int, "n": int}       # cursor: the target outside
+        {"kind": "select", "key": str, "seq": int, "cursor": int, "node": [layer, i], "n": int}  # neuron clicked
+
+    ``key`` and ``seq`` are the payload's the browser was showing; ``n`` increases with every
+    report (so an identical report still arrives). A report is a state value: it comes back
+    on every later rerun until the browser sends another, so act on it when ``n`` is new, or
+    rely on parse_report ignoring it once key or seq have moved on. Each report causes one
+    rerun; ``on_report`` (no arguments) runs first, before the script, and can read the report
+    with :func:`latest_report` and move the lab before the next payload is built.
+
+    To move the browser's cursor, send a payload with a new ``seq`` (or a new ``key``); the same
+    key and seq again keep the browser's own cursor and change nothing on the page.
+    ``height``: pixels, or None to fit the content."""
+    result = _step_view(
+        key=key,
+        data={"payload": payload, "katex": _katex_dir()},
+        height=height if height is not None else "content",
+        width="stretch",
+        on_report_change=on_report or _ignore,
+    )
+    report = result.get("report") if result is not None else None
+    return report if isinstance(report, dict) else None
+
+
+def latest_report(key: str = "step_view") -> dict | None:
+    """The browser's newest report for the step view ``key`` (see show_step_view), or None.
+
+    Readable before the view is mounted in this run (e.g. in ``on_report``), so the lab can act
+    on it before it builds the payload."""
+    state = st.session_state.get(key)
+    report = state.get("report") if hasattr(state, "get") else None
+    return report if isinstance(report, dict) else None
