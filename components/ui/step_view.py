@@ -271,6 +271,8 @@ function ask(v, kind, cursor) {
 
 function select(v, layer, i) {
   if (layer < 0 || i < 0) return;
+  clearTimeout(v.cursorTimer);  // the report carries the cursor too
+  v.reported = v.cursor;
   send(v, { kind: 'select', node: [layer, i], cursor: v.cursor });
 }
 
@@ -436,8 +438,8 @@ function drawGraph(v, c) {
   if (mark.focus !== null && mark.focus !== undefined && g.edges[mark.focus]) {
     const [x1, y1, x2, y2] = g.edges[mark.focus];
     const st = styles[D.edge[mark.focus]] || styles[0];
-    s('line', { x1, y1, x2, y2, stroke: '#1a1a1a', 'stroke-width': st[1] + 5, 'stroke-linecap': 'round' }, G.focus);
-    setEdge(s('line', { x1, y1, x2, y2, 'stroke-linecap': 'round' }, G.focus), [st[0], st[1] + 2, 1]);
+    s('line', { x1, y1, x2, y2, stroke: '#1a1a1a', 'stroke-width': st[1] + 3.5, 'stroke-linecap': 'round' }, G.focus);
+    setEdge(s('line', { x1, y1, x2, y2, 'stroke-linecap': 'round' }, G.focus), [st[0], st[1] + 1, 1]);
   }
   G.rings.replaceChildren(...(mark.ring || []).filter(n => G.nodes[n]).map(n => {
     const { x, y, r, shape } = G.nodes[n];

@@ -89,7 +89,7 @@ EVENTS = [
         [
             r"E = \tfrac12\left(y_1 - a^{(2)}_{1}\right)^2 + \tfrac12\left(y_2 - a^{(2)}_{2}\right)^2"
             r" = \tfrac12\left(0.01 - 0.75136507\right)^2 + \tfrac12\left(0.99 - 0.77292847\right)^2"
-            r" = 0.27481108 + 0.02356003 = 0.29837111",
+            r" = 0.2984",
         ],
         "The loss compares both outputs with their targets; this long line shrinks to fit its box.",
         None,
