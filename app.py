@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import controls, header, page, sidebar, state, tools
+from components.ui import controls, header, page, sidebar, state, stepping, tools
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="expanded")
 
@@ -30,6 +30,8 @@ def live_view() -> None:
     full_run, toggled = state.is_full_run(), controls.play_toggled()
     if (was_playing and not lab.playing) or (toggled and not full_run):
         st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
+    if not lab.playing:
+        stepping.act_on_report(lab, presentation)  # the browser's cursor, a new update, a clicked neuron
     header.render_problem(lab)
     # The step controls sit above the graph and panel but are sent between them: the new formula
     # leaves the server first and is painted on its own, before the graph (bench_step_latency).
@@ -40,7 +42,7 @@ def live_view() -> None:
 
     def step_controls() -> None:
         with above:
-            controls.render_step_controls(presentation)
+            controls.render_step_controls(presentation, in_browser=not lab.playing)
 
     page.render_graph_and_panel(lab, presentation, between=step_controls if above is not None else None)
     if lab.playing:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import time
@@ -64,7 +65,7 @@ class StreamlitClient:
     """One browser tab's conversation with a Streamlit server, without the browser.
 
     >>> c = StreamlitClient("http://127.0.0.1:8501"); await c.open("h=3")
-    >>> await c.click("ctl_next"); c.widgets["ctl_scrub"].proto.value
+    >>> await c.press("next"); c.position
     """
 
     def __init__(self, base_url: str, timeout: float = 60.0):
@@ -74,6 +75,8 @@ class StreamlitClient:
         self.page_hash = ""
         self.widgets: dict[str, Widget] = {}  # by user key, as last drawn
         self.query = ""
+        self.reports = 0  # the step view's reports sent (their ``n``)
+        self.key, self.cursor = None, None  # the step view's cursor in "the browser", for this payload key
 
     async def open(self, query: str = "") -> RunResult:
         import websockets
@@ -93,6 +96,39 @@ class StreamlitClient:
 
         w = self.widgets[key]
         return await self._run([WidgetState(id=w.id, trigger_value=True)], w.fragment_id)
+
+    @property
+    def payload(self) -> dict | None:
+        """The step view's payload as last drawn (what the browser moves its cursor over)."""
+        w = self.widgets.get("step_view")
+        return json.loads(w.proto.json)["payload"] if w is not None else None
+
+    async def press(self, direction: str) -> RunResult | None:
+        """One press of → ("next") or ← ("back") in the step view, as a browser does it: the cursor moves
+        in the page, and what the browser then sends (``step_view_moves.move``: the debounced cursor, or a
+        request for the next or previous update or another window) goes to the server. None: the press
+        does nothing (← at the first update's start, → blocked by a problem)."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        from step_view_moves import move
+
+        p = self.payload
+        cursor = self.cursor if self.cursor is not None and self.key == p["key"] else p["cursor"]
+        answer = move(p, cursor, direction)
+        if answer is None:
+            return None
+        kind, target = answer
+        self.reports += 1
+        raw = {"kind": kind, "key": p["key"], "seq": p["seq"], "cursor": target, "n": self.reports}
+        self.key, self.cursor = (p["key"], target) if kind in ("cursor", "window") else (None, None)
+        w = self.widgets["step_view"]
+        return await self._run([WidgetState(id=w.id, json_value=json.dumps({"report": raw}))], w.fragment_id)
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(update, cursor) the page shows."""
+        p = self.payload
+        return p["update"], (self.cursor if self.key == p["key"] and self.cursor is not None else p["cursor"])
 
     async def set_int(self, key: str, value: int) -> RunResult:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -212,19 +248,25 @@ async def _student(i: int, url: str, query: str, plan, *, epochs: int, timeout: 
             return
         await c.set_int("ctl_n_epochs", epochs)
         for action, _ in plan:
-            key = {"next": "ctl_next", "back": "ctl_back", "train": "ctl_train"}[action]
-            w = c.widgets.get(key)
-            if w is None or getattr(w.proto, "disabled", False):
-                report.errors.append(f"{where}: {key} missing or disabled")
-                return
-            r = await c.click(key)
+            if action in ("next", "back"):  # the step view: the browser moves, then reports
+                if c.payload is None:
+                    report.errors.append(f"{where}: no step view on the page")
+                    return
+                r = await c.press(action)
+                if r is None:  # nothing to do (← at the start)
+                    continue
+            else:
+                w = c.widgets.get("ctl_train")
+                if w is None or getattr(w.proto, "disabled", False):
+                    report.errors.append(f"{where}: ctl_train missing or disabled")
+                    return
+                r = await c.click("ctl_train")
             report.actions += 1
             (report.train_s if action == "train" else report.step_s).append(r.seconds)
             if not r.ok:
                 report.errors.append(f"{where} {action}: {r.status} {r.exceptions[:1]} {r.errors[:1]}")
                 return
-        scrub = c.widgets["ctl_scrub"].proto
-        shown = (int(scrub.label.split("update ")[1].split(" ")[0]) - 1, int(scrub.value[0]))
+        shown = c.position
         expected = expected_position(query, plan)
         if shown != expected:
             report.mismatches.append(f"{where}: shows (update, cursor) {shown}, its own actions give {expected}")

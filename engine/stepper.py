@@ -161,6 +161,10 @@ class Stepper:
     def can_back(self) -> bool:
         return self.cursor >= 0 or bool(self._history)
 
+    def has_previous(self) -> bool:
+        """Whether ← from the update's start can go back into the previous update (history holds it)."""
+        return bool(self._history)
+
     def jump_to_phase(self, phase: str) -> Event | None:
         """Cursor just before the first event of ``phase`` (so the next step shows it)."""
         if phase not in PHASES:

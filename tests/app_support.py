@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 
 from streamlit.testing.v1 import AppTest
+
+from step_view_moves import move
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -28,3 +31,46 @@ def new_app(query: dict | None = None) -> AppTest:
 def lab_of(at: AppTest):
     """The session's ``Lab``."""
     return at.session_state["lab"]
+
+
+_REPORTS = itertools.count(1)
+
+
+def step_payload(at: AppTest) -> dict:
+    """The step view's payload the last run sent (what the browser draws)."""
+    return at.session_state["sv_payload"][2]
+
+
+def report(at: AppTest, kind: str, cursor: int, node=None) -> AppTest:
+    """Send the step view's report as the browser does (its component state), and run."""
+    p = step_payload(at)
+    raw = {"kind": kind, "key": p["key"], "seq": p["seq"], "cursor": int(cursor), "n": next(_REPORTS)}
+    if node is not None:
+        raw["node"] = list(node)
+    at.session_state["step_view"] = {"report": raw}
+    at.run()
+    assert_no_exception(at)
+    return at
+
+
+def press(at: AppTest, direction: str = "next") -> bool:
+    """One press of → ("next") or ← ("back") in the step view, as its browser code moves the cursor
+    (``step_view_moves.move``), reported at once (the browser reports a cursor after a pause).
+    False: the press does nothing (← at the first update's start, → while a problem blocks it, or no
+    step view on the page)."""
+    if "sv_payload" not in at.session_state:
+        return False
+    answer = move(step_payload(at), at.session_state["lab"].stepper.cursor, direction)
+    if answer is None:
+        return False
+    report(at, *answer)
+    return True
+
+
+def shown_lines(at: AppTest) -> list[str]:
+    """The LaTeX lines the step view shows at the lab's cursor (the panel's formulas)."""
+    p = step_payload(at)
+    cursor = at.session_state["lab"].stepper.cursor
+    if cursor < 0:
+        return list(p["start"]["lines"])
+    return list(p["events"][cursor - p["window"][0]]["lines"])

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from app_support import lab_of, new_app
+from app_support import lab_of, new_app, press, report, shown_lines, step_payload
 from components.model.presets import PRESETS
 from components.ui.tools import TOOL_TABS
 from components.views.formulas import event_formula
@@ -15,18 +15,13 @@ from components.views.step_text import formula_lines
 from plotly_arrays import arr
 
 
-def shown_latex(at) -> list[str]:
-    """The bodies of the st.latex elements (AppTest shows them wrapped in $$ … $$)."""
-    return [el.value.strip().removeprefix("$$").removesuffix("$$").strip() for el in at.latex]
-
-
 def assert_panel_matches_engine(at):
     """The step panel's LaTeX is exactly what formulas produce from the engine's current event."""
     lab = lab_of(at)
     expected = formula_lines(
         lab.trace, lab.stepper.cursor, lab.display.notation, digits=4, presentation=lab.display.presentation
     )
-    latex = shown_latex(at)
+    latex = shown_lines(at)
     for line in expected:
         assert line in latex, (line, latex)
 
@@ -59,7 +54,7 @@ def test_next_and_back_walk_events_and_restore_weights():
     start = [w.copy() for w in lab.net.weights]
     seen = []
     for k in range(lab.stepper.n_events):
-        click(at, "ctl_next")
+        press(at, "next")
         lab = lab_of(at)
         assert lab.stepper.cursor == k
         assert_panel_matches_engine(at)
@@ -68,7 +63,7 @@ def test_next_and_back_walk_events_and_restore_weights():
     # the final weights are the textbook's
     np.testing.assert_allclose(lab.net.weights[1], [[0.35891648, 0.408666186], [0.511301270, 0.561370121]], rtol=1e-8)
     for _ in range(lab.stepper.n_events):
-        click(at, "ctl_back")
+        press(at, "back")
     for x, y in zip(start, lab_of(at).net.weights):
         np.testing.assert_array_equal(x, y)
 
@@ -80,12 +75,13 @@ def test_granularity_steps_by_groups(gran):
     at.run()
     lab = lab_of(at)
     lab.display = lab.display.with_(granularity=gran)
-    click(at, "ctl_next")
+    at.run()  # the step view's → follows the step size of the page it was sent with
+    press(at, "next")
     lab = lab_of(at)
     first, last = lab.trace.layout.group(0, gran)
     assert lab.stepper.cursor == last
     assert_panel_matches_engine(at)
-    click(at, "ctl_back")
+    press(at, "back")
     assert lab_of(at).stepper.cursor == -1
 
 
@@ -96,7 +92,7 @@ def test_phase_jumps_and_start_of_update():
         lab = lab_of(at)
         assert lab.stepper.cursor == lab.trace.layout.phase_bounds(phase)[0] - 1
     jump(at, "update")
-    click(at, "ctl_next")
+    press(at, "next")
     assert lab_of(at).stepper.event.is_update
     jump(at, "backward")
     jump(at, "backward")  # the same choice twice: it jumps again (the control forgets its choice)
@@ -109,10 +105,11 @@ def test_scrubber_seeks_and_progress_text():
     at = new_app()
     lab = lab_of(at)
     target = lab.trace.layout.delta_start + 1
-    at.slider(key="ctl_scrub").set_value(target).run()
+    report(at, "cursor", target)  # the step view's scrubber
     lab = lab_of(at)
     assert lab.stepper.cursor == target
-    assert any(progress_text(lab.trace, target) in m.value for m in list(at.caption) + list(at.markdown))
+    p = step_payload(at)
+    assert p["events"][target - p["window"][0]]["progress"] == progress_text(lab.trace, target)
     assert_panel_matches_engine(at)
 
 
@@ -121,7 +118,7 @@ def test_finish_update_then_next_update():
     click(at, "ctl_finish")
     lab = lab_of(at)
     assert lab.stepper.cursor == lab.stepper.n_events - 1
-    click(at, "ctl_next")
+    press(at, "next")
     assert lab_of(at).stepper.update == 1 and lab_of(at).stepper.cursor == 0
 
 
@@ -130,7 +127,7 @@ def test_notation_selector_changes_formulas(notation):
     at = new_app({"preset": "seed000", "data": "preset", "h": "2-2", "act": "sigmoid", "bias": "off", "bs": "0"})
     at.selectbox(key="hdr_notation").select(notation).run()
     jump(at, "backward")
-    click(at, "ctl_next")
+    press(at, "next")
     lab = lab_of(at)
     assert lab.display.notation == notation
     f = event_formula(lab.stepper.event, lab.trace, notation, 4)
@@ -166,8 +163,7 @@ def test_presets_and_notations_are_named_by_content_with_their_source_beside_the
         captions = [c.value for c in at.sidebar.caption]
         assert any(p.description in c and p.source in c for c in captions), (name, captions)
     assert "Edit weights" in TOOL_TABS and "Tools → Edit weights" in PRESETS["mazur"].description
-    next_label = at.button(key="ctl_next").label
-    assert any(f"**{next_label}**" in i.value and "to begin" in i.value for i in at.info)
+    assert "Next →" in step_payload(at)["start"]["note"] and "to begin" in step_payload(at)["start"]["note"]
 
 
 def test_preset_choice_shows_the_loaded_preset_or_none():
@@ -261,7 +257,7 @@ def test_weight_edit_is_applied_and_validated():
     W[1][0, 0] = 0.9
     lab.set_parameters(W, b)
     at.run()
-    click(at, "ctl_next")
+    press(at, "next")
     assert lab_of(at).trace.weights_before[1][0, 0] == 0.9
     with pytest.raises(ValueError):
         lab.set_parameters([np.full((2, 2), np.nan), W[1]], b)
@@ -381,7 +377,7 @@ def test_charts_show_the_parameters_the_update_started_from():
     assert image == boundary_png(boundary_grid(start, X)[3], 0.0, 1.0)  # exactly the start network's picture
     assert not np.allclose(boundary_grid(start, X)[3], boundary_grid(lab.net, X)[3], rtol=1e-12)
     click(at, "ctl_finish")
-    click(at, "ctl_next")
+    press(at, "next")
     assert lab_of(at).stepper.update == 1
     _chart(at, "Decision boundary · after 1 update")
 

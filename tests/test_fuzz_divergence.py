@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_support import assert_no_exception, lab_of, new_app
+from app_support import assert_no_exception, lab_of, new_app, press, shown_lines, step_payload
 from components.model.lab import SIGMOID_SATURATION
 from components.views.step_text import formula_lines
 from engine import Network, Stepper
@@ -29,6 +29,7 @@ def diverging_app(query: dict, lr: float = 1e6) -> AppTest:
 def set_granularity(at, g: str) -> None:
     at.session_state["ctl_granularity"] = g
     lab_of(at).display = lab_of(at).display.with_(granularity=g)
+    at.run()  # the step view's → follows the step size of the page it was sent with
 
 
 def first_bad_event(query_lab, lr: float, limit: int) -> int:
@@ -65,21 +66,22 @@ def test_lr_1e6_on_xor_stops_at_the_first_bad_event_and_undo_restores_it(query):
     whole = (expected - 1) // per_update
     set_granularity(at, "update")  # the updates before the bad one, one click each …
     for _ in range(whole):
-        assert lab.problem is None and click(at, "ctl_next")
+        assert lab.problem is None and press(at, "next")
     set_granularity(at, "event")  # … then event by event
     for n in range(whole * per_update + 1, expected + 1):
         assert lab.problem is None, f"stopped early, at event step {n - 1} of {expected}"
         state = (lab.stepper.update, lab.stepper.cursor, [w.copy() for w in lab.net.weights])
-        assert click(at, "ctl_next")
+        assert press(at, "next")
         lab = lab_of(at)
     assert lab.problem, "the step that went non-finite or saturated was not caught"
     assert any("diverged" in e or "saturated" in e for e in texts(at.error))
-    for key in ("ctl_next", "ctl_finish", "ctl_play", "ctl_train"):  # nothing can run on from here
+    assert step_payload(at)["blocked"] and not press(at, "next")  # nothing can run on from here
+    for key in ("ctl_finish", "ctl_play", "ctl_train"):
         assert widget(at, "button", key).proto.disabled, key
     # the numbers shown say NaN/∞ where they are not finite, never a finite-looking number
     ev = lab.stepper.event
     if ev is not None and not np.isfinite(ev.value):
-        shown = " ".join(e.value for e in at.latex)
+        shown = " ".join(shown_lines(at))
         assert "NaN" in shown or "infty" in shown
     assert click(at, "prob_undo")
     lab = lab_of(at)
@@ -120,7 +122,7 @@ def test_dismissed_divergence_keeps_stepping_with_nan_shown_as_nan():
     at = diverging_app({"data": "xor_table", "bs": "0", "h": "4", "act": "tanh", "out": "linear"})
     set_granularity(at, "update")
     for _ in range(60):
-        if not click(at, "ctl_next"):
+        if not press(at, "next"):
             break
     seen_nan = 0
     for _ in range(60):  # dismiss and step event by event through non-finite territory
@@ -129,8 +131,9 @@ def test_dismissed_divergence_keeps_stepping_with_nan_shown_as_nan():
         lab = lab_of(at)
         if lab.problem:
             assert click(at, "prob_dismiss")
-        lab.display = lab.display.with_(granularity="event")
-        assert click(at, "ctl_next")
+        if lab.display.granularity != "event":
+            set_granularity(at, "event")
+        assert press(at, "next")
         lab = lab_of(at)
         ev = lab.stepper.event
         if ev is not None and not np.isfinite(ev.value):

@@ -12,11 +12,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app_support import TIMEOUT, assert_no_exception, lab_of, new_app
+from app_support import TIMEOUT, assert_no_exception, lab_of, new_app, press
 from components.model.lab import MAX_ABS_WEIGHT
 from engine import Network
 from engine.csv_loader import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS
-from fuzz_support import FUZZ, SCALE, assert_valid, click, fingerprint, texts, widget
+from fuzz_support import FUZZ, SCALE, assert_valid, fingerprint, texts, widget
 
 
 # ------------------------------------------------------------------ CSV uploads
@@ -132,7 +132,7 @@ def test_a_good_csv_then_a_bad_one_keeps_the_good_one(csv_app):
     assert lab.net.layer_sizes[0] == 3 and lab.dataset.n_train == 4
     before, loaded = upload_csv(csv_app, b"a,b\nx,1\n", "bad.csv")
     assert not loaded and lab_of(csv_app).dataset.name == "four.csv"
-    assert click(csv_app, "ctl_next")  # still steps
+    assert press(csv_app, "next")  # still steps
 
 
 # ------------------------------------------------------------------ network JSON imports

@@ -15,13 +15,13 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app_support import assert_no_exception, lab_of, new_app
+from app_support import assert_no_exception, lab_of, new_app, press
 from components.model.config import CONFIG_KEYS, from_query
 from components.model.display import DISPLAY_KEYS
 from components.model.lab import MAX_ABS_WEIGHT
 from components.model.links import encode_params
 from engine import Network
-from fuzz_support import FUZZ, SCALE, assert_valid, click, fingerprint, texts, unescape, widget
+from fuzz_support import FUZZ, SCALE, assert_valid, fingerprint, texts, unescape, widget
 
 # ------------------------------------------------------------------ query parameters
 KNOWN = sorted(CONFIG_KEYS) + list(DISPLAY_KEYS) + ["u", "k", "w"]
@@ -113,7 +113,7 @@ def test_any_query_string_gives_a_working_page_and_names_what_it_ignored(params)
         shown = " ".join(warnings)
         for note in notes:
             assert note.split("=")[0] in shown, (note, shown)
-    assert click(at, "ctl_next") or lab.problem  # and the page keeps working
+    assert press(at, "next") or lab.problem  # and the page keeps working
     assert_valid(lab_of(at))
 
 
@@ -146,6 +146,20 @@ def test_a_link_cannot_ask_for_unbounded_replay(monkeypatch):
 # widget's [min, max] (only a forged websocket message can send one) by the widget's default.
 BIG = st.sampled_from([10**9, -(10**9), 2**63 - 1])
 FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -1.0, 1e6, 1e-9, 100.0]))
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(), st.text(max_size=8))
+REPORTS = st.one_of(  # what a tampered or stale browser could send as the step view's report
+    st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner)),
+    st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["cursor", "next_update", "prev_update", "window", "select", "jump"]),
+            "key": st.sampled_from(["u0-0", "u0-1", "", "x"]),
+            "seq": st.integers(-2, 5),
+            "cursor": st.one_of(st.integers(-5, 80), BIG, st.floats()),
+            "node": st.lists(st.integers(-2, 70), max_size=3),
+            "n": st.integers(0, 10**9),
+        }
+    ),
+)
 WIDGET_ACTIONS = [
     ("number_input", "cfg_n_hidden", st.one_of(st.integers(-2, 10), BIG)),
     ("number_input", "cfg_units_0", st.one_of(st.integers(-2, 70), BIG)),
@@ -165,8 +179,10 @@ WIDGET_ACTIONS = [
     ("slider", "cfg_noise", FLOATS),
     ("slider", "ctl_scrub", st.one_of(st.integers(-5, 60), BIG)),
     ("checkbox", "cfg_shuffle", st.booleans()),
-    ("button", "ctl_next", st.just(None)),
+    ("button", "ctl_next", st.just(None)),  # (drawn while playing; the step view steps otherwise)
     ("button", "ctl_back", st.just(None)),
+    ("press", "step_view", st.sampled_from(["next", "back"])),
+    ("report", "step_view", REPORTS),
     ("button", "ctl_finish", st.just(None)),
     ("button", "ctl_train", st.just(None)),
     ("button", "ctl_play", st.just(None)),
@@ -209,6 +225,15 @@ def _in_range(w, value) -> bool:
 def test_any_widget_values_keep_the_lab_valid_and_refusals_say_so(actions):
     at = new_app()
     for kind, key, value in actions:
+        if kind in ("press", "report"):  # the step view: a press as its browser code makes it, or any report
+            if kind == "press":
+                press(at, value)
+            else:
+                at.session_state["step_view"] = {"report": value}
+                at.run()
+            assert_no_exception(at)
+            assert_valid(lab_of(at))
+            continue
         w = widget(at, kind, key)
         if w is None or getattr(w.proto, "disabled", False):
             continue

@@ -14,7 +14,7 @@ import asyncio
 import numpy as np
 import pytest
 
-from app_support import ROOT, lab_of, new_app
+from app_support import ROOT, lab_of, new_app, press
 
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "components").rglob("*.py"))]
 MAZUR = {"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"}
@@ -59,11 +59,11 @@ def test_interleaved_sessions_keep_their_own_network_cursor_and_uploads():
     assert lab_of(a) is not lab_of(b)
     b.session_state["tools_tab"] = "Edit weights"  # (its JSON import below; only the open tool tab is drawn)
     for _ in range(3):
-        act(a, "ctl_next")
+        press(a, "next")
     a_before = state(a)
 
     for _ in range(5):  # b steps, trains, changes its architecture and imports weights …
-        act(b, "ctl_next")
+        press(b, "next")
     b.number_input(key="ctl_n_epochs").set_value(2).run()
     act(b, "ctl_train")
     b.number_input(key="cfg_units_0").set_value(3).run()
@@ -83,9 +83,9 @@ def test_interleaved_sessions_keep_their_own_network_cursor_and_uploads():
     assert not any(getattr(w, "key", None) == "cfg_csv" for w in b.file_uploader)
     assert not any("mine.csv" in s.value for s in [*b.success, *b.caption])
 
-    act(b, "ctl_next")
+    press(b, "next")
     cursor_a = lab_of(a).stepper.cursor
-    act(a, "ctl_next")
+    press(a, "next")
     assert lab_of(a).stepper.cursor == cursor_a + 1 and lab_of(b).stepper.cursor == 0
     for x in arrays(lab_of(a)):
         for y in arrays(lab_of(b)):
@@ -111,8 +111,9 @@ def test_links_messages_and_problems_stay_in_their_session():
     lab.config = lab.config.with_(lr=1e6)
     lab.display = lab.display.with_(granularity="update")
     a.session_state["ctl_granularity"] = "update"
+    a.run()  # the page the student then steps on
     for _ in range(5):
-        act(a, "ctl_next")
+        press(a, "next")
         if lab_of(a).problem:
             break
     assert lab_of(a).problem and a.error
@@ -143,11 +144,10 @@ def test_two_concurrent_sessions_on_one_server_never_see_each_other(server):
         assert r.ok, (r.exceptions, r.errors)
         await client.set_int("ctl_n_epochs", 2)
         for action, _ in plan:
-            r = await client.click({"next": "ctl_next", "back": "ctl_back", "train": "ctl_train"}[action])
-            assert r.ok, (action, r.status, r.exceptions, r.errors)
+            r = await (client.click("ctl_train") if action == "train" else client.press(action))
+            assert r is None or r.ok, (action, r.status, r.exceptions, r.errors)
             await asyncio.sleep(0)
-        scrub = client.widgets["ctl_scrub"].proto
-        return int(scrub.label.split("update ")[1].split(" ")[0]) - 1, int(scrub.value[0])
+        return client.position
 
     async def both():
         a, b = StreamlitClient(url), StreamlitClient(url)

@@ -226,6 +226,32 @@ class Lab:
     def seek(self, k: int) -> None:
         self.stepper.seek(k)
 
+    def first_bad_event(self) -> int | None:
+        """The first event of the current update whose new parameter is not finite (where stepping
+        must stop and ``check`` speaks), or None."""
+        tr = self.stepper.trace
+        lay, found = tr.layout, []
+        for l in range(1, lay.L + 1):
+            i, j = np.nonzero(~np.isfinite(tr.weights_after[l - 1]))
+            found += lay.update_index(l, i, j).tolist()
+            if lay.update_biases:
+                (i,) = np.nonzero(~np.isfinite(tr.biases_after[l - 1]))
+                found += lay.update_index(l, i, np.full(i.size, lay.sizes[l - 1])).tolist()
+        return min(found) if found else None
+
+    def advance_to(self, k: int) -> None:
+        """The browser stepped forward to event k of this update: go there as ``step`` would, one
+        event at a time — stopping at the first event whose parameter goes non-finite, with the
+        state just before it kept for undo — and check what it reached."""
+        stop = self.first_bad_event()
+        with np.errstate(all="ignore"):
+            if stop is not None and self.stepper.cursor < stop <= k:
+                self.stepper.seek(stop - 1)
+                k = stop
+            self._snapshot()
+            self.stepper.seek(k)
+        self.check()
+
     def train_updates(self, n: int) -> int:
         """n whole updates with the fast loop, recording the curves after each epoch."""
         if self.problem:

@@ -73,12 +73,19 @@ def _finish_update() -> None:
     lab.step("update", forward=True) if lab.stepper.cursor < lab.stepper.n_events - 1 else lab.step("update")
 
 
-def render_step_controls(presentation: bool = False) -> None:
+def render_step_controls(presentation: bool = False, in_browser: bool = False) -> None:
     """Two rows: ← Back, Next →, Finish update and the phase jumps; the step size and the scrubber.
-    Every element here is redrawn on every → press (bench_step_latency), so the three jumps are
-    one control, not a button each in its own column."""
+    ``in_browser``: the step view draws ← Back, Next → and the scrubber itself and moves the cursor
+    without the server; only Finish update, the jumps and the step size are drawn here."""
     lab = state.get_lab()
     show_jumps = not lab.display.hides("jumps")
+    if in_browser:
+        cols = st.columns([1.3, 3.0, 2.9], vertical_alignment="bottom")
+        _finish_button(cols[0], lab)
+        if show_jumps:
+            _jump_control(cols[1])
+        _granularity_control(cols[2])
+        return
     cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
     cols[0].button(
         "← Back",
@@ -101,32 +108,11 @@ def render_step_controls(presentation: bool = False) -> None:
         width="stretch",
         help="Step forward (→ key)",
     )
-    cols[2].button(
-        "Finish update ⇥",
-        key="ctl_finish",
-        on_click=_finish_update,
-        width="stretch",
-        disabled=lab.problem is not None,
-        help="Apply the rest of this update and stop before the next",
-    )
+    _finish_button(cols[2], lab)
     if show_jumps:
-        cols[3].segmented_control(
-            "Jump to",
-            list(JUMPS),
-            format_func=JUMPS.get,
-            key="ctl_jump",
-            on_change=_jump,
-            help="Put the cursor just before the update's first event, its backward pass or its weight update",
-        )
+        _jump_control(cols[3])
     row = st.columns([2.9, 2.6], vertical_alignment="bottom")
-    row[0].segmented_control(
-        "Step by",
-        list(GRANULARITIES),
-        format_func=_GRAN_LABELS.get,
-        key="ctl_granularity",
-        on_change=_set_granularity,
-        selection_mode="single",
-    )
+    _granularity_control(row[0])
     if show_jumps:
         n = lab.stepper.n_events
         row[1].slider(
@@ -137,6 +123,39 @@ def render_step_controls(presentation: bool = False) -> None:
             on_change=_scrub,
             label_visibility="visible",
         )
+
+
+def _finish_button(where, lab) -> None:
+    where.button(
+        "Finish update ⇥",
+        key="ctl_finish",
+        on_click=_finish_update,
+        width="stretch",
+        disabled=lab.problem is not None,
+        help="Apply the rest of this update and stop before the next",
+    )
+
+
+def _jump_control(where) -> None:
+    where.segmented_control(
+        "Jump to",
+        list(JUMPS),
+        format_func=JUMPS.get,
+        key="ctl_jump",
+        on_change=_jump,
+        help="Put the cursor just before the update's first event, its backward pass or its weight update",
+    )
+
+
+def _granularity_control(where) -> None:
+    where.segmented_control(
+        "Step by",
+        list(GRANULARITIES),
+        format_func=_GRAN_LABELS.get,
+        key="ctl_granularity",
+        on_change=_set_granularity,
+        selection_mode="single",
+    )
 
 
 def _toggle_play() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import graph_view, live_plot, state, step_panel
+from components.ui import graph_view, live_plot, state, step_panel, stepping
 from components.ui.controls import plays_epochs
 from components.views import charts, graph
 
@@ -24,6 +24,19 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
         f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
         f"{lab.stepper.n_events} events in this update"
     )
+    if not lab.playing:  # the browser steps: the step view draws graph, panel and table for its cursor
+        if lab.selected is not None:
+            render_selected(lab)
+        if between is not None:
+            between()
+        stepping.render_step_view(lab, presentation)
+        st.button(
+            "Fit colour scale",
+            key="graph_fit_scale",
+            on_click=_fit_scale,
+            help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)",
+        )
+        return
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
     # The panel is filled first (same layout), then ``between``, then the graph: the formula reaches
     # the browser ahead of the graph, whose plotly redraw would otherwise hold it back.

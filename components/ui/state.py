@@ -45,7 +45,13 @@ __all__ = [
     "set_csv_wanted",
     "link_shown",
     "display",
+    "new_step_report",
+    "step_view_position",
+    "step_view_sent",
+    "browser_cursor_is",
+    "cached_payload",
     "KEY",
+    "STEP_VIEW",
 ]
 
 KEY = "lab"
@@ -55,6 +61,12 @@ _FULL_RUN = "full_run"  # True while the whole script runs, False in the live vi
 _CHARTS_DRAWN = "charts_drawn"  # what the charts on the page show (page.charts_key)
 _UPLOAD_DONE = "tool_json_done"  # file id of the last network JSON imported
 _CSV_WANTED = "csv_wanted"  # "CSV upload" was chosen before a file: the uploader stays in view
+STEP_VIEW = "step_view"  # the step view component's key: its state holds the browser's newest report
+_SV_REPORT_N = "sv_report_n"  # the ``n`` of the last report acted on
+_SV_SOURCE = "sv_source"  # (trace, display tuple, key): what the current key names; the trace kept, so ids stay unique
+_SV_SEQ = "sv_seq"  # counts the server's own moves of the cursor (the browser adopts ``cursor`` when it changes)
+_SV_BROWSER = "sv_browser"  # (key, cursor) the browser is known to show
+_SV_PAYLOAD = "sv_payload"  # (key, granularity, payload) last sent
 
 
 # ------------------------------------------------------------ the session's lab
@@ -268,3 +280,57 @@ def set_charts_drawn(key: Any) -> None:
 
 def display() -> Display:
     return get_lab().display
+
+
+# ------------------------------------------------------------ the step view (the browser's cursor)
+def new_step_report() -> dict | None:
+    """The browser's newest report, once: None when there is none or it was already acted on."""
+    value = st.session_state.get(STEP_VIEW)
+    raw = value.get("report") if isinstance(value, dict) else None
+    n = raw.get("n") if isinstance(raw, dict) else None
+    if raw is None or n == st.session_state.get(_SV_REPORT_N):
+        return None
+    st.session_state[_SV_REPORT_N] = n
+    return raw
+
+
+def step_view_position(lab: Lab, display_key: tuple) -> tuple[str, int]:
+    """(key, seq) for the lab as it is now: a new key for a new trace or other display settings, a new
+    seq when the server moved the cursor away from where the browser is known to be."""
+    s = st.session_state
+    source = s.get(_SV_SOURCE)
+    if source is None or source[0] is not lab.trace or source[1] != display_key:
+        counter = (source[3] + 1) if source else 0
+        source = (lab.trace, display_key, f"u{lab.stepper.update}-{counter}", counter)
+        s[_SV_SOURCE] = source
+    key = source[2]
+    seq = int(s.get(_SV_SEQ, 0))
+    if s.get(_SV_BROWSER) != (key, lab.stepper.cursor):
+        seq += 1
+        s[_SV_SEQ] = seq
+    return key, seq
+
+
+def browser_cursor_is(key: str, cursor: int) -> None:
+    """The browser reported (or was sent) this cursor for this key."""
+    st.session_state[_SV_BROWSER] = (key, int(cursor))
+
+
+def step_view_sent(key: str, cursor: int) -> None:
+    """A payload for ``key`` went out: the browser shows ``cursor`` (or its own, if the seq is unchanged)."""
+    browser_cursor_is(key, cursor)
+
+
+def cached_payload(key: str, seq: int, granularity: str, cursor: int, build, **fields) -> dict:
+    """The last payload when it is for this key and step size and its window holds ``cursor`` (with the
+    new seq, cursor and ``fields``), else ``build()``'s with them; kept for the next run."""
+    s = st.session_state
+    last = s.get(_SV_PAYLOAD)
+    payload = None
+    if last is not None and last[0] == key and last[1] == granularity:
+        k0, k1 = last[2]["window"]
+        if k0 - 1 <= cursor <= k1:
+            payload = last[2]
+    payload = {**(payload if payload is not None else build()), "seq": seq, "cursor": cursor, **fields}
+    s[_SV_PAYLOAD] = (key, granularity, payload)
+    return payload

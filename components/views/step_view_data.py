@@ -374,8 +374,12 @@ def step_view_payload(net, trace, position: StepViewPosition, options: StepViewO
     net: the network at the update's start (its parameters are the trace's ``weights_before``);
     trace: the update's trace. Window: at most ``WINDOW`` events, ``BEHIND`` of them before the cursor.
     """
+    with np.errstate(all="ignore"):  # a diverged update shows NaN and ∞ as such; numpy need not warn
+        return _payload(net, trace, position, options, position.cursor if cursor is None else int(cursor))
+
+
+def _payload(net, trace, position: StepViewPosition, options: StepViewOptions, at: int) -> dict:
     n = trace.layout.n_events
-    at = position.cursor if cursor is None else int(cursor)
     k0, k1 = _window(n, max(at, 0))
     nxt, back = step_targets(trace.layout, options.granularity, np.arange(k0 - 1, k1 + 1))
     events, tables = _panel(trace, k0, k1, options)

@@ -1,0 +1,83 @@
+"""Stepping in the browser: the step view shows a window of the current update and moves the cursor
+itself; the server acts on its reports (a new update, another window, a clicked neuron, the cursor
+to record) and sends the next payload. See ``components/views/step_view_data.py`` (the payload) and
+``components/ui/step_view.py`` (the browser side)."""
+
+from __future__ import annotations
+
+from components.model.step_report import parse_report
+from components.ui import state
+from components.ui.step_view import show_step_view
+from components.views.step_view_data import StepViewOptions, StepViewPosition, step_view_payload
+
+__all__ = ["act_on_report", "render_step_view", "view_options"]
+
+
+def view_options(lab, presentation: bool) -> StepViewOptions:
+    """What the view draws with, from the lab's display preferences (sizes as the server-drawn graph's)."""
+    d = lab.display
+    return StepViewOptions(
+        notation=d.notation,
+        digits=4,
+        granularity=d.granularity,
+        color_by=d.color_by,
+        scale=lab.scale,
+        presentation=presentation,
+        width=560 if presentation else 430,
+        height=620 if presentation else 500,
+        font_size=20 if presentation else 15,
+    )
+
+
+def _display_key(o: StepViewOptions) -> tuple:
+    """What, besides the trace, decides the payload's content (the step size only moves the cursor)."""
+    return (o.notation, o.digits, o.color_by, o.scale, o.presentation, o.width, o.height, o.font_size)
+
+
+def act_on_report(lab, presentation: bool) -> None:
+    """The browser's newest report, checked (``parse_report``), applied to the lab: first thing in a
+    run of the live view, so the page drawn after it (messages, controls, the view) follows it."""
+    o = view_options(lab, presentation)
+    raw = state.new_step_report()
+    if raw is None:
+        return
+    key, seq = state.step_view_position(lab, _display_key(o))
+    n = lab.stepper.n_events
+    report = parse_report(raw, key=key, seq=seq, n_events=n)
+    if report is None:  # malformed, stale or tampered: ignored, nothing changes
+        return
+    if report.kind == "next_update":
+        lab.seek(n - 1)
+        lab.step(o.granularity, forward=True)
+        return
+    if report.kind == "prev_update":
+        lab.seek(-1)
+        lab.step(o.granularity, forward=False)
+        return
+    # "cursor", "window", "select": the browser is there (forward: as far as the checks allow)
+    if report.cursor > lab.stepper.cursor and lab.problem is None:
+        lab.advance_to(report.cursor)
+    else:
+        lab.seek(report.cursor)
+    state.browser_cursor_is(key, report.cursor)
+    if report.kind == "select":
+        lab.select(report.node)
+
+
+def render_step_view(lab, presentation: bool) -> None:
+    """Mount the view for the lab's update and cursor (after ``act_on_report``)."""
+    o = view_options(lab, presentation)
+    key, seq = state.step_view_position(lab, _display_key(o))
+    stepper = lab.stepper
+    position = StepViewPosition(key, seq, stepper.update, stepper.cursor, stepper.has_previous())
+    payload = state.cached_payload(
+        key,
+        seq,
+        o.granularity,
+        stepper.cursor,
+        lambda: step_view_payload(lab.net, lab.trace, position, o),
+        blocked=lab.problem is not None,
+        stop_at=lab.first_bad_event(),
+    )
+    state.step_view_sent(key, stepper.cursor)
+    show_step_view(payload, key=state.STEP_VIEW)
