@@ -112,10 +112,10 @@ def panel_tex(lab, k: int, presentation: bool = False) -> list[str]:
 
 
 def progress(page) -> str:
-    """The captions and small headings of the main area (the panel's progress text is one of them)."""
+    """The captions and headings of the main area and the step view's progress line and title."""
     return page.evaluate(
         '() => [...document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stCaptionContainer"],'
-        " [data-testid=\"stMain\"] h4')].map(e => e.innerText).join(' | ')"
+        " [data-testid=\"stMain\"] h4, .bp-sv-progress, .bp-sv-title')].map(e => e.innerText).join(' | ')"
     )
 
 
@@ -324,14 +324,16 @@ def test_formulas_fit_the_step_panel(app):
     assert not cut, "\n".join(cut)
 
 
-# Each plotly annotation of the network graph: its text and its box on the screen, and the plot's box.
-_GRAPH_NOTES_JS = """() => {
-  const charts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')];
-  const graph = charts[0];  // the left column: the network graph comes before the training charts
+# The step view's graph: the SVG's box, and each text shown in it (column heads, legend, node and edge
+# values, the callout) with its box on the screen and whether it is a bold static text (a column head).
+_GRAPH_TEXTS_JS = """() => {
+  const svg = document.querySelector('.bp-sv-svg');
   const box = r => [r.left, r.top, r.right, r.bottom];
-  return {plot: box(graph.querySelector('.main-svg').getBoundingClientRect()),
-          notes: [...graph.querySelectorAll('.annotation')].map(a => [a.textContent,
-                   box(a.querySelector('.annotation-text-g').getBoundingClientRect())])};
+  const shown = t => t.textContent && t.getBoundingClientRect().width > 0 && !t.closest('[display="none"]');
+  const head = t => !!t.closest('.bp-sv-static') && t.getAttribute('font-weight') === '700';
+  return {plot: box(svg.getBoundingClientRect()),
+          texts: [...svg.querySelectorAll('text')].filter(shown)
+                   .map(t => [t.textContent, box(t.getBoundingClientRect()), head(t)])};
 }"""
 
 
@@ -344,28 +346,25 @@ _GRAPH_NOTES_JS = """() => {
     ],
 )
 def test_graph_is_legible_for_small_and_large_networks(app, name, query):
-    """Column heads side by side without overlapping, every note inside the picture, no
-    exception; the screenshot (artifacts/screens/browser_graph_*.png) is for a person to judge."""
+    """Column heads side by side without overlapping, every text inside the picture, no exception;
+    the screenshot (artifacts/screens/browser_graph_*.png) is for a person to judge."""
     url, log_path, browser = app
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a lecture-hall projector
     page = ctx.new_page()
     open_app(page, url, query)
-    page.wait_for_selector("[data-testid='stMain'] [data-testid='stPlotlyChart'] .annotation", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(300)  # plotly lays annotations out after drawing them
-    page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").first.screenshot(
-        path=os.path.join(SCREENS, f"browser_graph_{name}.png")
-    )
-    g = page.evaluate(_GRAPH_NOTES_JS)
+    page.wait_for_selector(".bp-sv-svg .bp-sv-nodes circle", timeout=TIMEOUT_MS)
+    page.locator(".bp-sv-graph").first.screenshot(path=os.path.join(SCREENS, f"browser_graph_{name}.png"))
+    g = page.evaluate(_GRAPH_TEXTS_JS)
     left, top, right, bottom = g["plot"]
-    head_top = min(box[1] for _, box in g["notes"])
-    heads = sorted(box for _, box in g["notes"] if abs(box[1] - head_top) < 2)  # the column titles along the top
-    assert len(heads) == (5 if name == "large" else 3), (top, g["notes"])
+    bold = [(t, box) for t, box, head in g["texts"] if head]
+    head_top = min(box[1] for _, box in bold)
+    heads = sorted((box, t) for t, box in bold if abs(box[1] - head_top) < 2)  # the column titles along the top
+    assert len(heads) == (5 if name == "large" else 3), (top, g["texts"])
     if name != "large":  # room for the full names
-        names = [t for t, box in sorted(g["notes"], key=lambda n: n[1][0]) if abs(box[1] - head_top) < 2]
-        assert [n[:6] for n in names] == ["inputx", "hidden", "output"], names
-    for a, b in zip(heads, heads[1:]):
+        assert [t[:6] for _, t in heads] == ["input", "hidden", "output"], heads
+    for (a, _), (b, _) in zip(heads, heads[1:]):
         assert a[2] + 4 <= b[0], f"column heads touch or overlap: {a} {b}"
-    for text, (l, t, r, b) in g["notes"]:
+    for text, (l, t, r, b), _ in g["texts"]:
         assert left - 1 <= l and r <= right + 1 and top - 1 <= t and b <= bottom + 1, f"{text!r} outside the graph"
     assert_no_exception(page)
     ctx.close()
@@ -446,8 +445,9 @@ def test_play_patches_long_lived_charts_in_place(app):
     shot(page, "playing")
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 4',
+    page.wait_for_function(  # paused: the step view's graph and the three ordinary charts
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 3'
+        " && document.querySelector('.bp-sv-svg .bp-sv-nodes circle') !== null",
         timeout=TIMEOUT_MS,
     )
     wait_for_app(page, TIMEOUT_MS)
@@ -474,8 +474,9 @@ def test_play_says_so_when_plotly_js_cannot_load(app):
     )
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 4',
+    page.wait_for_function(  # paused: the step view's graph and the three ordinary charts
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 3'
+        " && document.querySelector('.bp-sv-svg .bp-sv-nodes circle') !== null",
         timeout=TIMEOUT_MS,
     )
     assert_no_exception(page)

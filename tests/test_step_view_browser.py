@@ -236,7 +236,7 @@ def test_the_cursor_is_recorded_once_after_the_presses_stop_without_a_redraw(ope
     page = open_page()
     page.evaluate("() => { document.querySelector('.bp-sv-svg').__mark = 1; }")  # an element we can recognise
     before = server(page)["reports"]
-    press(page, "ArrowRight", 4, gap_ms=100)  # quicker than 400 ms apart: one report at the end
+    press(page, "ArrowRight", 4, gap_ms=100)  # quicker than the report's 2 s pause: one report at the end
     s = wait_server(page, "s.cursor === 3")
     assert s["last"] == {"kind": "cursor", "cursor": 3, "node": None}
     assert s["reports"] == before + 1 and s["seq"] == 0

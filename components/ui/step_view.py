@@ -34,7 +34,9 @@ _JS = r"""
 // displays it and moves a cursor through it. Every string shown comes from the payload.
 
 const SVG = 'http://www.w3.org/2000/svg';
-const DEBOUNCE_CURSOR_MS = 400;  // a "cursor" report this long after the last move
+// A "cursor" report this long after the last move: every report is a server run, so a student pressing
+// every second or two sends none until they pause (a click elsewhere on the page sends it at once).
+const DEBOUNCE_CURSOR_MS = 2000;
 const DEBOUNCE_URL_MS = 300;     // the address bar's k this long after the last move
 const PENDING_GIVE_UP_MS = 8000; // a request the server never answered stops blocking the keys
 const TABLE_ROWS = 12;           // rows of a layer table shown around the highlighted row
@@ -170,7 +172,12 @@ function receive(v, data) {
   const fresh = data.key !== v.key;
   const moved = !fresh && data.seq !== v.seq;
   const rewindowed = !fresh && !moved && (data.window[0] !== old.window[0] || data.window[1] !== old.window[1]);
-  if (!fresh && !moved && !rewindowed) return;  // the server only re-sends: keep our cursor, touch nothing
+  v.stopped = false;  // any answer from the server lifts a stop at stop_at (blocked says whether → may go on)
+  // The newest payload is the one to step on (a new step size changes next and back, a problem blocked) …
+  if (!fresh && !moved && !rewindowed) {  // … but the server only re-sends: keep our cursor, draw nothing
+    v.data = data;
+    return;
+  }
   const asked = v.pending;
   v.data = data;
   v.key = data.key;
@@ -214,7 +221,10 @@ function apply(v, action) {
   const j = v.cursor - (k0 - 1);
   let to;
   if (action === 'f') {
+    if (d.blocked || v.stopped) return;  // a problem (divergence) holds → until the server has spoken
     to = d.next[j];
+    const stop = d.stop_at;
+    if (stop !== null && stop !== undefined && v.cursor < stop && stop < to) to = stop;
     if (to >= d.n_events) return ask(v, 'next_update', v.cursor);
   } else if (action === 'b') {
     if (v.cursor === -1 && !d.can_back) return;
@@ -231,6 +241,12 @@ function apply(v, action) {
   }
   if (to < k0 - 1 || to > k1) return ask(v, 'window', to);
   v.cursor = to;
+  if (action === 'f' && to === d.stop_at) {  // the first event whose parameter goes non-finite: checked now
+    v.stopped = true;
+    clearTimeout(v.cursorTimer);
+    v.reported = to;
+    send(v, { kind: 'cursor', cursor: to });
+  }
 }
 
 // After the cursor moved (or a payload arrived): draw on the next frame, report later.
@@ -313,6 +329,14 @@ function onKey(e) {
 if (!window.__bpStepViewKeys) {
   window.__bpStepViewKeys = true;
   document.addEventListener('keydown', onKey);
+  // A click anywhere else on the page (a Streamlit control acts on the server's cursor): report ours first.
+  document.addEventListener('pointerdown', e => {
+    const v = window.__bpStepViewActive;
+    if (v && v.root.isConnected && !(e.target && e.target.closest && e.target.closest('.bp-sv') === v.wrap)) {
+      clearTimeout(v.cursorTimer);
+      reportCursor(v);
+    }
+  }, true);
   // Space on our own focused button would click it again on keyup.
   document.addEventListener('keyup', e => {
     const v = window.__bpStepViewActive;
