@@ -44,6 +44,7 @@ PAGES = [  # (label, script, query, extra streamlit options)
     ("bare page, Streamlit's default gc", "benchmarks/bare_app.py", "", ("--runner.postScriptGC", "true")),
     ("app, default network (2-2-1)", "app.py", "", ()),
     ("app, 2-8×6-1 tanh", "app.py", "h=8-8-8-8-8-8&act=tanh", ()),
+    ("app, 2-32×4-1 tanh", "app.py", "h=32-32-32-32&act=tanh", ()),
 ]
 
 # Record keydown, websocket traffic and the time the formula changes, all on performance.now().
@@ -127,18 +128,19 @@ class Page:
         idle(page)
         b = page.evaluate("() => window.__bench")
         t0, (painted, queued) = b["keydown"][-1], page.evaluate("() => [window.__painted, window.__queued]")
-        sent = next(t for t in b["sent"] if t >= t0)
-        recv = b["recv"][n_recv:]
+        sent = next((t for t in b["sent"] if t >= t0), None)  # none: the step view moved in the browser
+        recv = [r for r in b["recv"][n_recv:] if r[0] <= painted]  # what the press waited for
         busy = sum(
             min(start + d, painted) - max(start, t0) for start, d in b["busy"] if start + d > t0 and start < painted
         )
+        nan = float("nan")
         return {
             "total": painted - t0,
             "queued": queued - t0,
-            "dispatch": sent - t0,
-            "first_reply": recv[0][0] - t0,
+            "dispatch": sent - t0 if sent is not None and sent <= painted else nan,
+            "first_reply": recv[0][0] - t0 if recv else nan,
             "busy": busy,
-            "run_done": recv[-1][0] - t0,
+            "run_done": recv[-1][0] - t0 if recv else nan,
             "kb": sum(n for _, n in recv) / 1024,
         }
 
@@ -201,8 +203,12 @@ def main() -> None:
         "| key → last reply handled | received per press |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
+    nan = float("nan")  # no request: the press never waited for the server
     for label, rs in results.items():
-        m = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+        m = {
+            k: statistics.median(r[k] for r in rs if r[k] == r[k]) if any(r[k] == r[k] for r in rs) else nan
+            for k in rs[0]
+        }
         print(
             f"| {label} | {m['dispatch']:.0f} ms | {m['first_reply']:.0f} ms | {m['total']:.0f} ms "
             f"| {m['busy']:.0f} ms "

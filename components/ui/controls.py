@@ -79,12 +79,16 @@ def render_step_controls(presentation: bool = False, in_browser: bool = False) -
     without the server; only Finish update, the jumps and the step size are drawn here."""
     lab = state.get_lab()
     show_jumps = not lab.display.hides("jumps")
-    if in_browser:
-        cols = st.columns([1.3, 3.0, 2.9], vertical_alignment="bottom")
-        _finish_button(cols[0], lab)
+    if in_browser:  # two rows: the step size beside where the update stands; the jumps
+        cols = st.columns([3.0, 2.4], vertical_alignment="bottom")
+        _granularity_control(cols[0])
+        cols[1].caption(update_caption(lab))
         if show_jumps:
-            _jump_control(cols[1])
-        _granularity_control(cols[2])
+            cols = st.columns([2.4, 1.3, 1.7], vertical_alignment="bottom")
+            _jump_control(cols[0])
+            _finish_button(cols[1], lab)
+        else:
+            _finish_button(st.columns([2.4, 1.3, 1.7])[1], lab)
         return
     cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
     cols[0].button(
@@ -123,6 +127,14 @@ def render_step_controls(presentation: bool = False, in_browser: bool = False) -
             on_change=_scrub,
             label_visibility="visible",
         )
+
+
+def update_caption(lab) -> str:
+    """Where training stands: the update, its epoch, the batch and how many events it has."""
+    return (
+        f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
+        f"{lab.stepper.n_events} events in this update"
+    )
 
 
 def _finish_button(where, lab) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.ui import graph_view, live_plot, state, step_panel, stepping
-from components.ui.controls import plays_epochs
+from components.ui.controls import plays_epochs, update_caption
 from components.views import charts, graph
 
 __all__ = ["render_graph_and_panel", "render_charts", "charts_stale"]
@@ -20,10 +20,6 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
     """The caption, then the step panel (right) and the graph (left). ``between``: drawn after the
     panel and before the graph (the step controls, into a container above): the new formula
     leaves the server and is painted on its own, ahead of the graph's plotly redraw."""
-    st.caption(
-        f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
-        f"{lab.stepper.n_events} events in this update"
-    )
     if not lab.playing:  # the browser steps: the step view draws graph, panel and table for its cursor
         if lab.selected is not None:
             render_selected(lab)
@@ -37,6 +33,7 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
             help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)",
         )
         return
+    st.caption(update_caption(lab))
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
     # The panel is filled first (same layout), then ``between``, then the graph: the formula reaches
     # the browser ahead of the graph, whose plotly redraw would otherwise hold it back.

@@ -641,7 +641,10 @@ _CSS = r"""
 .bp-sv-body { display: grid; grid-template-columns: minmax(0, 55fr) minmax(0, 45fr); gap: 1.25rem; align-items: start; }
 @container (max-width: 700px) { .bp-sv-body { grid-template-columns: minmax(0, 1fr); } }
 .bp-sv-graph { min-width: 0; }
-.bp-sv-svg { display: block; width: 100%; height: auto; aspect-ratio: var(--bp-sv-aspect, auto); background: #ffffff; }
+.bp-sv-svg {
+  display: block; width: 100%; height: auto; aspect-ratio: var(--bp-sv-aspect, auto); background: #ffffff;
+  max-height: 70vh;  /* a wide screen (a projector) scales the picture to the screen's height, not past it */
+}
 .bp-sv-svg text { font-family: "Source Sans Pro", "DejaVu Sans", Arial, sans-serif; pointer-events: none; }
 .bp-sv-svg circle, .bp-sv-svg .bp-sv-nodes rect { stroke: #4a5568; stroke-width: 1.5; }
 .bp-sv-svg [data-neuron] { cursor: pointer; }
