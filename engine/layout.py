@@ -34,11 +34,12 @@ _PARAMETER_KIND = {  # (segment, on the bias) -> kind
 _PARAMETER_OF = {kind: key for key, kind in _PARAMETER_KIND.items()}  # kind -> (segment, on the bias)
 
 
-def _check_range(values, n: int, message: str) -> None:
-    """ValueError(message) unless every one of values (an int or an integer array) is in 0 … n−1."""
+def _check_range(values, n: int, message: str, *args) -> None:
+    """ValueError(message.format(values, *args)) unless every one of values (an int or an integer
+    array) is in 0 … n−1; the message is only written when it is raised."""
     v = np.asarray(values)
     if v.size and (int(v.min()) < 0 or int(v.max()) >= n):
-        raise ValueError(message)
+        raise ValueError(message.format(values, *args))
 
 
 class Layout:
@@ -151,8 +152,8 @@ class Layout:
     def _check_neuron(self, l: int, i, c) -> None:
         if not 1 <= l <= self.L:
             raise ValueError(f"no neuron {i} in layer {l}")
-        _check_range(i, self.sizes[l], f"no neuron {i} in layer {l}")
-        _check_range(c, self.m, f"no sample {c} in a batch of {self.m}")
+        _check_range(i, self.sizes[l], "no neuron {} in layer {}", l)
+        _check_range(c, self.m, "no sample {} in a batch of {}", self.m)
 
     def forward_index(self, l: int, i, c=0):
         """Index of the forward event a^l_i of sample c."""
@@ -167,13 +168,13 @@ class Layout:
     def grad_index(self, l: int, i, j):
         """Index of the gradient event of [W^l | b^l]_ij: ∂E/∂W^l_ij for j < n_{l−1}, ∂E/∂b^l_i for j = n_{l−1}."""
         self._check_neuron(l, i, 0)
-        _check_range(j, self.grad_rows[l], f"no grad event for j={j} in layer {l}")
+        _check_range(j, self.grad_rows[l], "no grad event for j={} in layer {}", l)
         return self.grad_start + self.cum_grad[self.L - l] + i * self.grad_rows[l] + j
 
     def update_index(self, l: int, i, j):
         """Index of the update event of [W^l | b^l]_ij (j = n_{l−1}: the bias, if biases are updated)."""
         self._check_neuron(l, i, 0)
-        _check_range(j, self.upd_rows[l], f"no update event for j={j} in layer {l}")
+        _check_range(j, self.upd_rows[l], "no update event for j={} in layer {}", l)
         return self.update_start + self.cum_upd[self.L - l] + i * self.upd_rows[l] + j
 
     def index_of(self, kind: str, layer: int, i: int | None = None, j: int | None = None, sample: int = 0) -> int:

@@ -263,12 +263,13 @@ def _graph(net, trace, k0: int, k1: int, o: StepViewOptions) -> dict:
         )
 
         if labels and pair <= EDGE_LABEL_MAX_PAIR:
-            shown = {}
-            for e, (t, x, y) in chip_texts_and_positions(scene, ed, (fr.pw, fr.ph), fr.y_range).items():
-                if e not in chip_of:  # one chip per edge, where it first appears
-                    chip_of[e] = len(chips)
-                    chips.append(_r([fr.x(x), fr.y(y)]))
-                shown[chip_of[e]] = t
+            done = np.flatnonzero(ed.done).tolist()
+            if any(e not in chip_of for e in done):  # one chip per edge, placed where it first appears
+                for e, (_, x, y) in chip_texts_and_positions(scene, ed, (fr.pw, fr.ph), fr.y_range).items():
+                    if e not in chip_of:
+                        chip_of[e] = len(chips)
+                        chips.append(_r([fr.x(x), fr.y(y)]))
+            shown = {chip_of[e]: short_value(v) for e, v in zip(done, ed.v[done].tolist())}  # as edge_chips writes
             chip_ch.put(k, np.array([shown.get(q, "") for q in range(len(chips))] + [""] * (len(lay.x0) - len(chips))))
 
         ring, halo, dashed, focus = event_marks(ev, lay)
