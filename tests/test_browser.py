@@ -1,5 +1,7 @@
 """The app in a real browser (streamlit run + Playwright + Debian's Chromium).
 
+Over 400 lines: one server for the module, one test per thing a lecturer does in the page.
+
 Keyboard stepping through the textbook 2-2-2 example: the δ and Δw formulas KaTeX paints
 carry the engine's numbers; ← shows the previous formula again; a copied link rebuilds the
 same step in a fresh browser; presentation mode hides the sidebar and still steps. No
@@ -273,6 +275,26 @@ def test_link_opens_the_same_step_in_a_fresh_browser(app):
     # and it keeps stepping from there
     press(page, "ArrowRight", k_target + 1, lab)
     fresh.close()
+    assert_clean_log(log_path)
+
+
+@pytest.mark.parametrize("gap_ms", [50, 100, 250])
+def test_twelve_quick_presses_move_exactly_twelve_events(app, gap_ms):
+    """A held key or a presenter's clicker: every press is a step, however fast (the browser moves the
+    cursor itself), and the page ends showing the twelfth event's formula."""
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    open_app(page, url, MAZUR)
+    for _ in range(12):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(gap_ms)
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=11, timeout=TIMEOUT_MS)
+    wait_for_formula(page, panel_tex(lab, 11)[-1])
+    assert page.locator(".bp-sv-count").inner_text().startswith("event 12 of")
+    assert_no_exception(page)
+    ctx.close()
     assert_clean_log(log_path)
 
 

@@ -1,4 +1,6 @@
-"""Tests for engine/datasets.py and engine/csv_loader.py: generators, split, CSV loading and its error messages."""
+"""Tests for engine/datasets.py and engine/csv_loader.py: generators, split, CSV loading and its error messages.
+
+Over 400 lines: one test per malformed-file message a student can meet."""
 
 import io
 import math

@@ -1,4 +1,6 @@
-"""The step panel's maths: every event as a formula in every notation, checked against the engine."""
+"""The step panel's maths: every event as a formula in every notation, checked against the engine.
+
+Over 400 lines: every kind of event × every notation, each checked against the engine's numbers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The network graph's figure DATA: colours, widths, highlights, node values, selection, size."""
+"""The network graph's figure DATA: colours, widths, highlights, node values, selection, size.
+
+Over 400 lines: one suite for the one figure builder, its cases parametrised over networks and events."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Network: worked examples (Mazur's 2-2-2 and the four seeds), fit, validation, serialisation."""
+"""Network: worked examples (Mazur's 2-2-2 and the four seeds), fit, validation, serialisation.
+
+Over 400 lines: the engine's public class, its published worked examples and its bad-input cases."""
 
 import json
 import warnings

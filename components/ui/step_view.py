@@ -1,5 +1,8 @@
 """The step view: graph, step panel and layer table drawn in the browser for the browser's cursor.
 
+Over 400 lines: the component's JavaScript and CSS are literal module constants here, as the isolation
+audit (tests/test_isolation.py) requires of any code the page runs; the Python part is short.
+
 Every → used to be a full rerun that rebuilt and resent the graph, the formulas and the table.
 Instead the server sends one JSON payload per update (schema v = 1, built by
 components/views/step_view_data.py): a window of events with their formula lines (LaTeX),
@@ -145,8 +148,8 @@ function createView(root) {
   const formulas = h('div', 'bp-sv-formulas', panel);
   const explanation = h('p', 'bp-sv-expl', panel);
   const tableBox = h('div', 'bp-sv-tablebox', panel);
-  Object.assign(v, { wrap, back, next, slider, scrubText, count, wait, svg, caption, progress, title, formulas,
-    explanation, tableBox });
+  Object.assign(v, { wrap, back, next, slider, scrubText, count, wait, body, svg, caption, progress, title,
+    formulas, explanation, tableBox });
 
   // A click keeps the focus where it was (the keys keep stepping); the buttons still work by keyboard.
   for (const b of [back, next]) b.addEventListener('mousedown', e => e.preventDefault());
@@ -182,7 +185,10 @@ function receive(v, data) {
   v.data = data;
   v.key = data.key;
   v.seq = data.seq;
-  if (fresh) buildGraph(v);
+  if (fresh) {
+    buildGraph(v);
+    v.tallest = 0;  // a new update (or other settings) may be shorter
+  }
   v.drawn.cursor = null;  // draw again (only what differs changes)
   if (fresh || moved) {
     v.cursor = data.cursor;  // the server moved the cursor (new update, jump, restore)
@@ -572,6 +578,16 @@ function render(v) {
   drawGraph(v, c);
   drawPanel(v, c);
   v.drawn.cursor = c;
+  holdHeight(v);
+}
+
+// The view never shrinks while one update is shown: a shorter formula or table must not pull the page
+// below it up (and a press must never move what the reader is looking at).
+function holdHeight(v) {
+  v.body.style.minHeight = '';
+  const h = v.body.offsetHeight;
+  if (h > (v.tallest || 0)) v.tallest = h;
+  v.body.style.minHeight = `${v.tallest}px`;
 }
 
 // ------------------------------------------------------------------ the component

@@ -1,0 +1,77 @@
+"""First page in a fresh browser: from navigation until the formula (and, for the app, the graph) is drawn.
+
+    python benchmarks/bench_first_page.py [--loads 7]
+
+Starts the app and benchmarks/bare_app.py (one button that changes one st.latex: the floor, with
+Streamlit's default settings) with `streamlit run --server.headless true` on free loopback ports and
+opens each, in turn, in a new browser context (no cache, no cookies: a student's first visit) of Debian's
+Chromium. The time is from ``page.goto`` until a KaTeX formula is painted on the bare page, and until
+the step view shows its formula and the network graph on the app. Prints the medians and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+
+from browser_support import chromium, streamlit_server  # noqa: E402
+
+PAGES = [  # (label, script, what "drawn" is, extra streamlit options)
+    (
+        "bare page, Streamlit's default gc",
+        "benchmarks/bare_app.py",
+        ".katex-display",
+        ("--runner.postScriptGC", "true"),
+    ),
+    ("app, default network", "app.py", ".bp-sv-formulas .katex-display", ()),
+]
+GRAPH = ".bp-sv-svg .bp-sv-nodes circle"
+
+
+def load(browser, url: str, selector: str, graph: bool) -> float:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(selector, timeout=120_000)
+    if graph:
+        page.wait_for_selector(GRAPH, timeout=120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")  # painted
+    seconds = time.perf_counter() - t0
+    ctx.close()
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--loads", type=int, default=7)
+    args = ap.parse_args()
+    times = {label: [] for label, *_ in PAGES}
+    with chromium() as browser, contextlib.ExitStack() as servers:
+        urls = {
+            label: servers.enter_context(streamlit_server(script, extra_args=extra))[0]
+            for label, script, _, extra in PAGES
+        }
+        for label, _, selector, _ in PAGES:  # warm the servers (imports, first run)
+            load(browser, urls[label], selector, label.startswith("app"))
+        for _ in range(args.loads):
+            for label, _, selector, _ in PAGES:
+                times[label].append(load(browser, urls[label], selector, label.startswith("app")))
+    floor = statistics.median(times[PAGES[0][0]])
+    print(f"\nFirst page in a fresh browser ({args.loads} loads each, interleaved; {time.strftime('%Y-%m-%d')})\n")
+    print("| page | median s | min s | × bare page |")
+    print("|---|---:|---:|---:|")
+    for label, ts in times.items():
+        m = statistics.median(ts)
+        print(f"| {label} | {m:.2f} | {min(ts):.2f} | {m / floor:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
