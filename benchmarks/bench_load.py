@@ -6,9 +6,12 @@ Each simulated student is a websocket client speaking Streamlit's own protocol, 
 tab does: BackMsg protobufs (``rerun_script`` with the clicked widget's trigger, and the
 fragment id when the widget lives in the app's live ``st.fragment``) go to
 ``/_stcore/stream``; ForwardMsg protobufs (deltas, ``script_finished``) come back. A student
-opens the page, presses "Next →" ``--steps`` times (every seventh press is "← Back"), then
-"Train N epochs" ``--trains`` times, all sessions at once. Every action waits for its run's
-``script_finished``; its time is send → finished.
+opens the page, presses → ``--steps`` times (every seventh press is ←), then "Train N epochs"
+``--trains`` times, all sessions at once. A press moves the step view's cursor as its browser
+code does (tests/step_view_moves.py) and sends what the browser would send for it at once: the
+cursor (a real browser sends it only after a 2 s pause, so this is an upper bound on the
+server's work), or a request for the next or previous update or another window. Every action
+waits for its run's ``script_finished``; its time is send → finished.
 
 Checked, per action: no exception element, no error alert, the run finished; and at the end,
 per session, the scrubber (its cursor) and its label (its update) equal what a private

@@ -8,6 +8,10 @@ whole updates, waits until the server is idle, and reads the server process's CP
 (user + system, /proc/PID/stat) before and after: the CPU it spent divided by the presses. The
 spacings are a student's pace (1–2 s: 1.5 s) and a lecturer walking through quickly (0.3 s). The
 page's own reports (the cursor after a pause, each new update) are what the server does for them.
+
+A Streamlit server spends CPU while nothing happens too (~4 ms a second here, with or without a page
+open): the same page is also left alone for as long as the presses took, and that idle CPU is printed
+beside the total and taken off in the last column.
 """
 
 from __future__ import annotations
@@ -54,20 +58,24 @@ def step_updates(page, updates: int, gap: float) -> int:
     return presses
 
 
-def measure(browser, url: str, pid: int, query: str, gap: float, updates: int) -> tuple[int, float]:
+def measure(browser, url: str, pid: int, query: str, gap: float, updates: int) -> tuple[int, float, float]:
+    """(presses, server CPU seconds while stepping, server CPU seconds idle for as long)."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = ctx.new_page()
     page.goto(f"{url}/?{query}" if query else url, timeout=120_000)
     wait_for_app(page, 120_000)
     page.wait_for_selector(".bp-sv-svg .bp-sv-nodes circle", timeout=120_000)
     time.sleep(3)  # the first page's work is over
-    before = cpu_seconds(pid)
+    before, t0 = cpu_seconds(pid), time.monotonic()
     presses = step_updates(page, updates, gap)
     time.sleep(3)  # the last reports (a 2 s pause sends the cursor) are answered
     wait_for_app(page, 120_000)
-    spent = cpu_seconds(pid) - before
+    spent, seconds = cpu_seconds(pid) - before, time.monotonic() - t0
+    before = cpu_seconds(pid)
+    time.sleep(seconds)  # the same page, left alone as long
+    idle = cpu_seconds(pid) - before
     ctx.close()
-    return presses, spent
+    return presses, spent, idle
 
 
 def main() -> None:
@@ -81,13 +89,17 @@ def main() -> None:
         pid = server_pid(int(url.rsplit(":", 1)[1]))
         for label, query in NETWORKS:
             for gap in gaps:
-                presses, spent = measure(browser, url, pid, query, gap, args.updates)
-                rows.append((label, gap, presses, spent))
+                rows.append((label, gap, *measure(browser, url, pid, query, gap, args.updates)))
     print(f"\nServer CPU per → press over {args.updates} whole updates ({time.strftime('%Y-%m-%d')})\n")
-    print("| network | press every (s) | presses | server CPU (ms) | per press (ms) |")
-    print("|---|---:|---:|---:|---:|")
-    for label, gap, presses, spent in rows:
-        print(f"| {label} | {gap:g} | {presses} | {1e3 * spent:.0f} | {1e3 * spent / presses:.2f} |")
+    print(
+        "| network | press every (s) | presses | server CPU (ms) | per press (ms) | idle as long (ms) | per press, less idle (ms) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for label, gap, presses, spent, idle in rows:
+        print(
+            f"| {label} | {gap:g} | {presses} | {1e3 * spent:.0f} | {1e3 * spent / presses:.2f} | {1e3 * idle:.0f} "
+            f"| {1e3 * (spent - idle) / presses:.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -179,7 +179,7 @@ def run_updates(
                     g[l](A[l], A[l])  # A^l = g^l(Z^l)
                 # η δ^L: every δ^l below is then η δ^l, and G = η ∂E/∂Ŵ
                 AL, DL, TL = buf.rows_L
-                output_delta_into(loss, out_act, AL, Yb.T, DL, TL, lr)
+                output_delta_into(loss, out_act, AL, Yb.T, out=DL, scratch=TL, factor=lr)
                 for d_into, flat in runs:
                     d_into(buf.H[flat], buf.G[flat])  # g'^l(Z^l) for every hidden layer at once
                 for l in range(L - 1, 0, -1):

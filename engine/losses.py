@@ -117,12 +117,20 @@ def output_delta(name: str, act: Activation, Z: np.ndarray, A: np.ndarray, Y: np
 
 
 def output_delta_into(
-    name: str, act: Activation, A: np.ndarray, Y: np.ndarray, D: np.ndarray, T: np.ndarray, factor: float = 1.0
+    name: str,
+    act: Activation,
+    A: np.ndarray,
+    Y: np.ndarray,
+    *,
+    out: np.ndarray,
+    scratch: np.ndarray,
+    factor: float = 1.0,
 ) -> None:
     """factor · δ^L written into D, the in-place form of ``output_delta`` (``fit`` passes factor = η).
 
-    A, Y, D, T: (m, n) arrays or views; T is scratch for g'(z). Same equations, same order of operations.
+    A, Y, out, scratch: (m, n) arrays or views; scratch holds g'(z). Same equations, same order of operations.
     """
+    D, T = out, scratch
     if name != "cross_entropy" and act.d_into is None:  # softmax with a squared error: the Jacobian
         np.multiply(output_delta(name, act, None, A, Y).delta, factor, out=D)
         return

@@ -54,7 +54,7 @@ def seed000_trace():
     return net.trace(X, [[0.01]], 0.5)
 
 
-def random_trace(sizes, activations="sigmoid", loss="half_sse", m=1, bias=True, update_biases=True, seed=0):
+def random_trace(sizes, activations="sigmoid", loss="half_sse", m=1, *, bias=True, update_biases=True, seed=0):
     net = Network(sizes, activations=activations, loss=loss, bias=bias, seed=seed)
     if bias:
         rng = np.random.default_rng(seed + 1)

@@ -366,9 +366,10 @@ def test_edge_values_are_one_text_trace_of_the_computed_values():
     assert not traces(build_figure(wide, None, -1, GraphOptions()), "edge values")
 
 
-def _chip_overlaps(lay, idx, xs, ys, texts, px_x, px_y, fs) -> int:
+def _chip_overlaps(lay, idx, xs, ys, texts, *, px, fs) -> int:
     """Pairs of value chips whose text boxes (the width estimate the placement uses) overlap."""
     w = np.array([0.58 * fs * len(t) + 4 for t in texts])
+    px_x, px_y = px
     cx, cy, h = np.asarray(xs) * px_x, np.asarray(ys) * px_y, 1.2 * fs
     ox = np.minimum(cx[:, None] + w[:, None] / 2, cx[None] + w[None] / 2) - np.maximum(
         cx[:, None] - w[:, None] / 2, cx[None] - w[None] / 2
@@ -398,8 +399,8 @@ def test_edge_values_spread_along_their_edges_to_avoid_each_other(sizes):
     assert np.allclose(lay.y0[idx] + t * (lay.y1[idx] - lay.y0[idx]), ys, atol=1e-5)  # on its own edge
     assert np.isclose(t[:, None], np.array(C.CHIP_AT)[None], atol=1e-5).any(axis=1).all()
     fixed = D.segments(lay, idx, 0.4)
-    before = _chip_overlaps(lay, idx, *fixed, list(chips.text), px_x, px_y, fs)
-    after = _chip_overlaps(lay, idx, xs, ys, list(chips.text), px_x, px_y, fs)
+    before = _chip_overlaps(lay, idx, *fixed, list(chips.text), px=(px_x, px_y), fs=fs)
+    after = _chip_overlaps(lay, idx, xs, ys, list(chips.text), px=(px_x, px_y), fs=fs)
     if sizes[1] >= 4:  # a fan of ≥ 8 edges from two inputs and a bias unit
         assert after < before, (before, after)
 

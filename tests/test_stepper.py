@@ -24,7 +24,7 @@ def replay(tr, k):
 class Reference:
     """The traces of updates 0, 1, 2, … computed with plain train_step on the schedule's batches."""
 
-    def __init__(self, net, X, Y, lr, batch_size, update_biases, shuffle, seed):
+    def __init__(self, net, X, Y, lr, batch_size, *, update_biases, shuffle, seed):
         self.net, self.X, self.Y, self.lr = net.copy(), X, Y, lr
         self.B = X.shape[0] if batch_size is None else batch_size
         self.ub, self.shuffle, self.seed = update_biases, shuffle, seed
@@ -64,7 +64,7 @@ actions = st.lists(
 )
 def test_random_walks_restore_parameters_bit_for_bit(acts, update_biases, shuffle, bias, batch_size, history):
     net, X, Y = build_case([2, 2, 1], ["tanh", "sigmoid"], "half_sse", bias, 3, seed=12)
-    ref = Reference(net, X, Y, 0.7, batch_size, update_biases, shuffle, 5)
+    ref = Reference(net, X, Y, 0.7, batch_size, update_biases=update_biases, shuffle=shuffle, seed=5)
     st_ = Stepper(
         net, X, Y, 0.7, batch_size=batch_size, update_biases=update_biases, shuffle=shuffle, seed=5, history=history
     )
@@ -201,7 +201,7 @@ def test_batches_follow_the_schedule(shuffle):
 @pytest.mark.parametrize("start", [-1, 4])
 def test_train_equals_successive_train_steps(batch_size, shuffle, start):
     net, X, Y = build_case([2, 4, 2], ["tanh", "sigmoid"], "half_sse", True, 10, seed=6, scale=0.7)
-    ref = Reference(net, X, Y, 0.3, batch_size, True, shuffle, 2)
+    ref = Reference(net, X, Y, 0.3, batch_size, update_biases=True, shuffle=shuffle, seed=2)
     st_ = Stepper(net, X, Y, 0.3, batch_size=batch_size, shuffle=shuffle, seed=2)
     if start >= 0:
         st_.seek(start)
