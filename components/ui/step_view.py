@@ -499,9 +499,23 @@ function drawPanel(v, c) {
   const ev = c >= 0 ? d.events[c - d.window[0]] : null;
   v.progress.textContent = ev ? ev.progress : d.start.progress;
   v.title.textContent = ev ? ev.title : `Update ${d.update + 1}`;
-  v.explanation.textContent = ev ? ev.explanation : d.start.note;
+  drawInline(v, v.explanation, ev ? ev.explanation : d.start.note);
   drawLines(v, ev ? ev.lines : d.start.lines);
   drawTable(v, c, ev);
+}
+
+// A sentence with inline maths between $ … $ (the explanations): the text as text, the maths by KaTeX.
+function drawInline(v, el, text) {
+  const key = JSON.stringify([text, !!v.katex]);
+  if (el.__key === key) return;
+  el.__key = key;
+  el.replaceChildren();
+  text.split(/\$([^$]+)\$/).forEach((part, i) => {  // odd parts are the maths
+    if (i % 2 === 0) { if (part) el.appendChild(document.createTextNode(part)); return; }
+    const span = h('span', 'bp-sv-inline', el);
+    if (v.katex) v.katex.render(part, span, { displayMode: false, throwOnError: false, output: 'htmlAndMathml' });
+    else span.textContent = part;  // KaTeX not (yet) loaded: its source, still readable
+  });
 }
 
 function drawLines(v, lines) {
@@ -599,7 +613,7 @@ export default function ({ parentElement, data, setStateValue }) {
   if (data && data.katex && !v.katex && !v.katexFailed && v.katexDir !== data.katex) {
     v.katexDir = data.katex;
     loadKatex(data.katex).then(
-      k => { v.katex = k; v.drawn.lines = null; drawLines(v, currentLines(v)); },
+      k => { v.katex = k; v.drawn.lines = null; drawLines(v, currentLines(v)); v.drawn.cursor = null; render(v); },
       () => { v.katexFailed = true; v.drawn.lines = null; drawLines(v, currentLines(v)); },
     );
   }
