@@ -69,3 +69,4 @@ if not lab.playing:
 if not presentation:
     tools.render_tools(lab)
 header.render_keyboard_focus_fix()
+state.end_first_run()

@@ -166,7 +166,12 @@ def charts_stale(lab) -> bool:
 def render_charts(lab, presentation: bool) -> None:
     """Loss curve, decision boundary (or fitted curve) and gradient norms, as of the start of the
     current update. Drawn by full runs, and by the live view only while playing: stepping inside
-    an update does not resend or redraw them (bench_step_latency)."""
+    an update does not resend or redraw them (bench_step_latency). The first page leaves them out: the
+    step view draws first (plotly.js is 4.6 MB for the browser to load), and its first report brings a
+    run that draws them."""
+    if state.is_first_run() and not lab.display.hides("charts"):
+        st.caption("The training charts (loss, decision boundary, gradient norms) follow in a moment.")
+        return
     state.set_charts_drawn(charts_key(lab))
     if lab.display.hides("charts"):
         return

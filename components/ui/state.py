@@ -52,6 +52,8 @@ __all__ = [
     "cached_payload",
     "KEY",
     "STEP_VIEW",
+    "is_first_run",
+    "end_first_run",
 ]
 
 KEY = "lab"
@@ -62,6 +64,7 @@ _CHARTS_DRAWN = "charts_drawn"  # what the charts on the page show (page.charts_
 _UPLOAD_DONE = "tool_json_done"  # file id of the last network JSON imported
 _CSV_WANTED = "csv_wanted"  # "CSV upload" was chosen before a file: the uploader stays in view
 STEP_VIEW = "step_view"  # the step view component's key: its state holds the browser's newest report
+_FIRST_RUN_DONE = "first_run_done"  # the session's first run has ended (the charts wait for the second)
 _SV_REPORT_N = "sv_report_n"  # the ``n`` of the last report acted on
 _SV_SOURCE = "sv_source"  # (trace, display tuple, key): what the current key names; the trace kept, so ids stay unique
 _SV_SEQ = "sv_seq"  # counts the server's own moves of the cursor (the browser adopts ``cursor`` when it changes)
@@ -175,6 +178,10 @@ def flash(level: str, text: str) -> None:
 
 
 def take_flashes() -> list[tuple[str, str]]:
+    """The queued messages, forgotten once shown, except by the first run: the run that follows it at
+    once (the charts, ``page.render_charts``) shows them again."""
+    if is_first_run():
+        return list(st.session_state.get(_FLASHES, []))
     return st.session_state.pop(_FLASHES, [])
 
 
@@ -268,6 +275,15 @@ def set_full_run(on: bool) -> None:
 
 def is_full_run() -> bool:
     return bool(st.session_state.get(_FULL_RUN))
+
+
+def is_first_run() -> bool:
+    """Whether this is the session's first run (the page a browser opens)."""
+    return not st.session_state.get(_FIRST_RUN_DONE)
+
+
+def end_first_run() -> None:
+    st.session_state[_FIRST_RUN_DONE] = True
 
 
 def charts_drawn() -> Any:

@@ -204,6 +204,11 @@ function receive(v, data) {
   clearTimeout(v.giveUpTimer);
   while (v.queue.length && !v.pending) apply(v, v.queue.shift());
   moved_(v, fresh || moved);
+  if (!v.announced) {  // the first page: once drawn, say where we are (the server then adds the charts)
+    v.announced = true;
+    v.reported = NaN;
+    requestAnimationFrame(() => requestAnimationFrame(() => reportCursor(v)));
+  }
 }
 
 // ------------------------------------------------------------------ moving the cursor
