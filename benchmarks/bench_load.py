@@ -106,13 +106,12 @@ class StreamlitClient:
         w = self.widgets.get("step_view")
         return json.loads(w.proto.json)["payload"] if w is not None else None
 
-    async def press(self, direction: str) -> RunResult | None:
+    async def press(self, direction: str, *, local: bool = False) -> RunResult | None:
         """One press of → ("next") or ← ("back") in the step view, as a browser does it: the cursor moves
         in the page, and what the browser then sends (``step_view_moves.move``: the debounced cursor, or a
-        request for the next or previous update or another window) goes to the server. None: the press
-        does nothing (← at the first update's start, → blocked by a problem)."""
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
+        request for the next or previous update or another window) goes to the server. None: nothing goes
+        to the server (← at the first update's start, → blocked by a problem, or ``local``: a move inside
+        the window, whose cursor the browser reports only after a pause — see ``flush``)."""
         from step_view_moves import move
 
         p = self.payload
@@ -121,6 +120,23 @@ class StreamlitClient:
         if answer is None:
             return None
         kind, target = answer
+        if local and kind == "cursor":
+            self.key, self.cursor = p["key"], target
+            return None
+        return await self._report(kind, target)
+
+    async def flush(self) -> RunResult | None:
+        """The browser's cursor report after a pause (None when the server already has that cursor)."""
+        p = self.payload
+        if p is None or self.key != p["key"] or self.cursor is None or self.cursor == p["cursor"]:
+            return None
+        return await self._report("cursor", self.cursor)
+
+    async def _report(self, kind: str, target: int) -> RunResult:
+        """Send the step view's report (its component state) as the browser does, and wait for the run."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        p = self.payload
         self.reports += 1
         raw = {"kind": kind, "key": p["key"], "seq": p["seq"], "cursor": target, "n": self.reports}
         self.key, self.cursor = (p["key"], target) if kind in ("cursor", "window") else (None, None)
@@ -239,7 +255,9 @@ class LoadReport:
         return self._pct(getattr(self, which), q)
 
 
-async def _student(i: int, url: str, query: str, plan, *, epochs: int, timeout: float, report: LoadReport) -> None:
+async def _student(
+    i: int, url: str, query: str, plan, *, epochs: int, timeout: float, report: LoadReport, pace=None
+) -> None:
     c = StreamlitClient(url, timeout)
     where = f"session {i}"
     try:
@@ -251,12 +269,14 @@ async def _student(i: int, url: str, query: str, plan, *, epochs: int, timeout: 
             return
         await c.set_int("ctl_n_epochs", epochs)
         for action, _ in plan:
+            if pace is not None:  # a student's pace: the seconds between two presses
+                await asyncio.sleep(pace(i))
             if action in ("next", "back"):  # the step view: the browser moves, then reports
                 if c.payload is None:
                     report.errors.append(f"{where}: no step view on the page")
                     return
-                r = await c.press(action)
-                if r is None:  # nothing to do (← at the start)
+                r = await c.press(action, local=pace is not None)
+                if r is None:  # nothing went to the server (a move inside the window, ← at the start)
                     continue
             else:
                 w = c.widgets.get("ctl_train")
@@ -269,6 +289,8 @@ async def _student(i: int, url: str, query: str, plan, *, epochs: int, timeout: 
             if not r.ok:
                 report.errors.append(f"{where} {action}: {r.status} {r.exceptions[:1]} {r.errors[:1]}")
                 return
+        if pace is not None:
+            await c.flush()  # the pause after the last press: the browser reports its cursor
         shown = c.position
         expected = expected_position(query, plan)
         if shown != expected:
@@ -289,13 +311,16 @@ def run_load(
     query: str = "",
     timeout: float = 120.0,
     deadline: float = 600.0,
+    pace=None,
 ) -> LoadReport:
     """Drive ``sessions`` concurrent students against the server at ``url``; see the module doc."""
     report = LoadReport(sessions)
 
     async def main():
         tasks = [
-            _student(i, url, query, _plan(i, steps, trains, epochs), epochs=epochs, timeout=timeout, report=report)
+            _student(
+                i, url, query, _plan(i, steps, trains, epochs), epochs=epochs, timeout=timeout, report=report, pace=pace
+            )
             for i in range(sessions)
         ]
         await asyncio.wait_for(asyncio.gather(*tasks), deadline)
@@ -333,7 +358,20 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=10, help="epochs per 'Train N epochs' press")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per action")
     ap.add_argument("--deadline", type=float, default=900.0, help="seconds for each scenario")
+    ap.add_argument(
+        "--student-pace",
+        action="store_true",
+        help="press every 1–2 s (uniform, seeded per session) and report the cursor as a browser does: only "
+        "what leaves the window or the update, and the cursor after the last press; the step times are then "
+        "those of the requests that reach the server",
+    )
     args = ap.parse_args(argv)
+    pace = None
+    if args.student_pace:
+        import random
+
+        rngs: dict[int, random.Random] = {}
+        pace = lambda i: rngs.setdefault(i, random.Random(i)).uniform(1.0, 2.0)  # noqa: E731
     from browser_support import streamlit_server
 
     scenarios = [
@@ -353,6 +391,7 @@ def main(argv=None) -> int:
                 query=query,
                 timeout=args.timeout,
                 deadline=args.deadline,
+                pace=pace,
             )
             rows.append((label, r))
             for e in (r.errors + r.mismatches)[:10]:
