@@ -12,7 +12,6 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.ui.graph_view import clicked_node
 from components.views import chip_layout as C
 from components.views import graph as G
 from components.views import graph_data as D
@@ -697,23 +696,3 @@ def test_options_are_validated():
         GraphOptions(node_value="z")
     with pytest.raises(ValueError):
         GraphOptions(scale=0)
-
-
-# ------------------------------------------------------------------- graph_view
-@pytest.mark.parametrize(
-    "event,expected",
-    [
-        ({"selection": {"points": [{"customdata": [1, 2]}]}}, (1, 2)),
-        ({"selection": {"points": [{"customdata": {"0": 2, "1": 0}}]}}, (2, 0)),  # a typed array, as Streamlit sends it
-        ({"selection": {"points": [{"x": 1}, {"customdata": [0, 1]}]}}, (0, 1)),
-        ({"selection": {"points": []}}, None),
-        ({"selection": {"points": [{"customdata": ["a", 1]}]}}, None),
-        ({"selection": {"points": [{"customdata": [1, -1]}]}}, None),
-        ({"selection": {}}, None),
-        ({}, None),
-        (None, None),
-        ("garbage", None),
-    ],
-)
-def test_clicked_node_is_robust(event, expected):
-    assert clicked_node(event) == expected

@@ -18,7 +18,7 @@ _CSS = """
 [data-testid="stMetricValue"] {font-size: 1.6rem;}
 /* Plotly charts a whole number of pixels wide: plotly's first draw (before Streamlit has measured the
    chart) and Streamlit's width then agree, so the second pass redraws nothing (play, bench_play) */
-.st-key-graph, .st-key-chart_loss, .st-key-chart_data, .st-key-chart_grad {width: round(down, 100%, 1px) !important;}
+.st-key-chart_loss, .st-key-chart_data, .st-key-chart_grad {width: round(down, 100%, 1px) !important;}
 </style>
 """
 

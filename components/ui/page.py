@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import graph_view, live_plot, state, step_panel, stepping
+from components.ui import live_plot, state, step_panel, stepping
 from components.ui.controls import plays_epochs, update_caption
 from components.views import charts, graph
 
@@ -17,9 +17,9 @@ def _fit_scale() -> None:
 
 
 def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
-    """The caption, then the step panel (right) and the graph (left). ``between``: drawn after the
-    panel and before the graph (the step controls, into a container above): the new formula
-    leaves the server and is painted on its own, ahead of the graph's plotly redraw."""
+    """Paused: the step view (the browser moves its cursor). Playing: the caption, then the step panel
+    or the training status (right) and the live graph (left), redrawn by each tick. ``between``: the
+    step controls, drawn into a container above."""
     if not lab.playing:  # the browser steps: the step view draws graph, panel and table for its cursor
         if lab.selected is not None:
             render_selected(lab)
@@ -62,17 +62,9 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
             height=620 if presentation else 500,
             font_size=20 if presentation else 15,
             width=560 if presentation else 430,  # at 1280 px wide, sidebar open when not presenting
-            live=lab.playing,
+            live=True,
         )
-        fig = graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts)
-        if lab.playing:
-            live_plot.show_live(fig, key="live_graph")
-            picked = None
-        else:
-            picked = graph_view.show_graph(fig, key="graph")
-        if picked is not None and picked != lab.selected:
-            lab.select(picked)
-            st.rerun(scope="fragment")  # redraw with the selection ring and the neuron's panel
+        live_plot.show_live(graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts), key="live_graph")
         st.button(
             "Fit colour scale",
             key="graph_fit_scale",

@@ -82,7 +82,7 @@ class GraphOptions:
                  colours); None fits ``fit_scale`` to the values shown
     sample:      the batch sample whose a/δ the nodes show; None follows the current event
     show_labels: print values on nodes (and edges of tiny nets); None = when readable
-    selected:    (layer, neuron) to ring, e.g. from ``graph_view.show_graph``; invalid = none
+    selected:    (layer, neuron) to ring, e.g. a neuron clicked in the step view; invalid = none
     height, font_size: pixels; presentation mode passes a larger font (nodes grow with it)
     width:       the plot's expected width in pixels (it fills its column): heads fit it
     live:        drawn several times a second while playing: no invisible hover points on the

@@ -182,7 +182,7 @@ def segments(lay: GraphLayout, idx: np.ndarray, frac: float | None = None):
 @functools.lru_cache(maxsize=16)
 def edge_ids(sizes: tuple, bias: bool) -> np.ndarray:
     """(E, 5) per edge in GraphLayout order: the neuron it feeds as (layer l+1, neuron i),
-    0-based like the neurons' customdata (``graph_view.clicked_node`` reads these two), then
+    0-based like the neurons' customdata, then
     what its hover text shows: i+1, j+1 (1-based; 0 for a bias) and the source layer l."""
     rows = [
         (l + 1, i, i + 1, j + 1, l) for l in range(len(sizes) - 1) for i in range(sizes[l + 1]) for j in range(sizes[l])
