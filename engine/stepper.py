@@ -126,6 +126,20 @@ class Stepper:
         if k > old:
             self._fire(old + 1, k)
 
+    def peek_next(self) -> tuple[Network, Trace]:
+        """(network, trace) of the next update as stepping past this one's end will make them, without
+        moving: the network holds this update's final parameters, the trace the next batch's events.
+        Bit-identical to the stepper's own after ``finish_update`` (same inputs, same operations)."""
+        net = self.net.copy()
+        net.weights, net.biases = self.trace.parameters_at(self.n_events - 1)
+        idx = batch_indices(self.X.shape[0], self.batch_size, self.update + 1, self.shuffle, self.seed)
+        return net, net.trace(self.X[idx], self.Y[idx], self.lr, self.update_biases)
+
+    @property
+    def history_limit(self) -> int:
+        """How many finished updates ← can go back into."""
+        return self._history.maxlen or 0
+
     def _next_update(self) -> None:
         """Finish the current update and start the next one (cursor −1)."""
         self.net.weights, self.net.biases = self.trace.parameters_at(self.n_events - 1)

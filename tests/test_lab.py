@@ -224,3 +224,32 @@ def test_reset_returns_to_start():
     assert lab.stepper.update == 0
     for x, y in zip(start, lab.net.weights):
         np.testing.assert_array_equal(x, y)
+
+
+def test_next_update_preview_and_entering_it_agree_with_stepping_across():
+    """The next update sent ahead is the one → past the end makes; entering it records and checks like a step."""
+    a = build_lab(LabConfig(batch_size=1))
+    b = build_lab(LabConfig(batch_size=1))
+    for lab in (a, b):
+        lab.seek(lab.stepper.n_events - 1)
+    net, tr = a.next_update_preview()
+    a.enter_next_update()
+    b.step("event")
+    b.seek(-1)
+    assert a.stepper.update == b.stepper.update == 1 and a.stepper.cursor == -1
+    assert [e.value for e in tr.events] == [e.value for e in a.trace.events] == [e.value for e in b.trace.events]
+    assert all(np.array_equal(x, y) for x, y in zip(net.weights, a.net.weights))
+    assert a.curve == b.curve and a.last_finite[0] == b.last_finite[0] == 0
+    assert a.stepper.has_previous()
+
+
+def test_no_next_update_preview_when_the_step_there_is_not_clean():
+    lab = build_lab(LabConfig(hidden=(4,), lr=100.0, batch_size=0, dataset="xor", output_activation="linear"))
+    for _ in range(400):  # until an update's last events go non-finite or the next update would diverge
+        if lab.first_bad_event() is not None or lab.next_update_preview() is None:
+            break
+        lab.enter_next_update()
+    assert lab.next_update_preview() is None
+    lab2 = build_lab(LabConfig())
+    lab2.problem = "diverged"
+    assert lab2.next_update_preview() is None

@@ -358,3 +358,26 @@ def test_seek_moves_the_cursor_both_ways():
     assert same(params_of(net), (st_.trace.weights_after, st_.trace.biases_after))
     st_.seek(-1)
     assert same(params_of(net), before)
+
+
+@pytest.mark.parametrize("shuffle,batch_size", [(False, None), (True, 2), (True, 1), (False, 3)])
+def test_peek_next_is_the_next_update_bit_for_bit(shuffle, batch_size):
+    """peek_next gives the network and trace that crossing into the next update makes, without moving."""
+    net, X, Y = build_case([2, 3, 2], ["tanh", "sigmoid"], "half_sse", True, 5, seed=3)
+    st_ = Stepper(net, X, Y, 0.3, batch_size=batch_size, shuffle=shuffle, seed=4)
+    for u in range(7):  # across epoch ends, where the batch order is drawn again
+        st_.seek(u % st_.n_events)  # from anywhere in the update
+        before = (st_.update, st_.cursor, params_of(net), st_.trace)
+        peek_net, peek = st_.peek_next()
+        assert (st_.update, st_.cursor, st_.trace) == (before[0], before[1], before[3])
+        assert same(params_of(net), before[2])  # the stepper's network is untouched
+        st_.finish_update()
+        tr = st_.trace
+        assert same(params_of(peek_net), params_of(net))
+        for name in ("X", "Y", "loss_per_sample"):
+            assert np.array_equal(getattr(peek, name), getattr(tr, name))
+        for name in ("Z", "A", "deltas", "da_dz"):
+            assert arrays_equal(getattr(peek, name)[1:], getattr(tr, name)[1:])
+        for name in ("grad_weights", "grad_biases", "weights_after", "biases_after", "weights_before"):
+            assert arrays_equal(getattr(peek, name), getattr(tr, name))
+        assert peek.loss == tr.loss and [e.value for e in peek.events] == [e.value for e in tr.events]

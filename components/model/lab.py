@@ -185,27 +185,30 @@ class Lab:
 
     def check(self) -> bool:
         """Stop playing and explain if the parameters or the current update blew up."""
-        tr = self.stepper.trace
-        bad = not _finite_params(self.net) or not np.isfinite(tr.loss)
-        if bad:
+        problem = self._trouble(self.net, self.stepper.trace)
+        if problem is not None:
             self.playing = False
-            self.problem = (
+            self.problem = problem
+            return False
+        return True
+
+    def _trouble(self, net: Network, tr) -> str | None:
+        """What ``check`` says of these parameters and this update's trace, or None when all is well."""
+        if not _finite_params(net) or not np.isfinite(tr.loss):
+            return (
                 f"Training diverged at update {self.stepper.update + 1}: a weight or the loss became "
                 f"infinite or NaN (learning rate η = {self.config.lr:g} is too large for this network). "
                 "Undo to the last finite state, then lower the learning rate."
             )
-            return False
         for l, act in enumerate(tr.activations, start=1):
             if act == "sigmoid" and np.max(np.abs(tr.Z[l]), initial=0.0) > SIGMOID_SATURATION:
-                self.playing = False
-                self.problem = (
+                return (
                     f"Layer {l}'s sigmoid saturated (|z| > {SIGMOID_SATURATION:g}): σ(z) rounds to "
                     "exactly 0 or 1 and its gradient vanishes. If it came suddenly, η is too large: "
                     "undo to the last good state and lower η. After long training it means the "
                     "network has become certain of some samples: dismiss to go on."
                 )
-                return False
-        return True
+        return None
 
     # ------------------------------------------------------------ actions
     def step(self, granularity: str, forward: bool = True) -> None:
@@ -250,6 +253,32 @@ class Lab:
                 k = stop
             self._snapshot()
             self.stepper.seek(k)
+        self.check()
+
+    def next_update_preview(self):
+        """(network, trace) of the next update, as → past this update's end will make them, when the
+        step there is clean: no problem now, every parameter finite, and ``check`` content with the
+        next update. None otherwise (the server then answers that step itself)."""
+        if self.problem is not None or self.first_bad_event() is not None:
+            return None
+        with np.errstate(all="ignore"):
+            try:
+                net, tr = self.stepper.peek_next()
+            except ValueError:  # (the network refuses to copy non-finite parameters)
+                return None
+            if not _all_finite(tr.weights_after + tr.biases_after) or self._trouble(net, tr) is not None:
+                return None
+        return net, tr
+
+    def enter_next_update(self) -> None:
+        """Finish this update and stand at the next one's start (cursor −1), as ``step`` does when it
+        crosses: the state before kept for undo, the curves recorded, the new update checked."""
+        if self.problem:
+            return
+        with np.errstate(all="ignore"):
+            self._snapshot()
+            self.stepper.finish_update()
+            self.record()
         self.check()
 
     def train_updates(self, n: int) -> int:
