@@ -46,8 +46,11 @@ def step_payload(at: AppTest) -> dict:
 
 
 def report(at: AppTest, kind: str, cursor: int, node=None) -> AppTest:
-    """Send the step view's report as the browser does (its component state), and run."""
+    """Send the step view's report as the browser does (its component state), and run. ``kind`` "ahead":
+    the browser stepped into the next update sent ahead and reports its cursor there."""
     p = step_payload(at)
+    if kind == "ahead":
+        p, kind = p["ahead"], "cursor"
     raw = {"kind": kind, "key": p["key"], "seq": p["seq"], "cursor": int(cursor), "n": next(_REPORTS)}
     if node is not None:
         raw["node"] = list(node)

@@ -3,7 +3,9 @@
 ``move(payload, cursor, direction)`` answers as components/ui/step_view.py's JavaScript does: the
 cursor one press of → ("next") or ← ("back") reaches from ``cursor`` and the report the browser
 sends for it (a debounced "cursor" report inside the window; "next_update", "prev_update" or
-"window" when the server must answer), or None when the press does nothing.
+"window" when the server must answer; "ahead" when → leaves the update and the server sent the next
+one ahead: the browser steps into it and reports a "cursor" with the ahead payload's key and seq), or
+None when the press does nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ def move(payload: dict, cursor: int, direction: str) -> tuple[str, int] | None:
     if direction == "next" and stop is not None and cursor < stop < target:
         target = stop  # the browser stops at the first event the server must check (divergence)
     if target >= payload["n_events"]:
+        ahead = payload.get("ahead")
+        if ahead is not None:
+            return "ahead", ahead["next"][-1 - (ahead["window"][0] - 1)]
         return "next_update", cursor
     if target == -2:
         return ("prev_update", cursor) if payload["can_back"] else None

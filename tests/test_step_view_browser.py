@@ -155,6 +155,28 @@ def test_twelve_quick_presses_move_twelve_steps_across_the_update_boundary(open_
     assert page.locator(".bp-sv-scrub-label").inner_text() == "Scrub through update 2 (8 events)"
 
 
+def test_presses_cross_into_the_update_sent_ahead_without_waiting_and_the_server_follows(open_page):
+    page = open_page("ahead=1")
+    page.evaluate(  # every time the view shows it is waiting for the server
+        """() => { window.__waits = 0; new MutationObserver(() => {
+             if (document.querySelector('.bp-sv-wait').textContent) window.__waits++; })
+           .observe(document.querySelector('.bp-sv-wait'), {childList: true, characterData: true, subtree: true}); }"""
+    )
+    # 8 events of update 1, then → onto update 2's first event (as the app's stepper crosses) and 3 more
+    press(page, "ArrowRight", 12)
+    wait_cursor(page, 3, update=1)
+    wait_lines(page, 3, update=1)
+    assert page.evaluate("() => window.__waits") == 0  # no press waited for the server
+    s = wait_server(page, "s.update === 1 && s.cursor === 3")
+    assert s["followed"] == 1 and s["last"]["kind"] == "cursor"
+    press(page, "ArrowRight", 5)  # the server's payload for update 2 (with update 3 ahead) keeps our cursor
+    wait_cursor(page, 0, update=2)
+    wait_server(page, "s.update === 2 && s.cursor === 0")
+    press(page, "ArrowLeft", 2)  # back across the boundary: the server answers (its history)
+    wait_cursor(page, N_EVENTS - 1, update=1)
+    assert page.errors == []
+
+
 def test_twelve_quick_presses_across_windows(open_page):
     page = open_page("win=3")  # the server describes 3 events at a time
     press(page, "ArrowRight", 12)

@@ -50,6 +50,11 @@ __all__ = [
     "step_view_sent",
     "browser_cursor_is",
     "cached_payload",
+    "ahead_position",
+    "ahead_sent",
+    "sent_ahead",
+    "adopt_ahead",
+    "remember_sent",
     "KEY",
     "STEP_VIEW",
     "is_first_run",
@@ -70,6 +75,7 @@ _SV_SOURCE = "sv_source"  # (trace, display tuple, key): what the current key na
 _SV_SEQ = "sv_seq"  # counts the server's own moves of the cursor (the browser adopts ``cursor`` when it changes)
 _SV_BROWSER = "sv_browser"  # (key, cursor) the browser is known to show
 _SV_PAYLOAD = "sv_payload"  # (key, granularity, payload) last sent
+_SV_AHEAD = "sv_ahead"  # (source trace, display tuple, granularity, key, seq, payload): the next update, sent ahead
 
 
 # ------------------------------------------------------------ the session's lab
@@ -350,3 +356,47 @@ def cached_payload(key: str, seq: int, granularity: str, cursor: int, build, **f
     payload = {**(payload if payload is not None else build()), "seq": seq, "cursor": cursor, **fields}
     s[_SV_PAYLOAD] = (key, granularity, payload)
     return payload
+
+
+# ------------------------------------------------------------ the next update, sent ahead
+def ahead_position(lab: Lab, display_key: tuple, seq: int) -> tuple[str, int]:
+    """(key, seq) the next update's payload carries when sent ahead of the cursor: the key the view
+    will have once the server follows the browser there (``adopt_ahead``), the seq of now."""
+    source = st.session_state.get(_SV_SOURCE)
+    counter = source[3] + 1 if source else 0
+    return f"u{lab.stepper.update + 1}-{counter}", seq
+
+
+def ahead_sent(lab: Lab, display_key: tuple, granularity: str, payload: dict | None) -> None:
+    """What goes out with the current update's payload as the next one's (None: nothing, the server
+    answers that step itself), kept for this update and these settings."""
+    st.session_state[_SV_AHEAD] = (lab.trace, display_key, granularity, payload)
+
+
+def sent_ahead(lab: Lab, display_key: tuple, granularity: str) -> tuple[bool, dict | None]:
+    """(known, payload): whether the next update's payload was decided for the lab as it is now (same
+    update, same settings), and that payload (None: none is sent ahead)."""
+    a = st.session_state.get(_SV_AHEAD)
+    if a is None or a[0] is not lab.trace or a[1] != display_key or a[2] != granularity:
+        return False, None
+    return True, a[3]
+
+
+def remember_sent(payload: dict) -> None:
+    """The payload as it went out (with its ``ahead``), for the next run's ``cached_payload``."""
+    s = st.session_state
+    key, granularity, _ = s[_SV_PAYLOAD]
+    s[_SV_PAYLOAD] = (key, granularity, payload)
+
+
+def adopt_ahead(lab: Lab, display_key: tuple, payload: dict) -> None:
+    """The lab has entered the update sent ahead: its key becomes the current one (the browser's reports
+    carry it), the browser shows its start, and the payload is the one already sent (not built again)."""
+    s = st.session_state
+    source = s.get(_SV_SOURCE)
+    counter = source[3] + 1 if source else 0
+    s[_SV_SOURCE] = (lab.trace, display_key, payload["key"], counter)
+    s[_SV_SEQ] = payload["seq"]
+    s[_SV_BROWSER] = (payload["key"], -1)
+    s[_SV_PAYLOAD] = (payload["key"], s[_SV_AHEAD][2], payload)
+    s.pop(_SV_AHEAD, None)

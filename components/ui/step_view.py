@@ -110,6 +110,7 @@ function createView(root) {
     cursor: -1,            // the browser's cursor, moved by every press at once
     reported: -1,          // the cursor the server last knew (adopted or reported)
     pending: null,         // {kind, target, since}: a request the server has not answered yet
+    left: null,            // {key, seq} of the update left for the one sent ahead, until the server follows
     queue: [],             // presses made while a request is pending, replayed on its answer
     n: 0,                  // report counter (increasing, so identical reports still arrive)
     frame: 0, cursorTimer: 0, urlTimer: 0, giveUpTimer: 0,
@@ -170,6 +171,10 @@ function receive(v, data) {
   if (!data || data.v !== 1 || !data.graph) {
     v.progress.textContent = 'The step view received a payload it cannot read.';
     return;
+  }
+  if (v.left) {  // we stepped into the update sent ahead; until the server follows, it may still send the old one
+    if (data.key === v.left.key && data.seq === v.left.seq) return;
+    v.left = null;
   }
   const old = v.data;
   const fresh = data.key !== v.key;
@@ -236,7 +241,7 @@ function apply(v, action) {
     to = d.next[j];
     const stop = d.stop_at;
     if (stop !== null && stop !== undefined && v.cursor < stop && stop < to) to = stop;
-    if (to >= d.n_events) return ask(v, 'next_update', v.cursor);
+    if (to >= d.n_events) return d.ahead ? enterAhead(v) : ask(v, 'next_update', v.cursor);
   } else if (action === 'b') {
     if (v.cursor === -1 && !d.can_back) return;
     to = d.back[j];
@@ -258,6 +263,23 @@ function apply(v, action) {
     v.reported = to;
     send(v, { kind: 'cursor', cursor: to });
   }
+}
+
+// → past the update's end when the server sent the next update ahead: step into it here, as the server
+// would (its first group), and tell the server at once (it follows, and the charts with it).
+function enterAhead(v) {
+  const a = v.data.ahead;
+  v.left = { key: v.key, seq: v.seq };  // payloads still for the update we left are stale now
+  v.data = a;
+  v.key = a.key;
+  v.seq = a.seq;
+  buildGraph(v);
+  v.tallest = 0;
+  v.drawn.cursor = null;
+  v.cursor = a.next[-1 - (a.window[0] - 1)];  // one press from the start (cursor −1)
+  clearTimeout(v.cursorTimer);
+  v.reported = v.cursor;
+  send(v, { kind: 'cursor', cursor: v.cursor });
 }
 
 // After the cursor moved (or a payload arrived): draw on the next frame, report later.
@@ -754,6 +776,10 @@ def show_step_view(
 
     To move the browser's cursor, send a payload with a new ``seq`` (or a new ``key``); the same
     key and seq again keep the browser's own cursor and change nothing on the page.
+
+    ``payload["ahead"]`` (optional): the next update's payload, with the key the server gives it once
+    it follows. → past the last event then steps into it in the browser and reports its cursor there at
+    once (a "cursor" report with the ahead payload's key and seq), instead of asking "next_update".
     ``height``: pixels, or None to fit the content."""
     result = _step_view(
         key=key,

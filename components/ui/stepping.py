@@ -41,6 +41,7 @@ def act_on_report(lab, presentation: bool) -> None:
     raw = state.new_step_report()
     if raw is None:
         return
+    _follow_into_ahead(lab, o, raw)
     key, seq = state.step_view_position(lab, _display_key(o))
     n = lab.stepper.n_events
     report = parse_report(raw, key=key, seq=seq, n_events=n)
@@ -64,6 +65,44 @@ def act_on_report(lab, presentation: bool) -> None:
         lab.select(report.node)
 
 
+def _follow_into_ahead(lab, o: StepViewOptions, raw) -> None:
+    """A report from inside the next update's payload, sent ahead (the browser stepped past this update's
+    end on its own): the lab enters that update first, and the payload already sent becomes the current
+    one. Its key and seq must be those sent; anything else is left to ``parse_report``."""
+    known, ahead = state.sent_ahead(lab, _display_key(o), o.granularity)
+    if not known or ahead is None or not isinstance(raw, dict):
+        return
+    if raw.get("key") != ahead["key"] or raw.get("seq") != ahead["seq"] or isinstance(raw.get("seq"), bool):
+        return
+    lab.enter_next_update()
+    state.adopt_ahead(lab, _display_key(o), {k: v for k, v in ahead.items() if k != "ahead"})
+
+
+def _with_ahead(lab, o: StepViewOptions, payload: dict) -> dict:
+    """``payload`` with the next update's payload beside it when its window reaches this update's end
+    and the step there is clean (``Lab.next_update_preview``): → past the end then stays in the browser."""
+    payload = {k: v for k, v in payload.items() if k != "ahead"}
+    if payload["window"][1] != payload["n_events"] - 1 or payload.get("blocked") or payload.get("stop_at") is not None:
+        return payload
+    if state.is_first_run():  # the first page draws first; the run its first report brings sends the rest
+        return payload
+    known, ahead = state.sent_ahead(lab, _display_key(o), o.granularity)
+    if not known:
+        preview = lab.next_update_preview()
+        if preview is not None:
+            net, trace = preview
+            key, seq = state.ahead_position(lab, _display_key(o), payload["seq"])
+            stepper = lab.stepper
+            position = StepViewPosition(key, seq, stepper.update + 1, -1, stepper.history_limit > 0)
+            ahead = {**step_view_payload(net, trace, position, o), "blocked": False, "stop_at": None}
+        state.ahead_sent(lab, _display_key(o), o.granularity, ahead)
+    if ahead is None:
+        return payload
+    ahead = {**ahead, "seq": payload["seq"]}
+    state.ahead_sent(lab, _display_key(o), o.granularity, ahead)
+    return {**payload, "ahead": ahead}
+
+
 def render_step_view(lab, presentation: bool) -> None:
     """Mount the view for the lab's update and cursor (after ``act_on_report``)."""
     o = view_options(lab, presentation)
@@ -79,5 +118,7 @@ def render_step_view(lab, presentation: bool) -> None:
         blocked=lab.problem is not None,
         stop_at=lab.first_bad_event(),
     )
+    payload = _with_ahead(lab, o, payload)
+    state.remember_sent(payload)
     state.step_view_sent(key, stepper.cursor)
     show_step_view(payload, key=state.STEP_VIEW)

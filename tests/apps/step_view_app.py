@@ -4,7 +4,9 @@ It plays the server's part with the hand-written fixture payload (8 events per u
 update alike): it acts on each report as the lab would (next/previous update, a window around
 a cursor, the recorded cursor, a selected neuron) and writes what it received into the page.
 Query parameters: ``win=N`` sends windows of N events (0 or none: the whole update);
-``present=1`` presentation mode; ``u`` and ``k`` the starting update and cursor.
+``present=1`` presentation mode; ``u`` and ``k`` the starting update and cursor; ``ahead=1`` sends
+the next update ahead with a payload whose window reaches the end (as the app does), and follows
+the browser into it when a report carries its key.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def _int(name: str, default: int, lo: int, hi: int) -> int:
 
 WIN = _int("win", 0, 0, N_EVENTS)
 PRESENT = st.query_params.get("present") == "1"
+AHEAD = st.query_params.get("ahead") == "1"
 if "sim" not in st.session_state:
     k = _int("k", -1, -1, N_EVENTS - 1)
     st.session_state.sim = {"update": _int("u", 0, 0, 99), "cursor": k, "anchor": k, "seq": 0}
@@ -46,13 +49,21 @@ def window_around(c: int) -> tuple[int, int] | None:
 
 
 def current() -> dict:
-    return payload(sim["update"], sim["cursor"], sim["seq"], window_around(sim["anchor"]), PRESENT)
+    p = payload(sim["update"], sim["cursor"], sim["seq"], window_around(sim["anchor"]), PRESENT)
+    if AHEAD and p["window"][1] == N_EVENTS - 1:
+        p["ahead"] = payload(sim["update"] + 1, -1, sim["seq"], window_around(-1), PRESENT)
+    return p
 
 
 def on_report() -> None:
     """The browser reported: act on it before the next payload is built."""
     p = current()
-    r = parse_report(latest_report(), key=p["key"], seq=p["seq"], n_events=p["n_events"])
+    raw = latest_report()
+    ahead = p.get("ahead")
+    if ahead and isinstance(raw, dict) and raw.get("key") == ahead["key"] and raw.get("seq") == ahead["seq"]:
+        sim.update(update=sim["update"] + 1, cursor=-1, anchor=-1, followed=sim.get("followed", 0) + 1)
+        p = current()
+    r = parse_report(raw, key=p["key"], seq=p["seq"], n_events=p["n_events"])
     if r is None:
         return
     sim["reports"] += 1
@@ -71,5 +82,5 @@ def on_report() -> None:
 
 st.title("Step view")
 show_step_view(current(), on_report=on_report)
-server = {k: sim[k] for k in ("reports", "last", "update", "cursor", "seq", "selected")}
+server = {k: sim.get(k) for k in ("reports", "last", "update", "cursor", "seq", "selected", "followed")}
 st.text("server: " + json.dumps(server))
