@@ -66,52 +66,53 @@ _COMMAND = {"cdot": 1.5, "quad": 2.0, ",": 0.3, "cdots": 2.6, "sum": 2.0, "times
 _SILENT = ("frac", "tfrac", "Big", "big", "begin", "end", "text", "mathrm", "operatorname", "Large")
 
 
+_TOKEN = re.compile(r"\\([A-Za-z]+|.)|([{}])|([^\\{}]+)")  # a command, a brace, or a run of other characters
+
+
 def _width(tex: str) -> float:
     """Roughly how wide a formula renders, in half-em units (a digit is 1; binary operators carry
     their spacing; sub/superscripts count 0.7; a fraction's two parts count side by side)."""
-    width, i, scripts = 0.0, 0, []  # scripts: for each open brace, whether it opens a sub/superscript
-    while i < len(tex):
-        ch = tex[i]
-        scale = 0.7 if (any(scripts) or (i > 0 and tex[i - 1] in "_^")) else 1.0
-        if ch == "\\":
-            name = re.match(r"\\([A-Za-z]+|.)", tex[i:]).group(1)
-            i += 1 + len(name)
-            width += 0.0 if name in _SILENT else scale * _COMMAND.get(name, 1.2)
-            continue
-        if ch == "{":
-            scripts.append(i > 0 and tex[i - 1] in "_^")
-        elif ch == "}":
-            scripts = scripts[:-1]
-        elif ch not in " _^&":
-            width += scale * _GLYPH.get(ch, 1.0)
-        i += 1
+    width, scripts, open_scripts, prev = 0.0, [], 0, ""  # scripts: for each open brace, whether it opens a script
+    for m in _TOKEN.finditer(tex):
+        command, brace, run = m.groups()
+        if command is not None:
+            scale = 0.7 if open_scripts or (prev and prev in "_^") else 1.0
+            width += 0.0 if command in _SILENT else scale * _COMMAND.get(command, 1.2)
+            prev = command[-1]
+        elif brace is not None:
+            if brace == "{":
+                script = bool(prev) and prev in "_^"
+                scripts.append(script)
+                open_scripts += script
+            elif scripts:
+                open_scripts -= scripts.pop()
+            prev = brace
+        else:
+            for ch in run:
+                if ch not in " _^&":
+                    scale = 0.7 if open_scripts or (prev and prev in "_^") else 1.0
+                    width += scale * _GLYPH.get(ch, 1.0)
+                prev = ch
     return width
+
+
+def _separators(seps: tuple[str, ...]) -> str:
+    """Escaped braces (skipped), brackets (counted), or one of ``seps`` (a separator that ends in a
+    letter must not run on into a longer command: \\cdot ≠ \\cdots). (``re`` keeps it compiled.)"""
+    alts = [re.escape(s) + ("(?![A-Za-z])" if s[-1].isalpha() else "") for s in seps]
+    return r"(\\[{}])|([{}()\[\]])|(" + "|".join(alts) + ")"
 
 
 def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
     """Split at separators outside every bracket: [(separator before, piece), …]."""
-    out, depth, start, before, i = [], 0, 0, "", 0
-    while i < len(tex):
-        if tex[i] == "\\" and tex[i + 1 : i + 2] in ("{", "}"):
-            i += 2
-            continue
-        depth += (tex[i] in "{([") - (tex[i] in "})]")
-        sep = next(
-            (
-                s
-                for s in seps
-                if depth == 0
-                and tex.startswith(s, i)
-                and not (s[-1].isalpha() and tex[i + len(s) : i + len(s) + 1].isalpha())
-            ),
-            None,
-        )  # \cdot ≠ \cdots
-        if sep:
-            out.append((before, tex[start:i]))
-            before, i = sep, i + len(sep)
-            start = i
-        else:
-            i += 1
+    out, depth, start, before = [], 0, 0, ""
+    for m in re.finditer(_separators(seps), tex):
+        escaped, bracket, sep = m.groups()
+        if bracket is not None:
+            depth += 1 if bracket in "{([" else -1
+        elif sep is not None and depth == 0:
+            out.append((before, tex[start : m.start()]))
+            before, start = sep, m.end()
     return out + [(before, tex[start:])]
 
 
