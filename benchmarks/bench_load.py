@@ -80,6 +80,9 @@ class StreamlitClient:
         self.query = ""
         self.reports = 0  # the step view's reports sent (their ``n``)
         self.key, self.cursor = None, None  # the step view's cursor in "the browser", for this payload key
+        self.local: dict | None = None  # the next update sent ahead, stepped into by "the browser"
+        self.background: asyncio.Task | None = None  # its report, running while the presses go on
+        self.background_s: list[float] = []  # the times of those reports (send → finished)
 
     async def open(self, query: str = "") -> RunResult:
         import websockets
@@ -102,19 +105,30 @@ class StreamlitClient:
 
     @property
     def payload(self) -> dict | None:
-        """The step view's payload as last drawn (what the browser moves its cursor over)."""
+        """The step view's payload as last drawn by the server."""
         w = self.widgets.get("step_view")
         return json.loads(w.proto.json)["payload"] if w is not None else None
+
+    @property
+    def view(self) -> dict | None:
+        """The payload the browser steps on: the next update sent ahead once it has stepped into it,
+        until the server's own payload for that update arrives; the server's otherwise."""
+        p = self.payload
+        if self.local is not None and (p is None or p["key"] != self.local["key"]):
+            return self.local
+        self.local = None
+        return p
 
     async def press(self, direction: str, *, local: bool = False) -> RunResult | None:
         """One press of → ("next") or ← ("back") in the step view, as a browser does it: the cursor moves
         in the page, and what the browser then sends (``step_view_moves.move``: the debounced cursor, or a
-        request for the next or previous update or another window) goes to the server. None: nothing goes
-        to the server (← at the first update's start, → blocked by a problem, or ``local``: a move inside
-        the window, whose cursor the browser reports only after a pause — see ``flush``)."""
+        request for the next or previous update or another window) goes to the server. None: the press
+        waited for nothing (← at the first update's start, → blocked by a problem, or ``local``: a move
+        inside the window, whose cursor the browser reports only after a pause — see ``flush`` — or a step
+        into the next update sent ahead, whose report runs in the background — see ``background_s``)."""
         from step_view_moves import move
 
-        p = self.payload
+        p = self.view
         cursor = self.cursor if self.cursor is not None and self.key == p["key"] else p["cursor"]
         answer = move(p, cursor, direction)
         if answer is None:
@@ -123,20 +137,44 @@ class StreamlitClient:
         if local and kind == "cursor":
             self.key, self.cursor = p["key"], target
             return None
-        return await self._report(kind, target)
+        if local and kind == "ahead":  # the browser steps on at once; its report does not hold the press
+            await self._settle()
+            self.local = p["ahead"]
+            self.key, self.cursor = self.local["key"], target
+            self.background = asyncio.create_task(self._report("cursor", target, on=self.local))
+            return None
+        if kind == "ahead":
+            kind = "cursor"
+            self.local = p["ahead"]
+        t0 = time.perf_counter()
+        await self._settle()  # (one websocket: a request sent meanwhile waits for the one in flight)
+        r = await self._report(kind, target, on=self.local if self.local is not None else p)
+        r.seconds = time.perf_counter() - t0
+        return r
+
+    async def _settle(self) -> None:
+        """Wait for the report running in the background, if any (its time goes to ``background_s``)."""
+        if self.background is not None:
+            task, self.background = self.background, None
+            r = await task
+            self.background_s.append(r.seconds)
+            if not r.ok:
+                raise RuntimeError(f"background report: {r.status} {r.exceptions[:1]} {r.errors[:1]}")
 
     async def flush(self) -> RunResult | None:
         """The browser's cursor report after a pause (None when the server already has that cursor)."""
-        p = self.payload
+        await self._settle()
+        p = self.view
         if p is None or self.key != p["key"] or self.cursor is None or self.cursor == p["cursor"]:
             return None
-        return await self._report("cursor", self.cursor)
+        return await self._report("cursor", self.cursor, on=p)
 
-    async def _report(self, kind: str, target: int) -> RunResult:
-        """Send the step view's report (its component state) as the browser does, and wait for the run."""
+    async def _report(self, kind: str, target: int, on: dict | None = None) -> RunResult:
+        """Send the step view's report (its component state) as the browser does, and wait for the run.
+        ``on``: the payload the browser steps on (default: the server's last)."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        p = self.payload
+        p = on if on is not None else self.payload
         self.reports += 1
         raw = {"kind": kind, "key": p["key"], "seq": p["seq"], "cursor": target, "n": self.reports}
         self.key, self.cursor = (p["key"], target) if kind in ("cursor", "window") else (None, None)
@@ -146,7 +184,7 @@ class StreamlitClient:
     @property
     def position(self) -> tuple[int, int]:
         """(update, cursor) the page shows."""
-        p = self.payload
+        p = self.view
         return p["update"], (self.cursor if self.key == p["key"] and self.cursor is not None else p["cursor"])
 
     async def set_int(self, key: str, value: int) -> RunResult:
@@ -238,7 +276,9 @@ class LoadReport:
     sessions: int
     actions: int = 0
     errors: list[str] = field(default_factory=list)
-    step_s: list[float] = field(default_factory=list)
+    step_s: list[float] = field(default_factory=list)  # requests a press waited for (send → finished)
+    press_s: list[float] = field(default_factory=list)  # every press: how long it waited for the server (0: none)
+    background_s: list[float] = field(default_factory=list)  # reports no press waited for (the next update's)
     train_s: list[float] = field(default_factory=list)
     open_s: list[float] = field(default_factory=list)
     wall_s: float = 0.0
@@ -276,7 +316,8 @@ async def _student(
                     report.errors.append(f"{where}: no step view on the page")
                     return
                 r = await c.press(action, local=pace is not None)
-                if r is None:  # nothing went to the server (a move inside the window, ← at the start)
+                report.press_s.append(0.0 if r is None else r.seconds)
+                if r is None:  # the press waited for nothing (a move inside the window, ← at the start, ahead)
                     continue
             else:
                 w = c.widgets.get("ctl_train")
@@ -291,6 +332,7 @@ async def _student(
                 return
         if pace is not None:
             await c.flush()  # the pause after the last press: the browser reports its cursor
+        report.background_s += c.background_s
         shown = c.position
         expected = expected_position(query, plan)
         if shown != expected:
@@ -337,14 +379,18 @@ def run_load(
 def markdown_table(rows: list[tuple[str, LoadReport]]) -> str:
     ms = lambda x: f"{1e3 * x:.0f}"  # noqa: E731
     out = [
-        "| scenario | sessions | actions | errors | state mismatches | open p50 (ms) | step p50 / p95 (ms) "
+        "| scenario | sessions | actions | errors | state mismatches | open p50 (ms) | press p50 / p95 (ms) "
+        "| presses waiting | step requests p50 / p95 (ms) | background reports p50 / p95 (ms) "
         "| train p50 / p95 (ms) | wall (s) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, r in rows:
+        waiting = sum(x > 0 for x in r.press_s)
         out.append(
             f"| {label} | {r.sessions} | {r.actions} | {len(r.errors)} | {len(r.mismatches)} | "
-            f"{ms(r.p('open_s', 0.5))} | {ms(r.p('step_s', 0.5))} / {ms(r.p('step_s', 0.95))} | "
+            f"{ms(r.p('open_s', 0.5))} | {ms(r.p('press_s', 0.5))} / {ms(r.p('press_s', 0.95))} | "
+            f"{waiting} of {len(r.press_s)} | {ms(r.p('step_s', 0.5))} / {ms(r.p('step_s', 0.95))} | "
+            f"{ms(r.p('background_s', 0.5))} / {ms(r.p('background_s', 0.95))} ({len(r.background_s)}) | "
             f"{ms(r.p('train_s', 0.5))} / {ms(r.p('train_s', 0.95))} | {r.wall_s:.1f} |"
         )
     return "\n".join(out)
