@@ -61,19 +61,30 @@ WATCH_JS = """
       if (el.getBoundingClientRect().height > 0 && el.querySelector('.main-svg')) out[kind(el)] = el;
     return out; };
   watch();
-  charts().forEach((el, i) => el && last.set(i, print(el)));
+  charts().forEach((el, i) => el && i > 0 && last.set(i, print(el)));
   const frame = () => {
     if (w.stop) return;
     const now = performance.now();
     if (dirty.size) {
       charts().forEach((el, i) => {
-        if (!el || (!dirty.has(el) && shown.get(i) === el)) return;  // unchanged, and not a new element
+        if (!el || i === 0 || (!dirty.has(el) && shown.get(i) === el)) return;  // (the graph: below)  // unchanged, and not a new element
         shown.set(i, el);
         const f = print(el);
         if (last.get(i) !== f) w.changes.push([now, i]);
         last.set(i, f);
       });
       dirty.clear();
+    }
+    // the graph (the step view's SVG, graph only while playing): each drawing it reports (data-frame),
+    // fingerprinted by its edges' colours and widths and its nodes' fills and texts
+    const g = document.querySelector('.bp-sv-graph-only');
+    const root = g && g.parentElement;
+    if (root && root.dataset.frame !== w.graphFrame) {
+      w.graphFrame = root.dataset.frame;
+      const f = [...g.querySelectorAll('.bp-sv-edges line')].map(l => l.getAttribute('stroke') + l.getAttribute('stroke-width')).join('|') +
+        '#' + [...g.querySelectorAll('.bp-sv-nodes circle, .bp-sv-nodes rect, .bp-sv-nodes text')].map(n => n.getAttribute('fill') + n.textContent).join('|');
+      if (last.get(0) !== f) w.changes.push([now, 0]);
+      last.set(0, f);
     }
     if (!w.urls.length || w.urls[w.urls.length - 1][1] !== location.href) w.urls.push([now, location.href]);
     requestAnimationFrame(frame);

@@ -325,11 +325,21 @@ def _live_figures(at) -> dict:
     return out
 
 
+def _play_graph(at) -> dict | None:
+    """The payload of the graph play mode draws (the step view's drawing, graph only), or None."""
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "backprop_lab.step_view" and el.proto.id.endswith("play_graph"):
+            return json.loads(el.proto.json)["payload"]
+    return None
+
+
 def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
-    """While playing, the graph and the three charts are long-lived plotly charts patched in
-    place (not a new st.plotly_chart per tick); their figures hold the lab's numbers. Paused,
-    the ordinary charts (clickable graph, toolbar) are back."""
+    """While playing, the graph is the step view's drawing alone (patched in the browser) and the
+    three charts are long-lived plotly charts patched in place (not a new st.plotly_chart per tick);
+    they hold the lab's numbers. Paused, the step view and the ordinary charts are back."""
+    from components.ui.stepping import view_options
     from components.views.charts import boundary_grid, boundary_png
+    from components.views.step_view_data import StepViewPosition, graph_frame
 
     at = new_app({"data": "xor", "h": "4", "act": "tanh", "bs": "10"})
     click(at, "ctl_play")
@@ -337,10 +347,15 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     lab = lab_of(at)
     assert lab.playing and lab.stepper.update > 0 and not at.exception
     live = _live_figures(at)
-    assert set(live) == {"live_graph", "live_chart_loss", "live_chart_data", "live_chart_grad"}
+    assert set(live) == {"live_chart_loss", "live_chart_data", "live_chart_grad"}
     assert not at.get("plotly_chart")
-    names = [t.get("name") for t in live["live_graph"]["data"]]
-    assert "neurons" in names and "edge hover" not in names  # live: no hover points to redraw
+    frame = _play_graph(at)
+    assert frame["graph_only"] and frame["events"] == [] and frame["update"] == lab.stepper.update
+    u, k = lab.stepper.update, lab.stepper.cursor
+    expected = graph_frame(
+        lab.net, lab.trace, StepViewPosition(f"play-{u}-{k}", 0, u, k, False), view_options(lab, False)
+    )
+    assert frame["graph"] == json.loads(json.dumps(expected["graph"]))  # edge colours of the trained weights
     loss = live["live_chart_loss"]
     train = next(t for t in loss["data"] if t["name"] == "train")
     m = lab.dataset.X_train.shape[0]  # half_sse is drawn per sample, E/m
@@ -351,7 +366,7 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     image = live["live_chart_data"]["layout"]["images"][0]["source"]
     assert image == boundary_png(boundary_grid(lab.net, lab.dataset.X)[3], 0.0, 1.0)
     click(at, "ctl_play")
-    assert not lab_of(at).playing and not _live_figures(at)
+    assert not lab_of(at).playing and not _live_figures(at) and _play_graph(at) is None
     assert_panel_matches_engine(at)
     assert {
         json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "")[:4] for el in at.get("plotly_chart")

@@ -438,9 +438,10 @@ _LIVE_JS = (
 
 
 def test_play_patches_long_lived_charts_in_place(app):
-    """▶ Play draws the graph and the three charts into long-lived plotly charts (plotly.min.js
-    from the installed plotly package, served by Streamlit) that each tick patches in place: the
-    same chart elements redraw with new numbers. ⏸ Pause brings back the ordinary charts."""
+    """▶ Play draws the three charts into long-lived plotly charts (plotly.min.js from the installed
+    plotly package, served by Streamlit) that each tick patches in place, and the graph into the step
+    view's SVG (graph only): the same elements redraw with new numbers. ⏸ Pause brings back the
+    ordinary charts and the step view."""
     url, log_path, browser = app
     ctx = browser.new_context(viewport=VIEWPORT)
     page = ctx.new_page()
@@ -448,7 +449,14 @@ def test_play_patches_long_lived_charts_in_place(app):
     page.on("response", lambda r: scripts.append((r.url, r.status)) if r.url.endswith("plotly.min.js") else None)
     open_app(page, url, "preset=xor&h=4&act=tanh&bs=10")
     page.get_by_role("button", name="▶ Play").click()
-    page.wait_for_function(f"() => ({_LIVE_JS})().length === 4", timeout=TIMEOUT_MS)
+    page.wait_for_function(f"() => ({_LIVE_JS})().length === 3", timeout=TIMEOUT_MS)
+    graph = "document.querySelector('.bp-sv-graph-only')"
+    page.wait_for_function(f"() => {graph} && {graph}.querySelectorAll('.bp-sv-edges line').length > 0")
+    page.evaluate(
+        f"() => {{ window.__graph = {graph}.querySelector('.bp-sv-edges line');"
+        f" window.__frame0 = Number({graph}.parentElement.dataset.frame); }}"
+    )
+    assert page.locator(".bp-sv-graph-only .bp-sv-controls").is_hidden()
     assert scripts and all(status == 200 for _, status in scripts), scripts
     assert page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").count() == 0
     page.evaluate(f"""() => {{ window.__draws = new Map();
@@ -464,12 +472,15 @@ def test_play_patches_long_lived_charts_in_place(app):
         timeout=TIMEOUT_MS,
     )
     assert page.evaluate(f"() => ({_LIVE_JS})().every(gd => gd.__first === true)")  # the same elements, patched
+    page.wait_for_function(f"() => Number({graph}.parentElement.dataset.frame) >= window.__frame0 + 2")
+    assert page.evaluate(f"() => {graph}.querySelector('.bp-sv-edges line') === window.__graph")  # reused
     shot(page, "playing")
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(  # paused: the step view's graph and the three ordinary charts
         '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 3'
-        " && document.querySelector('.bp-sv-svg .bp-sv-nodes circle') !== null",
+        " && document.querySelector('.bp-sv:not(.bp-sv-graph-only) .bp-sv-nodes circle') !== null"
+        " && !document.querySelector('.bp-sv-graph-only')",
         timeout=TIMEOUT_MS,
     )
     wait_for_app(page, TIMEOUT_MS)
@@ -491,14 +502,16 @@ def test_play_says_so_when_plotly_js_cannot_load(app):
     page.get_by_role("button", name="▶ Play").click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.bp-live-plot')].filter(d => "
-        "d.textContent.includes('could not load plotly.js')).length === 4",
+        "d.textContent.includes('could not load plotly.js')).length === 3",
         timeout=TIMEOUT_MS,
     )
+    page.wait_for_selector(".bp-sv-graph-only .bp-sv-edges line", timeout=TIMEOUT_MS)  # the graph needs no plotly
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(  # paused: the step view's graph and the three ordinary charts
         '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 3'
-        " && document.querySelector('.bp-sv-svg .bp-sv-nodes circle') !== null",
+        " && document.querySelector('.bp-sv:not(.bp-sv-graph-only) .bp-sv-nodes circle') !== null"
+        " && !document.querySelector('.bp-sv-graph-only')",
         timeout=TIMEOUT_MS,
     )
     assert_no_exception(page)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.ui import live_plot, state, step_panel, stepping
 from components.ui.controls import plays_epochs, update_caption
-from components.views import charts, graph
+from components.views import charts
 
 __all__ = ["render_graph_and_panel", "render_charts", "charts_stale"]
 
@@ -54,17 +54,7 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
     if between is not None:
         between()
     with left:
-        opts = graph.GraphOptions(
-            color_by=lab.display.color_by,
-            scale=lab.scale,
-            selected=lab.selected,
-            sample=None,
-            height=620 if presentation else 500,
-            font_size=20 if presentation else 15,
-            width=560 if presentation else 430,  # at 1280 px wide, sidebar open when not presenting
-            live=True,
-        )
-        live_plot.show_live(graph.build_figure(lab.net, lab.trace, lab.stepper.cursor, opts), key="live_graph")
+        stepping.render_play_graph(lab, presentation)
         st.button(
             "Fit colour scale",
             key="graph_fit_scale",

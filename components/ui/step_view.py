@@ -190,8 +190,10 @@ function receive(v, data) {
   v.data = data;
   v.key = data.key;
   v.seq = data.seq;
+  v.wrap.classList.toggle('bp-sv-graph-only', !!data.graph_only);
   if (fresh) {
-    buildGraph(v);
+    if (data.graph_only && v.g && geometryKey(data.graph) === v.geometry) reuseGraph(v);
+    else buildGraph(v);
     v.tallest = 0;  // a new update (or other settings) may be shorter
   }
   v.drawn.cursor = null;  // draw again (only what differs changes)
@@ -209,7 +211,7 @@ function receive(v, data) {
   clearTimeout(v.giveUpTimer);
   while (v.queue.length && !v.pending) apply(v, v.queue.shift());
   moved_(v, fresh || moved);
-  if (!v.announced) {  // the first page: once drawn, say where we are (the server then adds the charts)
+  if (!v.announced && !data.graph_only) {  // the first page: once drawn, say where we are (then come the charts)
     v.announced = true;
     v.reported = NaN;
     requestAnimationFrame(() => requestAnimationFrame(() => reportCursor(v)));
@@ -285,6 +287,7 @@ function enterAhead(v) {
 // After the cursor moved (or a payload arrived): draw on the next frame, report later.
 function moved_(v, fromServer) {
   if (!v.frame) v.frame = requestAnimationFrame(() => { v.frame = 0; render(v); });
+  if (v.data && v.data.graph_only) return;  // play's graph: the server owns the cursor and the link
   clearTimeout(v.cursorTimer);
   if (!fromServer) v.cursorTimer = setTimeout(() => reportCursor(v), DEBOUNCE_CURSOR_MS);
   clearTimeout(v.urlTimer);
@@ -319,7 +322,7 @@ function ask(v, kind, cursor) {
 }
 
 function select(v, layer, i) {
-  if (layer < 0 || i < 0) return;
+  if (layer < 0 || i < 0 || v.data.graph_only) return;
   clearTimeout(v.cursorTimer);  // the report carries the cursor too
   v.reported = v.cursor;
   send(v, { kind: 'select', node: [layer, i], cursor: v.cursor });
@@ -387,10 +390,12 @@ function buildGraph(v) {
   const layer = name => s('g', { class: `bp-sv-${name}` }, svg);
   const statics = layer('static');
   for (const [x, y, w, hh, fill, stroke] of g.rects) s('rect', { x, y, width: w, height: hh, fill, stroke }, statics);
-  for (const [x, y, text, size, anchor, weight, colour] of g.texts) {
-    s('text', { x, y, 'font-size': size, 'text-anchor': anchor, 'font-weight': weight, fill: colour }, statics)
-      .textContent = text;
-  }
+  const texts = g.texts.map(([x, y, text, size, anchor, weight, colour]) => {
+    const attrs = { x, y, 'font-size': size, 'text-anchor': anchor, 'font-weight': weight, fill: colour };
+    const t = s('text', attrs, statics);
+    t.textContent = text;
+    return t;
+  });
   const halo = layer('halo');
   const edgeLayer = layer('edges');
   const edges = g.edges.map(([x1, y1, x2, y2]) => s('line', { x1, y1, x2, y2 }, edgeLayer));
@@ -413,12 +418,30 @@ function buildGraph(v) {
   });
   const rings = layer('rings');
   const callout = layer('callout');
-  v.g = { halo, edges, focus, chips, nodes, rings, callout, font: g.font };
+  v.g = { halo, edges, focus, chips, nodes, rings, callout, texts, font: g.font };
+  v.geometry = geometryKey(g);
+  v.edgeStyles = JSON.stringify(g.edge_styles);
   v.drawn = {
     edge: new Int32Array(edges.length).fill(-1), dashed: new Set(),
     fill: nodes.map(() => null), text: nodes.map(() => null), chip: chips.map(() => null),
     marks: null, cursor: null, lines: null, table: null, count: null,
   };
+}
+
+// What the drawing's elements depend on: the same for every tick of play on one network.
+const geometryKey = g =>
+  JSON.stringify([g.width, g.height, g.font, g.edges, g.nodes, g.chips.length, g.rects, g.texts.length]);
+
+// A new graph of the same geometry (play's next tick): keep the elements, retext the legend, move the
+// edge-value chips, and let drawGraph touch only what differs (every edge again if the edge styles,
+// i.e. the scale, changed).
+function reuseGraph(v) {
+  const g = v.data.graph, G = v.g, D = v.drawn;
+  g.texts.forEach(([, , text], q) => { if (G.texts[q].textContent !== text) G.texts[q].textContent = text; });
+  g.chips.forEach(([x, y], q) => G.chips[q].grp.setAttribute('transform', `translate(${x} ${y})`));  // placed anew
+  const styles = JSON.stringify(g.edge_styles);
+  if (styles !== v.edgeStyles) { D.edge.fill(-1); v.edgeStyles = styles; }
+  D.marks = null;
 }
 
 // The state at cursor c: base entries then every change with k ≤ c, in order.
@@ -617,8 +640,10 @@ function render(v) {
   v.root.dataset.update = String(d.update);
   if (v.drawn.cursor === c) return;
   drawGraph(v, c);
-  drawPanel(v, c);
+  v.root.dataset.frame = String((Number(v.root.dataset.frame) || 0) + 1);  // (a drawing reached the page)
   v.drawn.cursor = c;
+  if (d.graph_only) return;
+  drawPanel(v, c);
   holdHeight(v);
 }
 
@@ -636,7 +661,7 @@ export default function ({ parentElement, data, setStateValue }) {
   let v = parentElement.__bpStepView;
   if (!v) v = parentElement.__bpStepView = createView(parentElement);
   v.setStateValue = setStateValue;
-  window.__bpStepViewActive = v;  // the page's key listener steps this view
+  if (!(data && data.payload && data.payload.graph_only)) window.__bpStepViewActive = v;  // the keys step this view
   if (data && data.katex && !v.katex && !v.katexFailed && v.katexDir !== data.katex) {
     v.katexDir = data.katex;
     loadKatex(data.katex).then(
@@ -715,6 +740,8 @@ _CSS = r"""
 
 /* The step panel. */
 .bp-sv-panel { min-width: 0; }
+.bp-sv-graph-only .bp-sv-controls, .bp-sv-graph-only .bp-sv-panel { display: none; }
+.bp-sv-graph-only .bp-sv-body { grid-template-columns: minmax(0, 1fr); }
 .bp-sv-progress { font-size: 0.8em; color: var(--bp-sv-muted); }
 .bp-sv-title { font-weight: 700; font-size: 1.1em; margin: 0.15rem 0 0.4rem; }
 .bp-sv-formulas { overflow-x: auto; overflow-y: hidden; max-width: 100%; min-height: 3em; }

@@ -8,9 +8,11 @@ from __future__ import annotations
 from components.model.step_report import parse_report
 from components.ui import state
 from components.ui.step_view import show_step_view
-from components.views.step_view_data import StepViewOptions, StepViewPosition, step_view_payload
+from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
 
-__all__ = ["act_on_report", "render_step_view", "view_options"]
+__all__ = ["act_on_report", "render_step_view", "render_play_graph", "view_options"]
+
+PLAY_GRAPH = "play_graph"  # the graph play mode redraws (the step view's drawing, graph only)
 
 
 def view_options(lab, presentation: bool) -> StepViewOptions:
@@ -122,3 +124,12 @@ def render_step_view(lab, presentation: bool) -> None:
     state.remember_sent(payload)
     state.step_view_sent(key, stepper.cursor)
     show_step_view(payload, key=state.STEP_VIEW)
+
+
+def render_play_graph(lab, presentation: bool) -> None:
+    """While playing: the graph alone at the lab's cursor, drawn by the step view's code (its SVG is
+    patched: only the edges and nodes whose colour changed are touched). It sends no reports."""
+    o = view_options(lab, presentation)
+    stepper = lab.stepper
+    position = StepViewPosition(f"play-{stepper.update}-{stepper.cursor}", 0, stepper.update, stepper.cursor, False)
+    show_step_view(graph_frame(lab.net, lab.trace, position, o), key=PLAY_GRAPH)

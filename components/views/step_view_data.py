@@ -49,7 +49,7 @@ from components.views.notation import get_notation
 from components.views.position import layer_table_reveal, progress_text
 from components.views.step_text import START_NOTE, event_lines, formula_lines, table_cells
 
-__all__ = ["StepViewOptions", "StepViewPosition", "step_view_payload", "WINDOW", "step_targets"]
+__all__ = ["graph_frame", "StepViewOptions", "StepViewPosition", "step_view_payload", "WINDOW", "step_targets"]
 
 WINDOW = 240  # events per payload at most: a 784-32-10 update (~50,000 events) is sent in windows
 BEHIND = 40  # of which up to this many before the cursor (a few presses of ← stay in the browser)
@@ -217,7 +217,9 @@ class _Changes:
             self.out += [[k, q, *state] for q, *state in zip(changed.tolist(), *parts)]
 
 
-def _graph(net, trace, k0: int, k1: int, o: StepViewOptions) -> dict:
+def _graph(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: bool = False) -> dict:
+    """The drawing of events k0 … k1 (base k0 − 1): geometry once, then change points. ``every_edge``: send
+    every edge, also those no cursor of the window draws (play's ticks then share one geometry)."""
     sizes, L = tuple(net.layer_sizes), net.n_layers
     lay, acts, fs = graph_layout(sizes, bool(net.bias)), tuple(net.activations), int(o.font_size)
     pair = max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
@@ -244,7 +246,7 @@ def _graph(net, trace, k0: int, k1: int, o: StepViewOptions) -> dict:
     edge_ch, node_ch, chip_ch = _Changes(), _Changes(), _Changes()
     marks, chips, chip_of, styles = [], [], {}, None
     scale, dense = o.scale, pair > DENSE_PAIR
-    drawn = np.zeros(len(lay.x0), bool)  # edges drawn at some cursor of the window: the only ones sent
+    drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
     bias_states = (np.full(len(nodes) - n_neurons, "#f2f2f2"), np.full(len(nodes) - n_neurons, "+1"))
     for k in range(k0 - 1, k1 + 1):
         ev = trace.event(k) if k >= 0 else None
@@ -377,6 +379,32 @@ def step_view_payload(net, trace, position: StepViewPosition, options: StepViewO
     """
     with np.errstate(all="ignore"):  # a diverged update shows NaN and ∞ as such; numpy need not warn
         return _payload(net, trace, position, options, position.cursor if cursor is None else int(cursor))
+
+
+def graph_frame(net, trace, position: StepViewPosition, options: StepViewOptions) -> dict:
+    """The graph alone at the position's cursor (no events, no panel): what play mode redraws each tick.
+    A payload of the same schema with ``graph_only`` set and an empty window just after the cursor."""
+    c = int(position.cursor)
+    with np.errstate(all="ignore"):
+        graph = _graph(net, trace, c + 1, c, options, every_edge=True)
+    return {
+        "v": 1,
+        "key": position.key,
+        "seq": int(position.seq),
+        "cursor": c,
+        "update": int(position.update),
+        "n_events": int(trace.layout.n_events),
+        "window": [c + 1, c],
+        "next": [],
+        "back": [],
+        "can_back": False,
+        "start": {"progress": "", "lines": [], "note": ""},
+        "events": [],
+        "tables": [],
+        "presentation": bool(options.presentation),
+        "graph": graph,
+        "graph_only": True,
+    }
 
 
 def _payload(net, trace, position: StepViewPosition, options: StepViewOptions, at: int) -> dict:
