@@ -474,3 +474,20 @@ def test_play_waits_for_the_browser_to_show_the_last_tick(monkeypatch):
     time.sleep(0.3)
     at.run()
     assert lab_of(at).stepper.update > moved  # … still lets play go on, slowly
+
+
+def test_digits_control_shows_the_textbooks_published_digits_and_is_kept_in_the_link():
+    """With 9 digits the textbook example shows E = 0.298371109 and w⁺ = 0.35891648, as published."""
+    at = new_app()
+    at.selectbox(key="cfg_preset_choice").select("mazur").run()
+    click(at, "cfg_load_preset")
+    at.selectbox(key="hdr_digits").set_value(9).run()
+    lab = lab_of(at)
+    assert lab.display.digits == 9 and at.query_params.get("dg") in ("9", ["9"])
+    lay = lab.trace.layout
+    for k, published in ((lay.loss_index, "0.298371109"), (int(lay.update_index(2, 0, 0)), "0.35891648")):
+        report(at, "cursor", k)
+        assert any(published in line for line in shown_lines(at)), (published, shown_lines(at))
+    at.selectbox(key="hdr_digits").set_value(4).run()
+    report(at, "cursor", lay.loss_index)
+    assert any("0.2984" in line for line in shown_lines(at)) and not any("0.298371109" in x for x in shown_lines(at))

@@ -71,7 +71,7 @@ def test_query_round_trip():
         data_seed=9,
         shuffle=True,
     )
-    d = Display(notation="seed002", color_by="gradient", granularity="layer")
+    d = Display(notation="seed002", color_by="gradient", granularity="layer", digits=9)
     q = to_query(c) | display_query(d)
     (back, ignored), (back_d, ignored_d) = from_query(q), display_from_query(q)
     assert ignored == ignored_d == [] and back == c and back_d == d
@@ -92,6 +92,8 @@ def test_query_round_trip():
         ({"shuf": "yes"}, "shuf"),
         ({"nt": "<script>"}, "nt"),
         ({"g": "epoch"}, "g"),
+        ({"dg": "5"}, "dg"),
+        ({"dg": "9.0"}, "dg"),
     ],
 )
 def test_tampered_query_parameters_fall_back_with_a_note(params, name):

@@ -21,6 +21,7 @@ __all__ = [
     "display_query",
     "display_from_query",
     "DISPLAY_KEYS",
+    "DIGITS",
 ]
 
 COLOR_BY = ("weight", "gradient", "delta_w")
@@ -34,6 +35,7 @@ HIDEABLE = {
     "notation": "notation and colour choices",
 }
 MAX_HIDDEN_PARTS = 10
+DIGITS = (4, 6, 9)  # decimals the formulas and tables show (9: a textbook's published digits)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Display:
     granularity: str = "event"
     presentation: bool = False
     hidden: tuple[str, ...] = ()  # parts hidden in presentation mode (HIDEABLE keys)
+    digits: int = 4  # decimals of the numbers in formulas and tables (DIGITS)
 
     def with_(self, **changes) -> Display:
         return replace(self, **changes)
@@ -63,11 +66,20 @@ def validate_display(d: Display) -> list[str]:
         errs.append(f"edge colouring must be one of {', '.join(COLOR_BY)}")
     if d.granularity not in GRANULARITIES:
         errs.append(f"step size must be one of {', '.join(GRANULARITIES)}")
+    if isinstance(d.digits, bool) or d.digits not in DIGITS:
+        errs.append(f"digits must be one of {', '.join(map(str, DIGITS))}")
     return errs
 
 
 # short key -> field; "present" and "hide" are parsed leniently, as classroom links always were
-DISPLAY_KEYS = {"nt": "notation", "col": "color_by", "g": "granularity", "present": "presentation", "hide": "hidden"}
+DISPLAY_KEYS = {
+    "nt": "notation",
+    "col": "color_by",
+    "g": "granularity",
+    "dg": "digits",
+    "present": "presentation",
+    "hide": "hidden",
+}
 
 
 def display_query(d: Display) -> dict[str, str]:
@@ -77,6 +89,8 @@ def display_query(d: Display) -> dict[str, str]:
     for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity")):
         if getattr(d, name) != getattr(default, name):
             q[key] = getattr(d, name)
+    if d.digits != default.digits:
+        q["dg"] = str(d.digits)
     if d.presentation:
         q["present"] = "1"
     if d.hidden:
@@ -95,5 +109,11 @@ def display_from_query(params: dict) -> tuple[Display, list[str]]:
             ignored.append(f"{key}={str(params[key])[:40]!r} ({validate_display(trial)[0]})")
             continue
         d = trial
+    if "dg" in params:
+        raw = str(params["dg"])[:40]
+        if raw.isdigit() and int(raw) in DIGITS:
+            d = d.with_(digits=int(raw))
+        else:
+            ignored.append(f"dg={raw!r} (digits must be one of {', '.join(map(str, DIGITS))})")
     hidden = tuple(x for x in str(params.get("hide", "")).split("-") if x)[:MAX_HIDDEN_PARTS]
     return d.with_(presentation=params.get("present") == "1", hidden=hidden), ignored

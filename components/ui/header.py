@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.model.display import COLOR_BY
+from components.model.display import COLOR_BY, DIGITS
 from components.ui import state
 from components.views.notation import NOTATIONS
 
@@ -48,7 +48,7 @@ def render_header() -> bool:
     st.markdown(_CSS, unsafe_allow_html=True)  # static CSS only, never user text
     if presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-    cols = st.columns([2.3, 1.6, 1.4, 1.4], vertical_alignment="bottom")
+    cols = st.columns([2.3, 1.6, 1.4, 0.8, 1.4], vertical_alignment="bottom")
     sizes = "-".join(map(str, lab.net.layer_sizes))
     cols[0].markdown(
         f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
@@ -76,7 +76,15 @@ def render_header() -> bool:
         on_change=_set_display,
         args=("color_by", "hdr_color"),
     )
-    cols[3].toggle(
+    cols[3].selectbox(
+        "Digits",
+        list(DIGITS),
+        key="hdr_digits",
+        help="Decimals of the numbers in the formulas and tables (9 shows a textbook's published digits)",
+        on_change=_set_display,
+        args=("digits", "hdr_digits"),
+    )
+    cols[4].toggle(
         "Presentation",
         key="hdr_presentation",
         on_change=_toggle_presentation,

@@ -47,7 +47,7 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
                 lab.trace,
                 lab.stepper.cursor,
                 lab.display.notation,
-                digits=4,
+                digits=lab.display.digits,
                 presentation=presentation,
                 show_table=not lab.display.hides("table"),
             )

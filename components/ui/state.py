@@ -135,6 +135,7 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
         "cfg_shuffle": bool(c.shuffle),
         "hdr_notation": d.notation,
         "hdr_color": d.color_by,
+        "hdr_digits": d.digits,
         "hdr_presentation": d.presentation,
         "ctl_granularity": d.granularity,
         "ctl_scrub": lab.stepper.cursor,

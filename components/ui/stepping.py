@@ -20,7 +20,7 @@ def view_options(lab, presentation: bool) -> StepViewOptions:
     d = lab.display
     return StepViewOptions(
         notation=d.notation,
-        digits=4,
+        digits=d.digits,
         granularity=d.granularity,
         color_by=d.color_by,
         scale=lab.scale,

@@ -179,7 +179,7 @@ def render_export(lab) -> None:
     )
     c3.download_button(
         "Worked example (Markdown)",
-        lambda: exports.worked_example(tr, notation),
+        lambda: exports.worked_example(tr, notation, lab.display.digits),
         file_name="worked-example.md",
         mime="text/markdown",
         key="exp_md",
