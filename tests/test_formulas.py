@@ -542,6 +542,11 @@ def test_fit_latex_breaks_long_lines_at_top_level_equals():
     assert fit_latex(forward, 40).count(r"\\") == 1 and unbreak(fit_latex(forward, 40)) == unbreak(forward)
     narrow = fit_latex(forward, 20)  # a sum too wide for a line continues on the next, indented
     assert r"\\ &\quad + 0.2\cdot 0.1" in narrow and unbreak(narrow) == unbreak(forward)
+    # a sum inside sized brackets (the loss with 9 digits) breaks there too: \Big[ … \Big] may span rows
+    loss = r"= \tfrac{1}{2}\Big[(0.75136507 - 0.01)^2 + (0.772928465 - 0.99)^2\Big] = 0.298371109"
+    broken = fit_latex(loss, 40)
+    assert r"\Big[(0.75136507 - 0.01)^2 \\ &\quad + (0.772928465 - 0.99)^2\Big]" in broken
+    assert unbreak(broken) == unbreak(loss)
 
 
 def test_layer_table_markdown_highlights_the_current_row_and_leaves_pending_blank():

@@ -96,17 +96,20 @@ def _width(tex: str) -> float:
     return width
 
 
-def _separators(seps: tuple[str, ...]) -> str:
+def _separators(seps: tuple[str, ...], sized: bool = False) -> str:
     """Escaped braces (skipped), brackets (counted), or one of ``seps`` (a separator that ends in a
-    letter must not run on into a longer command: \\cdot ≠ \\cdots). (``re`` keeps it compiled.)"""
+    letter must not run on into a longer command: \\cdot ≠ \\cdots). ``sized``: sized delimiters
+    (\\Big[ … \\Big], which KaTeX draws on any row) are skipped too. (``re`` keeps it compiled.)"""
     alts = [re.escape(s) + ("(?![A-Za-z])" if s[-1].isalpha() else "") for s in seps]
-    return r"(\\[{}])|([{}()\[\]])|(" + "|".join(alts) + ")"
+    skip = r"\\[Bb]igg?[lr]?[\[\]()]|" if sized else ""
+    return r"(" + skip + r"\\[{}])|([{}()\[\]])|(" + "|".join(alts) + ")"
 
 
-def _split_top_level(tex: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Split at separators outside every bracket: [(separator before, piece), …]."""
+def _split_top_level(tex: str, seps: tuple[str, ...], sized: bool = False) -> list[tuple[str, str]]:
+    """Split at separators outside every bracket: [(separator before, piece), …]. ``sized``: also
+    inside sized delimiters (\\Big[ … \\Big])."""
     out, depth, start, before = [], 0, 0, ""
-    for m in re.finditer(_separators(seps), tex):
+    for m in re.finditer(_separators(seps, sized), tex):
         escaped, bracket, sep = m.groups()
         if bracket is not None:
             depth += 1 if bracket in "{([" else -1
@@ -151,8 +154,9 @@ def _wrap_sum(row: str, width: float) -> list[str]:
         return [row]
     prefix, rest = row.split("&= ", 1)
     lines, line = [], f"{prefix}&= "
-    for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot")):  # noqa: B007 (op joins the lines below)
-        terms = [t for _, t in _split_top_level(rest, (sep,))]
+    rounds = [(op, sep, sized) for sized in (False, True) for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot"))]
+    for op, sep, sized in rounds:  # noqa: B007 (op joins the lines below)
+        terms = [t for _, t in _split_top_level(rest, (sep,), sized)]
         if len(terms) > 1:
             break
     else:
