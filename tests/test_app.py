@@ -89,16 +89,18 @@ def test_granularity_steps_by_groups(gran):
 
 def test_phase_jumps_and_start_of_update():
     at = new_app()
-    for phase in ("backward", "update", "forward"):
-        jump(at, phase)
+    for phase, kind in (("backward", "delta"), ("update", "update_w"), ("backward", "delta")):
+        jump(at, phase)  # the phase's first event is shown (forward and back)
         lab = lab_of(at)
-        assert lab.stepper.cursor == lab.trace.layout.phase_bounds(phase)[0] - 1
+        assert lab.stepper.cursor == lab.trace.layout.phase_bounds(phase)[0] and lab.stepper.event.kind == kind
+        assert_panel_matches_engine(at)
     jump(at, "update")
     press(at, "next")
     assert lab_of(at).stepper.event.is_update
     jump(at, "backward")
+    press(at, "back")
     jump(at, "backward")  # the same choice twice: it jumps again (the control forgets its choice)
-    assert lab_of(at).stepper.cursor == lab_of(at).trace.layout.phase_bounds("backward")[0] - 1
+    assert lab_of(at).stepper.cursor == lab_of(at).trace.layout.phase_bounds("backward")[0]
     jump(at, "forward")  # "⟲ start"
     assert lab_of(at).stepper.cursor == -1
 

@@ -64,8 +64,17 @@ def _jump() -> None:
     """The jump control acts like three buttons: it jumps, then shows nothing chosen again."""
     phase = state.widget("ctl_jump")
     state.forget_widget("ctl_jump")
-    if phase in JUMPS:
-        state.get_lab().stepper.jump_to_phase(phase)
+    if phase not in JUMPS:
+        return
+    lab = state.get_lab()
+    if phase == "forward":  # "⟲ start": before the first event
+        lab.seek(-1)
+        return
+    k = lab.trace.layout.phase_bounds(phase)[0]  # the phase's first event, shown
+    if k > lab.stepper.cursor and lab.problem is None:
+        lab.advance_to(k)  # (as stepping there would: stops where a parameter goes non-finite)
+    else:
+        lab.seek(k)
 
 
 def _finish_update() -> None:
@@ -155,7 +164,7 @@ def _jump_control(where) -> None:
         format_func=JUMPS.get,
         key="ctl_jump",
         on_change=_jump,
-        help="Put the cursor just before the update's first event, its backward pass or its weight update",
+        help="Put the cursor at the update's start, on the first δ of its backward pass, or on its first weight update",
     )
 
 
