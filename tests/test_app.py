@@ -146,7 +146,7 @@ def test_presets_load_in_one_click(name):
     click(at, "cfg_load_preset")
     lab = lab_of(at)
     assert lab.config == PRESETS[name].config
-    assert any(PRESETS[name].label in s.value for s in at.success)
+    assert any(PRESETS[name].label in s.value for s in at.toast)
 
 
 def test_presets_and_notations_are_named_by_content_with_their_source_beside_the_chooser():
@@ -192,7 +192,7 @@ def test_train_n_epochs_updates_curve_and_message():
     assert lab.epoch_float == pytest.approx(5.0)
     assert len(lab.curve) >= 6
     assert lab.curve[-1][1] == pytest.approx(lab.net.loss(lab.dataset.X_train, lab.dataset.Y_train), rel=1e-12)
-    assert any("Trained 5 epochs" in s.value for s in at.success)
+    assert any("Trained 5 epochs" in s.value for s in at.toast)
 
 
 def test_play_state_toggles_and_advances():

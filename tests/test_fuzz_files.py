@@ -34,9 +34,9 @@ def upload_csv(at, data: bytes, name: str = "data.csv") -> tuple[tuple, bool]:
     assert_no_exception(at)
     lab = lab_of(at)
     assert_valid(lab)
-    loaded = any(s.startswith("Loaded ") for s in texts(at.success))
+    loaded = any(s.startswith("Loaded ") for s in texts(at.toast))
     refused = any(e.startswith("CSV ") for e in texts(at.error))
-    assert loaded != refused, (texts(at.success), texts(at.error))
+    assert loaded != refused, (texts(at.toast), texts(at.error))
     if refused:
         assert fingerprint(lab) == before, "a refused CSV changed the lab"
     else:
@@ -149,9 +149,9 @@ def upload_json(at, data: bytes):
     assert_no_exception(at)
     lab = lab_of(at)
     assert_valid(lab)
-    ok = any("imported" in s for s in texts(at.success))
+    ok = any("imported" in s for s in texts(at.toast))
     refused = bool(at.error)
-    assert ok != refused, (texts(at.success), texts(at.error))
+    assert ok != refused, (texts(at.toast), texts(at.error))
     if refused:
         assert fingerprint(lab) == before, "a refused import changed the lab"
     return ok

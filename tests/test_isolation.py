@@ -81,7 +81,7 @@ def test_interleaved_sessions_keep_their_own_network_cursor_and_uploads():
     b.run()
     assert lab_of(b).csv is None and lab_of(b).dataset.name != "mine.csv"
     assert not any(getattr(w, "key", None) == "cfg_csv" for w in b.file_uploader)
-    assert not any("mine.csv" in s.value for s in [*b.success, *b.caption])
+    assert not any("mine.csv" in s.value for s in [*b.success, *b.toast, *b.caption])
 
     press(b, "next")
     cursor_a = lab_of(a).stepper.cursor

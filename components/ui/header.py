@@ -118,8 +118,13 @@ def render_keyboard_focus_fix() -> None:
 
 
 def render_flashes() -> None:
+    """Messages of the last action: what went well as a toast that goes away by itself (it never pushes
+    the graph down for the rest of a lecture), problems in the page until the next action."""
     for level, text in state.take_flashes():
-        getattr(st, level if level in ("error", "warning", "info", "success") else "info")(text)
+        if level == "success":
+            st.toast(text, icon="✅", duration="long")
+        else:
+            getattr(st, level if level in ("error", "warning", "info") else "info")(text)
 
 
 def _undo_problem() -> None:
