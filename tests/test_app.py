@@ -192,7 +192,13 @@ def test_train_n_epochs_updates_curve_and_message():
     assert lab.epoch_float == pytest.approx(5.0)
     assert len(lab.curve) >= 6
     assert lab.curve[-1][1] == pytest.approx(lab.net.loss(lab.dataset.X_train, lab.dataset.Y_train), rel=1e-12)
-    assert any("Trained 5 epochs" in s.value for s in at.toast)
+    message = next(s.value for s in at.toast if "Trained 5 epochs" in s.value)
+    # the loss as the chart shows it: E/m for half_sse, with what it is over
+    m = lab.dataset.X_train.shape[0]
+    assert f"E/m = {lab.curve[-1][1] / m:.4g} on the {m} training samples" in message, message
+    chart = _chart(at, "Loss")
+    train = next(t for t in chart["data"] if t["name"] == "train")
+    assert arr(train["y"])[-1] == pytest.approx(lab.curve[-1][1] / m, rel=1e-12) and chart["layout"]["yaxis"]["title"]
 
 
 def test_play_state_toggles_and_advances():
@@ -363,7 +369,8 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     m = lab.dataset.X_train.shape[0]  # half_sse is drawn per sample, E/m
     assert arr(train["y"])[-1] == lab.curve[-1][1] / m and len(arr(train["y"])) == len(lab.curve)
     status = " ".join(md.value for md in at.markdown if "Training · epoch" in md.value)
-    assert f"Training · epoch {lab.epoch_float:.4g}" in status and f"E = {lab.curve[-1][1]:.6g}" in status
+    m = lab.dataset.X_train.shape[0]
+    assert f"Training · epoch {lab.epoch_float:.4g}" in status and f"E/m = {lab.curve[-1][1] / m:.4g}" in status
     assert not at.latex  # the step panel's formulas would stand still while whole epochs play
     image = live["live_chart_data"]["layout"]["images"][0]["source"]
     assert image == boundary_png(boundary_grid(lab.net, lab.dataset.X)[3], 0.0, 1.0)

@@ -448,7 +448,7 @@ def test_play_patches_long_lived_charts_in_place(app):
     scripts = []
     page.on("response", lambda r: scripts.append((r.url, r.status)) if r.url.endswith("plotly.min.js") else None)
     open_app(page, url, "preset=xor&h=4&act=tanh&bs=10")
-    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"() => ({_LIVE_JS})().length === 3", timeout=TIMEOUT_MS)
     graph = "document.querySelector('.bp-sv-graph-only')"
     page.wait_for_function(f"() => {graph} && {graph}.querySelectorAll('.bp-sv-edges line').length > 0")
@@ -475,8 +475,8 @@ def test_play_patches_long_lived_charts_in_place(app):
     page.wait_for_function(f"() => Number({graph}.parentElement.dataset.frame) >= window.__frame0 + 2")
     assert page.evaluate(f"() => {graph}.querySelector('.bp-sv-edges line') === window.__graph")  # reused
     shot(page, "playing")
-    page.get_by_role("button", name="⏸ Pause").click()
-    page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(  # paused: the step view's graph and the three ordinary charts
         '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 3'
         " && document.querySelector('.bp-sv:not(.bp-sv-graph-only) .bp-sv-nodes circle') !== null"
@@ -499,15 +499,15 @@ def test_play_says_so_when_plotly_js_cannot_load(app):
     page = ctx.new_page()
     page.route("**/plotly.min.js", lambda route: route.abort())
     open_app(page, url, "preset=xor&h=4&act=tanh&bs=10")
-    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.bp-live-plot')].filter(d => "
         "d.textContent.includes('could not load plotly.js')).length === 3",
         timeout=TIMEOUT_MS,
     )
     page.wait_for_selector(".bp-sv-graph-only .bp-sv-edges line", timeout=TIMEOUT_MS)  # the graph needs no plotly
-    page.get_by_role("button", name="⏸ Pause").click()
-    page.get_by_role("button", name="▶ Play").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=TIMEOUT_MS)
     page.wait_for_function(  # paused: the step view's graph and the three ordinary charts
         '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stPlotlyChart"]\').length === 3'
         " && document.querySelector('.bp-sv:not(.bp-sv-graph-only) .bp-sv-nodes circle') !== null"

@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.model.play import PLAY_INTERVAL
 from components.ui import state
+from components.views.charts import loss_summary
 from engine import GRANULARITIES
 
 __all__ = [
@@ -215,7 +216,8 @@ def render_play_controls() -> None:
         return
     cols = st.columns([1, 1.2, 1.6, 1, 1.3], vertical_alignment="bottom")
     cols[0].button(
-        "⏸ Pause" if lab.playing else "▶ Play",
+        "Pause" if lab.playing else "Play",
+        icon=":material/pause:" if lab.playing else ":material/play_arrow:",  # (Streamlit's own icon font)
         key="ctl_play",
         type="primary",
         on_click=_toggle_play,
@@ -250,12 +252,19 @@ def _train_with_progress(lab, epochs: int) -> None:
         n = min(chunk, epochs - done)
         lab.train_epochs(n)
         done += n
-        bar.progress(done / epochs, text=f"Epoch {done} of {epochs} · E = {lab.curve[-1][1]:.5g}")
+        bar.progress(done / epochs, text=f"Epoch {done} of {epochs} · {_losses(lab)}")
     bar.empty()
     lab.fit_scale()
     if lab.problem is None:
-        state.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, E = {lab.curve[-1][1]:.6g}")
+        state.flash("success", f"Trained {done} epochs: now at epoch {lab.epoch_float:.4g}, {_losses(lab)}")
     st.rerun()  # redraw the whole page (graph, panel, problem box) from the trained network
+
+
+def _losses(lab) -> str:
+    """The last recorded losses, as the loss chart shows them (charts.loss_summary)."""
+    _, train, test = lab.curve[-1]
+    d = lab.dataset
+    return loss_summary(train, test, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0])
 
 
 def browser_caught_up(lab) -> bool:

@@ -69,9 +69,8 @@ def render_training_status(lab, presentation: bool) -> None:
     epoch, train, test = lab.curve[-1] if lab.curve else (lab.epoch_float, float("nan"), None)
     per_epoch = lab.stepper.updates_per_epoch
     at = f" (at epoch {epoch:.4g})" if abs(epoch - lab.epoch_float) > 1e-9 else ""
-    losses = (
-        f"E = {train:.6g} on the training set" + (f" · {test:.6g} on the test set" if test is not None else "") + at
-    )
+    d = lab.dataset
+    losses = charts.loss_summary(train, test, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]) + at
     st.markdown(
         ("### " if presentation else "#### ") + f"Training · epoch {lab.epoch_float:.4g}  \n"
         f"{losses}  \n{per_epoch} update{'s' * (per_epoch != 1)} per epoch · η = {lab.config.lr:g}  \n"
