@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from components.views.formulas import EventFormula, event_formula, format_number, loss_formula
-from components.views.notation import NOTATIONS, format_plain, get_notation
+from components.views.notation import NOTATIONS, distinct_digits, format_plain, get_notation
 from components.views.position import layer_table, progress_text
 from engine import Network
 
@@ -156,11 +156,15 @@ def allowed_numbers(tr) -> set[str]:
         arrays.append(tr.output.dE_da)
     arrays += [np.array([e.factors.dE_da]) for e in tr.events if e.kind == "delta" and not e.factors.output]
     values = np.concatenate([np.ravel(a) for a in arrays])
-    return {format_number(abs(v)) for v in values}
+    moved = [e.factors for e in tr.events if e.is_update]  # old and new with the decimals they need to differ
+    wide = {format_number(abs(x), distinct_digits(f.old, f.new, 4)) for f in moved for x in (f.old, f.new)}
+    return {format_number(abs(v)) for v in values} | wide
 
 
 def expected_result(key: str, e) -> str:
     sign = -1 if (key in FLIPPED and e.kind == "delta") else 1
+    if e.is_update:  # a moved parameter: as many decimals as old and new need to differ
+        return "= " + format_number(e.value, distinct_digits(e.factors.old, e.factors.new, 4))
     return "= " + format_number(sign * e.value)
 
 
@@ -572,3 +576,23 @@ def test_layer_table_markdown_highlights_the_current_row_and_leaves_pending_blan
         assert cells == want
     assert sum(":orange-background" in r for r in rows) == 1
     assert any(c.strip() == "" for c in rows[-1].strip("|").split("|")[3:])  # the last gradient is still pending
+
+
+@pytest.mark.parametrize("notation", ["neutral", "seed002"])
+def test_an_update_never_reads_as_no_change_when_the_parameter_moved(notation):
+    """With η small enough that w moves in its 6th decimal, old and new get as many decimals as they
+    need to differ (the other numbers keep the chosen digits); a parameter that did not move stays put."""
+    net = Network([2, 2, 2], activations="sigmoid", loss="half_sse", bias=True, seed=0)
+    net.set_parameters([[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]], [[0.35, 0.35], [0.60, 0.60]])
+    tr = net.trace([[0.05, 0.10]], [[0.01, 0.99]], 1e-5, update_biases=True)
+    for e in tr.events[tr.layout.update_start :]:
+        f = event_formula(e, tr, notation, 4)
+        old, new = e.factors.old, e.factors.new
+        if old != new:
+            shown = re.findall(r"goes from \$(.+?)\$ to \$(.+?)\$", f.explanation)[0]
+            assert shown[0] != shown[1], f.explanation
+            decimals = len(shown[1].split(".")[1]) if "." in shown[1] else 0
+            assert float(shown[1]) == pytest.approx(new, abs=0.51 * 10.0**-decimals)
+            assert f.result == f"= {shown[1]}"
+    still = distinct_digits(0.5, 0.5, 4)
+    assert still == 4 and distinct_digits(-0.23021, -0.23024, 4) == 5

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.views.notation import Notation, Shape, activation_symbol, format_number, get_notation, join_terms
+from components.views.notation import (
+    Notation,
+    Shape,
+    activation_symbol,
+    distinct_digits,
+    format_number,
+    get_notation,
+    join_terms,
+)
 
 __all__ = ["EventFormula", "event_formula", "format_number", "loss_formula"]
 
@@ -346,6 +354,11 @@ def _update(ctx: _Ctx, e) -> EventFormula:
     tr, nt, s, n, v = ctx.trace, ctx.nt, ctx.s, ctx.n, ctx.v
     l, i, j, f, m = e.layer, e.i, e.j, e.factors, s.m
     P, is_w = _param(ctx, e), e.is_weight
+    dd = distinct_digits(f.old, f.new, ctx.digits)  # old and new are written so that they differ
+    if dd != ctx.digits:
+        n_, v_ = n, v
+        n = lambda x: format_number(x, dd, paren=True) if x in (f.old, f.new) else n_(x)  # noqa: E731
+        v = lambda x: format_number(x, dd) if x in (f.old, f.new) else v_(x)  # noqa: E731
     if nt.update == "assign":  # seed 002: W := W + η δ a, with δ = −∂RSS/∂z
         x = (lambda c: nt.inp(s, l, i, j, c)) if is_w else (lambda c: nt.bias_input or "")
         if m == 1:

@@ -97,6 +97,17 @@ def format_number(x: float, digits: int = 4, *, paren: bool = False) -> str:
     return f"({s})" if paren and (sci or s.startswith("-")) else s
 
 
+def distinct_digits(a: float, b: float, digits: int = 4, most: int = 17) -> int:
+    """The fewest decimals, from ``digits`` up to ``most``, that write a and b differently (``digits``
+    when they are equal): an update never reads "goes from −0.2302 to −0.2302"."""
+    d = max(1, int(digits))
+    if float(a) == float(b) or not (math.isfinite(a) and math.isfinite(b)):
+        return d
+    while d < most and format_number(a, d) == format_number(b, d):
+        d += 1
+    return d
+
+
 def format_plain(x: float, digits: int = 4) -> str:
     """``format_number`` as plain text for tables: 0.7514, 4.386e-4, NaN, ∞."""
     s = format_number(x, digits)
