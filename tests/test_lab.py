@@ -255,3 +255,20 @@ def test_no_next_update_preview_when_the_step_there_is_not_clean():
     lab2 = build_lab(LabConfig())
     lab2.problem = "diverged"
     assert lab2.next_update_preview() is None
+
+
+def test_undo_after_a_long_training_run_diverges_returns_to_its_last_finite_epoch():
+    """One "Train N epochs" run that diverges late: undo goes back to the end of the last epoch whose loss
+    and parameters were finite, not to where the run started."""
+    config = LabConfig(hidden=(4,), hidden_activation=("tanh",), output_activation="linear", lr=1e2, batch_size=0)
+    lab = build_lab(config)
+    lab.train_epochs(200)
+    assert lab.problem
+    finite = [p for p in lab.curve if np.isfinite(p[1])]
+    lab.undo_problem()
+    assert lab.problem is None and lab.stepper.update > 1  # not back to the run's start
+    assert lab.stepper.update == round(finite[-1][0]) * lab.stepper.updates_per_epoch
+    assert all(np.all(np.isfinite(w)) for w in lab.net.weights)
+    ref = build_lab(config)  # the same epochs replayed: exactly those parameters
+    ref.train_epochs(lab.stepper.update // lab.stepper.updates_per_epoch)
+    assert all(np.array_equal(a, b) for a, b in zip(ref.net.weights, lab.net.weights))

@@ -286,8 +286,16 @@ class Lab:
         if self.problem:
             return 0
         self._snapshot()
+        per_epoch = self.stepper.updates_per_epoch
+
+        def on_epoch(epoch: int, E: float) -> None:
+            self.record(x=epoch + 1.0, train=E)
+            if np.isfinite(E) and _finite_params(self.net):  # undo returns to the last finite epoch's end
+                W, b = [w.copy() for w in self.net.weights], [x.copy() for x in self.net.biases]
+                self.last_finite = ((epoch + 1) * per_epoch, -1, W, b)
+
         with np.errstate(all="ignore"):  # the next trace of a diverged network is inf/NaN: check() says so
-            done = self.stepper.train(n, on_epoch=lambda epoch, E: self.record(x=epoch + 1.0, train=E))
+            done = self.stepper.train(n, on_epoch=on_epoch)
             if self.stepper.update % self.stepper.updates_per_epoch:
                 self.record()
         self.check()
