@@ -254,9 +254,10 @@ def test_invalid_combination_is_refused_and_previous_state_kept():
 def test_csv_upload_builds_a_lab():
     at = new_app()
     at.selectbox(key="cfg_dataset").select("csv").run()
-    assert any("CSV" in e.value for e in at.error)  # no file yet: the message says so
+    assert not at.error  # a choice, not a mistake: no red box before anything was uploaded
+    assert any("Upload a CSV file" in i.value for i in at.info)  # the uploader says what to do
     lab = lab_of(at)
-    assert lab.config.dataset != "csv"  # the previous lab stays
+    assert lab.config.dataset != "csv"  # the previous lab stays until a file is read
 
 
 def test_weight_edit_is_applied_and_validated():

@@ -73,6 +73,8 @@ def _on_change() -> None:
     new = _config_from_widgets(lab.config)
     # choosing "CSV upload" before any file is refused (the widget snaps back): keep the uploader in view
     state.set_csv_wanted(new.dataset == "csv")
+    if new.dataset == "csv" and lab.csv is None:
+        return  # nothing to apply until a file is uploaded (the uploader says so); no error for a choice
     state.apply_config(new)
 
 
@@ -180,3 +182,5 @@ def render_sidebar() -> None:
         )
         if lab.csv is not None:
             sb.caption(f"Loaded: {lab.csv.name}")
+        else:
+            sb.info("Upload a CSV file: the network switches to it once it is read.")
