@@ -501,3 +501,13 @@ def test_digits_control_shows_the_textbooks_published_digits_and_is_kept_in_the_
     at.selectbox(key="hdr_digits").set_value(4).run()
     report(at, "cursor", lay.loss_index)
     assert any("0.2984" in line for line in shown_lines(at)) and not any("0.298371109" in x for x in shown_lines(at))
+
+
+def test_the_update_caption_counts_epochs_and_batches_in_whole_numbers():
+    from components.ui.controls import update_caption
+
+    at = new_app({"bs": "1", "u": "161"})
+    lab = lab_of(at)
+    per = lab.stepper.updates_per_epoch
+    assert update_caption(lab).startswith(f"Update 162 (epoch {161 // per + 1}, batch {161 % per + 1} of {per}) · 1 sample")
+    assert "0.00625" not in update_caption(lab)

@@ -141,10 +141,11 @@ def render_step_controls(presentation: bool = False, in_browser: bool = False) -
 
 def update_caption(lab) -> str:
     """Where training stands: the update, its epoch, the batch and how many events it has."""
-    return (
-        f"Update {lab.stepper.update + 1} (epoch {lab.epoch_float:.3g}) · batch of {lab.trace.m} · "
-        f"{lab.stepper.n_events} events in this update"
-    )
+    st_, m = lab.stepper, lab.trace.m
+    per = st_.updates_per_epoch
+    epoch, batch = divmod(st_.update, per)
+    where = f"epoch {epoch + 1}" + (f", batch {batch + 1} of {per}" if per > 1 else "")
+    return f"Update {st_.update + 1} ({where}) · {m} sample{'s' * (m != 1)} · {st_.n_events} events in this update"
 
 
 def _finish_button(where, lab) -> None:
