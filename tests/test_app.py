@@ -509,5 +509,6 @@ def test_the_update_caption_counts_epochs_and_batches_in_whole_numbers():
     at = new_app({"bs": "1", "u": "161"})
     lab = lab_of(at)
     per = lab.stepper.updates_per_epoch
-    assert update_caption(lab).startswith(f"Update 162 (epoch {161 // per + 1}, batch {161 % per + 1} of {per}) · 1 sample")
+    expected = f"Update 162 (epoch {161 // per + 1}, batch {161 % per + 1} of {per}) · 1 sample"
+    assert update_caption(lab).startswith(expected)
     assert "0.00625" not in update_caption(lab)
