@@ -512,3 +512,15 @@ def test_the_update_caption_counts_epochs_and_batches_in_whole_numbers():
     expected = f"Update 162 (epoch {161 // per + 1}, batch {161 % per + 1} of {per}) · 1 sample"
     assert update_caption(lab).startswith(expected)
     assert "0.00625" not in update_caption(lab)
+
+
+def test_changing_the_learning_rate_mid_update_says_the_update_starts_again():
+    at = new_app()
+    for _ in range(3):
+        press(at, "next")
+    at.number_input(key="cfg_lr").set_value(0.25).run()
+    lab = lab_of(at)
+    assert lab.stepper.cursor == -1 and lab.config.lr == 0.25
+    assert any("η = 0.25" in t.value and "starts again" in t.value for t in at.toast)
+    at.number_input(key="cfg_lr").set_value(0.3).run()  # at the update's start: nothing to say
+    assert not any("η = 0.3" in t.value for t in at.toast)

@@ -118,11 +118,12 @@ def render_keyboard_focus_fix() -> None:
 
 
 def render_flashes() -> None:
-    """Messages of the last action: what went well as a toast that goes away by itself (it never pushes
-    the graph down for the rest of a lecture), problems in the page until the next action."""
+    """Messages of the last action: what went well, or what an action did besides, as a toast that goes
+    away by itself (it never pushes the graph down for the rest of a lecture); problems in the page until
+    the next action."""
     for level, text in state.take_flashes():
-        if level == "success":
-            st.toast(text, icon="✅", duration="long")
+        if level in ("success", "info"):
+            st.toast(text, icon="✅" if level == "success" else "ℹ️", duration="long")
         else:
             getattr(st, level if level in ("error", "warning", "info") else "info")(text)
 

@@ -209,10 +209,14 @@ def apply_config(new: LabConfig) -> None:
         return
     changed = {f for f in new.__dataclass_fields__ if getattr(new, f) != getattr(old, f)}
     if changed == {"lr"}:
+        was = lab.stepper.cursor
         try:
             lab.set_lr(new.lr)
         except LabError as e:
             flash("error", f"Learning rate not changed: {e}")
+            return
+        if was >= 0:  # the events already shown used the old η: the update starts again
+            flash("info", f"η = {new.lr:g}: update {lab.stepper.update + 1} starts again from its first event.")
         return
     try:
         _replace(build_lab(new, csv=lab.csv, display=lab.display))
