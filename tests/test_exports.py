@@ -83,8 +83,11 @@ def test_worked_example_lists_every_event_in_display_maths(traces, notation):
     tr = traces["mazur"]
     md = worked_example(tr, notation)
     assert md.startswith("# One gradient-descent update")
-    assert md.count("$$") == 2 * len(tr.events)
+    assert md.count("$$") == 4 * len(tr.events)  # the formula, then its numbers: two display blocks
     for phase in ("Forward pass", "Backward pass", "Update"):
         assert f"## {phase}" in md
+    blocks = md.split("$$")[1::2]
     for e in tr.events:
-        assert event_formula(e, tr, notation, 4).result in md
+        f = event_formula(e, tr, notation, 4)
+        assert f"\n{f.symbolic}\n" in blocks and f.result in md
+        assert f"\n{' '.join(p for p in (f.substituted, f.result) if p)}\n" in blocks

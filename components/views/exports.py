@@ -112,7 +112,8 @@ def worked_example(trace, notation: str = "neutral", digits: int = 4, max_events
             phase = e.phase
             lines += [f"## {phase.capitalize()} {'pass' if phase != 'update' else ''}".rstrip(), ""]
         f = event_formula(e, trace, notation, digits)
-        lines += [f"**{f.title}**", "", "$$", f"{f.symbolic} {f.substituted} {f.result}", "$$", ""]
+        worked = " ".join(p for p in (f.substituted, f.result) if p)  # the numbers on a line of their own
+        lines += [f"**{f.title}**", "", "$$", f.symbolic, "$$", "", "$$", worked, "$$", ""]
         if f.explanation:
             lines += [f.explanation, ""]
     if n > max_events:
