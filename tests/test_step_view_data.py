@@ -127,3 +127,27 @@ def test_payload_is_plain_json():
     net, tr = case([2, 2, 2], 1)
     p = payload(net, tr, cursor=5, presentation=True, color_by="gradient")
     assert json.loads(json.dumps(p, allow_nan=False)) == p
+
+
+@pytest.mark.parametrize("notation", ["neutral", "seed002", "seed003"])
+def test_delta_on_the_nodes_has_the_sign_of_the_notations_delta(notation):
+    """In notations whose δ is −∂E/∂z the nodes, the caption and the callouts show that δ, as the panel does."""
+    from components.views.formulas import event_formula
+    from components.views.notation import get_notation
+
+    net, tr = case([2, 2, 2], 1)
+    sign = get_notation(notation).delta_sign
+    p = payload(net, tr, notation=notation)
+    g, n_neurons = p["graph"], 6
+    for e in tr.events:
+        if e.kind != "delta":
+            continue
+        nodes = state_at(g["node_changes"], e.index, len(g["nodes"]))
+        q = graph_layout([2, 2, 2], True).node_start[e.layer] + e.i
+        text = nodes[q][1]
+        shown = float(text.replace("−", "-"))
+        assert np.sign(shown) == np.sign(sign * e.value) and abs(shown - sign * e.value) < 1e-3, (text, e.value)
+        result = event_formula(e, tr, notation, 4).result
+        assert (result.startswith("= -") or result.startswith("= (-")) == (sign * e.value < 0)
+        mark = g["marks"][e.index - (p["window"][0] - 1)]
+        assert ("−∂E/∂z" in mark["caption"]) == (sign < 0) and n_neurons == sum((2, 2, 2))

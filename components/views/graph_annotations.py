@@ -134,7 +134,7 @@ def annotations(scene: Scene, focus: int | None) -> list[dict]:
 def caption_text(scene: Scene) -> str:
     """What the nodes show (a or δ, of which sample), under the picture."""
     c, quantity = scene.sample, scene.quantity
-    what = "activation a" if quantity == "activation" else "δ = ∂E/∂z"
+    what = {"activation": "activation a", "neg_delta": "δ = −∂E/∂z"}.get(quantity, "δ = ∂E/∂z")
     pending = not all(d.all() for d in node_values(scene.trace, scene.cursor, c, quantity)[1])
     return (
         f"nodes: {what}, sample {c + 1} of {scene.trace.m}"

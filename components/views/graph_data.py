@@ -283,7 +283,8 @@ def edge_hover_rows(lay: GraphLayout, trace, cursor: int, w_now: np.ndarray) -> 
 
 def node_values(trace, cursor: int, sample: int, quantity: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """(values, done) per layer 0..L for one sample, each (n_l,): x for the inputs, then
-    a^l (quantity "activation") or δ^l = ∂E/∂z^l ("delta"); done marks events ≤ cursor."""
+    a^l (quantity "activation"), δ^l = ∂E/∂z^l ("delta") or δ^l = −∂E/∂z^l ("neg_delta", the notations
+    whose δ has the other sign); done marks events ≤ cursor."""
     lay, c = trace.layout, sample
     vals, done = [trace.X[c]], [np.ones(lay.sizes[0], bool)]
     for l in range(1, lay.L + 1):
@@ -292,7 +293,7 @@ def node_values(trace, cursor: int, sample: int, quantity: str) -> tuple[list[np
             vals.append(trace.A[l][c])
             done.append(lay.forward_index(l, n, c) <= cursor)
         else:
-            vals.append(trace.deltas[l][c])
+            vals.append(-trace.deltas[l][c] if quantity == "neg_delta" else trace.deltas[l][c])
             done.append(lay.delta_index(l, n, c) <= cursor)
     return vals, done
 
@@ -300,7 +301,7 @@ def node_values(trace, cursor: int, sample: int, quantity: str) -> tuple[list[np
 def node_ranges(trace, acts, quantity: str) -> list[float]:
     """Colour range per layer 0..L: x by its batch max; a of sigmoid/softmax/tanh ±1, others
     by the batch; δ one range for all layers (small hidden δ stay pale, as they are)."""
-    if quantity == "delta":
+    if quantity in ("delta", "neg_delta"):
         return [fit_scale(trace.X)] + [fit_scale(trace.deltas[1:])] * len(acts)
     return [fit_scale(trace.X)] + [
         1.0 if a in ("sigmoid", "softmax", "tanh") else fit_scale(trace.A[l]) for l, a in enumerate(acts, start=1)

@@ -248,6 +248,8 @@ def _graph(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: bool = 
     scale, dense = o.scale, pair > DENSE_PAIR
     drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
     bias_states = (np.full(len(nodes) - n_neurons, "#f2f2f2"), np.full(len(nodes) - n_neurons, "+1"))
+    sign = get_notation(o.notation).delta_sign  # δ on the nodes has the sign the panel's notation gives it
+    backward = "neg_delta" if sign < 0 else "delta"
     for k in range(k0 - 1, k1 + 1):
         ev = trace.event(k) if k >= 0 else None
         ed = edge_buckets(net, trace, k, lay, o.color_by, scale=scale, dense=dense)
@@ -257,7 +259,7 @@ def _graph(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: bool = 
         drawn |= ed.group >= 0
 
         c = 0 if ev is None or ev.sample is None else int(ev.sample)
-        quantity = "activation" if k <= trace.layout.loss_index else "delta"
+        quantity = "activation" if k <= trace.layout.loss_index else backward
         scene = Scene(lay, trace, k, ev, acts, c, quantity, labels, fs, tuple(fr.diam), o.width)
         fill, text = node_fills(scene, size)
         node_ch.put(
@@ -342,9 +344,10 @@ def _callout(scene: Scene, fr: _Frame, focus) -> list | None:
     if ev.kind in ("forward", "delta") and (not scene.labels or scene.other_sample):
         q = lay.node_start[ev.layer] + ev.i
         sym = "a" if ev.kind == "forward" else "δ"
+        value = -ev.value if ev.kind == "delta" and scene.quantity == "neg_delta" else ev.value
         side = 1 if ev.layer < fr.L / 2 else -1
         x = fr.x(lay.node_x[q]) + side * (fr.diam[ev.layer] / 2 + 40)
-        text = f"{sym}[{ev.layer}]{subscript(ev.i)} = {fmt_value(ev.value)} (sample {ev.sample + 1})"
+        text = f"{sym}[{ev.layer}]{subscript(ev.i)} = {fmt_value(value)} (sample {ev.sample + 1})"
         return [*_r([x, fr.y(lay.node_y[q]) - fr.diam[ev.layer] / 2 - 20]), text]
     return None
 
