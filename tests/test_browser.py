@@ -235,9 +235,9 @@ def test_arrow_keys_still_step_after_a_click_on_a_segmented_control(app):
     press(page, "ArrowRight", lab.trace.layout.group(0, "layer")[1], lab)  # a whole layer at once
     option("↦ weight update").click()
     start = lab.trace.layout.phase_bounds("update")[0]
-    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=start - 1, timeout=TIMEOUT_MS)
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=start, timeout=TIMEOUT_MS)  # its first Δw
     wait_for_app(page, TIMEOUT_MS)
-    press(page, "ArrowRight", lab.trace.layout.group(start, "layer")[1], lab)
+    press(page, "ArrowRight", lab.trace.layout.group(start + 1, "layer")[1], lab)
     press(page, "ArrowLeft", start - 1, lab)
     assert_no_exception(page)
     ctx.close()
