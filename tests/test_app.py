@@ -524,3 +524,16 @@ def test_changing_the_learning_rate_mid_update_says_the_update_starts_again():
     assert any("η = 0.25" in t.value and "starts again" in t.value for t in at.toast)
     at.number_input(key="cfg_lr").set_value(0.3).run()  # at the update's start: nothing to say
     assert not any("η = 0.3" in t.value for t in at.toast)
+
+
+def test_colouring_by_gradient_refits_the_colour_scale():
+    from components.model.colour_scale import edge_values, fit_scale
+
+    at = new_app()
+    for _ in range(12):
+        press(at, "next")
+    at.selectbox(key="hdr_color").select("gradient").run()
+    lab = lab_of(at)
+    assert lab.scale == fit_scale(edge_values(lab.net, lab.trace, lab.stepper.cursor, "gradient")[0])
+    assert step_payload(at)["graph"]["texts"]  # the legend is drawn on that scale
+    assert at.query_params.get("sc") in (f"{lab.scale:.6g}", [f"{lab.scale:.6g}"])

@@ -272,3 +272,32 @@ def test_undo_after_a_long_training_run_diverges_returns_to_its_last_finite_epoc
     ref = build_lab(config)  # the same epochs replayed: exactly those parameters
     ref.train_epochs(lab.stepper.update // lab.stepper.updates_per_epoch)
     assert all(np.array_equal(a, b) for a, b in zip(ref.net.weights, lab.net.weights))
+
+
+def test_the_colour_scale_travels_in_the_link_and_reads_back_exactly():
+    from components.model.colour_scale import fit_scale
+
+    lab = build_lab(PRESETS["xor"].config)
+    lab.train_epochs(3)
+    lab.scale = fit_scale([np.array([3.1e-5])])  # e.g. fitted to gradients, then kept while stepping
+    for _ in range(5):
+        lab.step("event")
+    again, ignored = restore_from_query(query_for(lab))
+    assert ignored == [] and again.scale == lab.scale == 4e-5
+    for s in (0.0015, 2.0, 8e7, 1.5e-12):  # every value fit_scale makes reads back from its short form
+        assert float(f"{fit_scale([np.array([s * 0.99])]):.6g}") == fit_scale([np.array([s * 0.99])])
+    for bad in ("0", "-1", "nan", "inf", "x", "1e999"):
+        back, ignored = restore_from_query({"sc": bad})
+        assert any(note.startswith("sc=") for note in ignored) and np.isfinite(back.scale) and back.scale > 0
+
+
+def test_undo_refits_the_colour_scale_to_the_finite_state():
+    config = LabConfig(hidden=(4,), hidden_activation=("tanh",), output_activation="linear", lr=1e2, batch_size=0)
+    lab = build_lab(config)
+    lab.train_epochs(200)
+    lab.scale = 1e300  # as a diverged run leaves it
+    lab.undo_problem()
+    from components.model.colour_scale import edge_values, fit_scale
+
+    fitted = fit_scale(edge_values(lab.net, lab.trace, lab.stepper.cursor, "weight")[0])
+    assert lab.scale == fitted and np.isfinite(fitted) and fitted < 1e300

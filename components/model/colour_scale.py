@@ -39,5 +39,6 @@ def fit_scale(values) -> float:
         m = float(a.max())
     if m <= 1e-300:
         return 1.0
-    e = 10.0 ** np.floor(np.log10(m))
-    return float(next(s * e for s in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if s * e >= m * (1 - 1e-12)))
+    k = int(np.floor(np.log10(m)))
+    s = next(s for s in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if s * 10.0**k >= m * (1 - 1e-12))
+    return float(f"{s}e{k}")  # the float nearest s·10^k: it reads back exactly from its short form (links)

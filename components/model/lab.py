@@ -321,6 +321,7 @@ class Lab:
                 self.stepper.seek(cursor)  # … with that update's events up to the cursor applied
             self.curve = [p for p in self.curve if p[0] <= update / self.stepper.updates_per_epoch]
             self.grad_norms = [p for p in self.grad_norms if p[0] <= update / self.stepper.updates_per_epoch]
+            self.fit_scale()  # (a diverged run left the scale at its huge values)
         self.problem = None
         self.playing = False
 

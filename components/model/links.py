@@ -9,6 +9,7 @@ same network at the same step with the same numbers. Every invalid part is ignor
 from __future__ import annotations
 
 import base64
+import math
 import re
 import zlib
 
@@ -34,7 +35,7 @@ __all__ = [
 MAX_LINK_PARAMETERS = 1500  # larger networks are rebuilt from their seeds (replayed), not from exact bytes
 MAX_REPLAY_UPDATES = 100_000  # a link replays at most this many updates …
 MAX_REPLAY_WORK = 1e10  # … and at most this many multiply-adds (a few seconds), so no link can pin the server
-POSITION_KEYS = frozenset({"u", "k", "w"})  # where the lab is: completed updates, cursor, exact parameters
+POSITION_KEYS = frozenset({"u", "k", "w", "sc"})  # where the lab is: updates, cursor, exact parameters, colour scale
 
 
 def encode_params(weights, biases) -> str:
@@ -77,6 +78,7 @@ def query_for(lab: Lab, display: dict | None = None) -> dict[str, str]:
         q["k"] = str(lab.stepper.cursor)
     if (lab.edited or lab.stepper.update) and lab.net.n_parameters <= MAX_LINK_PARAMETERS:
         q["w"] = encode_params(*lab.trace.parameters_at(-1))  # parameters before the current update
+    q["sc"] = f"{lab.scale:.6g}"  # the edge colour scale the sender sees (fit_scale's values read back exactly)
     return q
 
 
@@ -113,6 +115,14 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
     k = _int_param(params, "k", -1, lab.stepper.n_events - 1, ignored)
     if k >= 0:
         lab.seek(k)
+    if "sc" in params:  # the sender's colour scale, so the link draws exactly what it saw
+        try:
+            scale = float(str(params["sc"])[:40])
+            if not (math.isfinite(scale) and 1e-300 < scale < 1e300):
+                raise ValueError
+            lab.scale = scale
+        except ValueError:
+            ignored.append(f"sc={str(params['sc'])[:40]!r} (the colour scale must be a positive number)")
     lab.check()  # linked weights may already be diverged or saturated: say so, and pause
     return lab, ignored
 

@@ -198,7 +198,10 @@ def set_display(**changes) -> None:
     lab = get_lab()
     new = lab.display.with_(**changes)
     if not validate_display(new):
+        recolour = new.color_by != lab.display.color_by
         lab.display = new
+        if recolour:  # the scale follows what is coloured (a weight scale left gradients grey)
+            lab.fit_scale()
 
 
 def apply_config(new: LabConfig) -> None:
