@@ -252,10 +252,10 @@ def test_link_opens_the_same_step_in_a_fresh_browser(app):
     open_app(page, url, MAZUR)
     k_target = lab.trace.layout.delta_start + 2  # a hidden-layer δ, mid backward pass
     page.locator("[data-testid='stMain'] [data-testid='stButtonGroup'] button", has_text="↦ backward pass").click()
-    # (the cursor just before the backward pass)
-    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=k_target - 3, timeout=TIMEOUT_MS)
+    # (the cursor on the backward pass's first δ)
+    page.wait_for_function(f"k => ({_CURSOR_JS})() === String(k)", arg=k_target - 2, timeout=TIMEOUT_MS)
     wait_for_app(page, TIMEOUT_MS)
-    for k in range(k_target - 2, k_target + 1):
+    for k in range(k_target - 1, k_target + 1):
         press(page, "ArrowRight", k, lab)
     assert lab.trace.event(k_target).kind == "delta" and lab.trace.event(k_target).layer == 1
     link, shown, text = page.url, formulas(page), progress(page)
@@ -484,7 +484,7 @@ def test_play_patches_long_lived_charts_in_place(app):
         timeout=TIMEOUT_MS,
     )
     wait_for_app(page, TIMEOUT_MS)
-    assert page.evaluate(f"() => ({_LIVE_JS})().length") == 0
+    page.wait_for_function(f"() => ({_LIVE_JS})().length === 0", timeout=TIMEOUT_MS)  # (stale ones leave last)
     shot(page, "paused")  # (the same picture as while playing: compare with browser_playing.png)
     assert_no_exception(page)
     ctx.close()
