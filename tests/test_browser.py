@@ -324,6 +324,39 @@ def test_presentation_mode_hides_the_sidebar_and_still_steps(app):
     assert_clean_log(log_path)
 
 
+@pytest.mark.parametrize("width,height", [(1280, 800), (1366, 768), (1920, 1080)])
+def test_presentation_mode_shows_graph_formula_and_step_buttons_on_one_screen(app, width, height):
+    """A projector: the graph, the whole formula and the step buttons inside the viewport with no
+    scrolling, the formula inside its box; the menus, step size, jumps and scrubber are not shown."""
+    url, log_path, browser = app
+    lab = expected_lab(MAZUR)
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    for k in (lab.trace.layout.loss_index, lab.trace.layout.delta_start + 2, lab.trace.layout.update_start):
+        open_app(page, url, f"{MAZUR}&present=1&k={k}")
+        wait_for_formula(page, panel_tex(lab, k, presentation=True)[-1])
+        wait_for_app(page, TIMEOUT_MS)
+        page.wait_for_timeout(300)  # (fonts in, formulas fitted)
+        box = page.evaluate(
+            """() => { const r = s => document.querySelector(s).getBoundingClientRect();
+            const f = document.querySelector('.bp-sv-formulas');
+            return {graph: r('.bp-sv-svg').bottom, formula: r('.bp-sv-formulas').bottom,
+                    next: r('.bp-sv-primary').bottom,
+                    right: Math.max(r('.bp-sv-svg').right, r('.bp-sv-formulas').right), scroll: f.scrollWidth,
+                    client: f.clientWidth, pageScroll: document.scrollingElement.scrollWidth}; }"""
+        )
+        assert max(box["graph"], box["formula"], box["next"]) <= height, box
+        assert box["right"] <= width and box["pageScroll"] <= width and box["scroll"] <= box["client"] + 1, box
+        for hidden in ("Notation", "Colour edges by", "Digits"):
+            assert page.locator("[data-testid='stMain']").get_by_text(hidden, exact=True).count() == 0
+        assert page.locator("[data-testid='stMain'] [data-testid='stButtonGroup']").count() == 0  # step size, jumps
+        assert page.locator(".bp-sv-scrub").is_hidden()
+        shot(page, f"presentation_{width}x{height}_k{k}")
+    assert_no_exception(page)
+    ctx.close()
+    assert_clean_log(log_path)
+
+
 def test_formulas_fit_the_step_panel(app):
     url, log_path, browser = app
     lab = expected_lab(MAZUR)

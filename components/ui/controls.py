@@ -89,6 +89,8 @@ def render_step_controls(presentation: bool = False, in_browser: bool = False) -
     without the server; only Finish update, the jumps and the step size are drawn here."""
     lab = state.get_lab()
     show_jumps = not lab.display.hides("jumps")
+    if in_browser and presentation:  # the step view's own buttons and keys; the rest was chosen before
+        return
     if in_browser:  # two rows: the step size beside where the update stands; the jumps
         cols = st.columns([3.0, 2.4], vertical_alignment="bottom")
         _granularity_control(cols[0])

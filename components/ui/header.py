@@ -24,9 +24,9 @@ _CSS = """
 
 _PRESENTATION_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="collapsedControl"] {display: none;}
+[data-testid="stSidebar"], [data-testid="collapsedControl"], [data-testid="stHeader"] {display: none;}
 html, body, [class*="css"] {font-size: 20px;}
-.block-container {max-width: 100% !important; padding-left: 2rem; padding-right: 2rem;}
+.block-container {max-width: 100% !important; padding: 0.75rem 2rem 1rem 2rem !important;}
 </style>
 """
 
@@ -46,10 +46,18 @@ def render_header() -> bool:
     lab = state.get_lab()
     presentation = lab.display.presentation
     st.markdown(_CSS, unsafe_allow_html=True)  # static CSS only, never user text
-    if presentation:
-        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-    cols = st.columns([2.3, 1.6, 1.4, 0.8, 1.4], vertical_alignment="bottom")
     sizes = "-".join(map(str, lab.net.layer_sizes))
+    if presentation:  # one line: what the network is, and the way out; the rest was chosen before
+        st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+        cols = st.columns([6, 1.4], vertical_alignment="center")
+        cols[0].markdown(
+            f"**Backprop Lab** <span style='color:#666'>· network {sizes} · "
+            f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}</span>",
+            unsafe_allow_html=True,
+        )  # numbers and fixed names only
+        _presentation_toggle(cols[1])
+        return presentation
+    cols = st.columns([2.3, 1.6, 1.4, 0.8, 1.4], vertical_alignment="bottom")
     cols[0].markdown(
         f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
         f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"
@@ -84,13 +92,17 @@ def render_header() -> bool:
         on_change=_set_display,
         args=("digits", "hdr_digits"),
     )
-    cols[4].toggle(
+    _presentation_toggle(cols[4])
+    return presentation
+
+
+def _presentation_toggle(where) -> None:
+    where.toggle(
         "Presentation",
         key="hdr_presentation",
         on_change=_toggle_presentation,
-        help="Hide configuration, enlarge fonts and the graph; → and ← keep stepping.",
+        help="Only the graph, the formula and the step buttons, larger; → ← (PageDown, PageUp) step.",
     )
-    return presentation
 
 
 def _set_display(field: str, key: str) -> None:

@@ -26,6 +26,8 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
         if between is not None:
             between()
         stepping.render_step_view(lab, presentation)
+        if presentation:
+            return
         st.button(
             "Fit colour scale",
             key="graph_fit_scale",

@@ -583,6 +583,8 @@ function drawLines(v, lines) {
     return line;
   }));
   fitFormulas(v);
+  // KaTeX's fonts may still be loading (the first formulas of a page): fit again once they are in.
+  if (document.fonts && document.fonts.status !== 'loaded') document.fonts.ready.then(() => fitFormulas(v));
 }
 
 // A line wider than the box is drawn smaller (down to MIN_FORMULA_SCALE); beyond that the box scrolls.
@@ -702,6 +704,7 @@ _CSS = r"""
 }
 .bp-sv *, .bp-sv *::before, .bp-sv *::after { box-sizing: border-box; }
 .bp-sv.bp-sv-present { --bp-sv-font: 1.3rem; }
+.bp-sv-present .bp-sv-scrub { display: none; }  /* a projector shows the step, not the controls */
 
 /* Controls: ← Back, Next →, the scrubber and the position. */
 .bp-sv-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; margin-bottom: 0.75rem; }
@@ -748,6 +751,8 @@ _CSS = r"""
 .bp-sv-fit { width: max-content; margin: 0 auto; }
 .bp-sv-fit .katex-display { margin: 0.45em 0; }
 .bp-sv-present .bp-sv-fit .katex { font-size: 1.35em; }
+.bp-sv-present .bp-sv-title { font-size: 0.9em; }  /* the formula is what the room reads */
+@media (max-height: 800px) { .bp-sv-present .bp-sv-fit .katex { font-size: 1.2em; } }
 .bp-sv-tex { font-size: 0.85em; white-space: pre; }
 .bp-sv-expl { margin: 0.4rem 0 0.75rem; }
 .bp-sv-tablecap { font-size: 0.85em; font-weight: 600; margin-bottom: 0.25rem; }
