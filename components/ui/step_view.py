@@ -752,6 +752,7 @@ _CSS = r"""
 .bp-sv-fit .katex-display { margin: 0.45em 0; }
 .bp-sv-present .bp-sv-fit .katex { font-size: 1.35em; }
 .bp-sv-present .bp-sv-title { font-size: 0.9em; }  /* the formula is what the room reads */
+.bp-sv-present .bp-sv-table { font-size: 0.8em; }  /* every column in view */
 @media (max-height: 800px) { .bp-sv-present .bp-sv-fit .katex { font-size: 1.2em; } }
 .bp-sv-tex { font-size: 0.85em; white-space: pre; }
 .bp-sv-expl { margin: 0.4rem 0 0.75rem; }
