@@ -151,3 +151,25 @@ def test_delta_on_the_nodes_has_the_sign_of_the_notations_delta(notation):
         assert (result.startswith("= -") or result.startswith("= (-")) == (sign * e.value < 0)
         mark = g["marks"][e.index - (p["window"][0] - 1)]
         assert ("−∂E/∂z" in mark["caption"]) == (sign < 0) and n_neurons == sum((2, 2, 2))
+
+
+@pytest.mark.parametrize("sizes,m", [([2, 2, 2], 1), ([2, 4, 1], 3), ([2, 3, 3, 2], 2)])
+def test_callouts_are_clear_of_the_neurons(sizes, m):
+    """Each event's callout box (as the browser sizes it) covers no neuron's circle."""
+    net, tr = case(sizes, m)
+    for presentation in (False, True):
+        fs = 20 if presentation else 15
+        p = payload(net, tr, presentation=presentation, font_size=fs, width=560 if presentation else 430)
+        g = p["graph"]
+        circles = [n[:3] for n in g["nodes"] if n[3] == 0]
+        placed = 0
+        for mark in g["marks"]:
+            if not mark["callout"]:
+                continue
+            x, y, text = mark["callout"]
+            hw, hh = 0.58 * fs * len(text) / 2 + 6, 0.8 * fs
+            for cx, cy, r in circles:
+                nx, ny = min(max(cx, x - hw), x + hw), min(max(cy, y - hh), y + hh)
+                assert (nx - cx) ** 2 + (ny - cy) ** 2 > r**2, (text, (x, y), (cx, cy, r))
+            placed += 1
+        assert placed > 0
