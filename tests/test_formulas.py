@@ -341,12 +341,12 @@ def test_cross_entropy_simplification(traces):
         tr = traces[name]
         e = tr.event(tr.layout.delta_start)
         f = event_formula(e, tr)
-        assert f.symbolic.endswith(r"= \frac{1}{m}(a^{(2)}_{11} - y_{11})")
+        assert f.symbolic.endswith(r"= \frac{1}{m}(a^{(2)}_{1,1} - y_{1,1})")  # neuron 1, sample 1
         assert "cancels" in f.explanation
         a, y = e.factors.a, e.factors.y
         assert f.substituted == rf"= \frac{{1}}{{2}}({format_number(a, paren=True)} - {format_number(y, paren=True)})"
         f2 = event_formula(e, tr, "seed002")
-        assert f2.symbolic.endswith(r"= \frac{1}{m}(y_{11} - a_{11}^{(2)})") and f2.result == "= " + format_number(
+        assert f2.symbolic.endswith(r"= \frac{1}{m}(y_{1,1} - a_{1,1}^{(2)})") and f2.result == "= " + format_number(
             -e.value
         )
     loss = event_formula(traces["ce_sigmoid"].event(traces["ce_sigmoid"].layout.loss_index), traces["ce_sigmoid"])
@@ -371,7 +371,7 @@ def test_wide_layers_are_elided(traces):
     deep = traces["deep_tanh"]
     e = next(x for x in deep.events if x.kind == "delta" and x.layer == 1)  # sums over 8 δs
     f = event_formula(e, deep)
-    assert r"\sum_{k}" in f.symbolic and r"\cdots" in f.substituted and r"(1 - {a^{(1)}_{11}}^2)" in f.symbolic
+    assert r"\sum_{k}" in f.symbolic and r"\cdots" in f.substituted and r"(1 - {a^{(1)}_{1,1}}^2)" in f.symbolic
 
 
 def test_large_network_stays_readable():
@@ -596,3 +596,14 @@ def test_an_update_never_reads_as_no_change_when_the_parameter_moved(notation):
             assert f.result == f"= {shown[1]}"
     still = distinct_digits(0.5, 0.5, 4)
     assert still == 4 and distinct_digits(-0.23021, -0.23024, 4) == 5
+
+
+def test_a_neuron_and_a_sample_index_never_run_together():
+    """z_{4,8} is neuron 4 of sample 8; z_{48} would read as neuron 48 (and a^{(0)}_{21} like w_{21})."""
+    net = Network([2, 5, 1], activations=["tanh", "sigmoid"], loss="half_sse", bias=True, seed=1)
+    rng = np.random.default_rng(0)
+    tr = net.trace(rng.normal(size=(10, 2)), rng.uniform(size=(10, 1)), 0.5)
+    e = tr.event(int(tr.layout.forward_index(1, 3, 7)))
+    f = event_formula(e, tr)
+    assert r"z^{(1)}_{4,8}" in f.symbolic and r"a^{(0)}_{2,8}" in f.symbolic and "_{48}" not in f.symbolic
+    assert r"w^{(1)}_{42}" in f.symbolic  # a weight's two one-digit indices stay as the derivations write them

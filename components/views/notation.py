@@ -145,6 +145,15 @@ def _sub(*parts: str | None) -> str:
     return ("" if all(len(p) == 1 for p in shown) else ",").join(shown)
 
 
+def _sub_sample(i: str | None, c: str | None) -> str:
+    """A neuron's index and its sample's: comma-separated when both are numbers (z_{4,8}: neuron 4 of
+    sample 8, never neuron 48) or either is longer than one character; letters as the derivation writes
+    them (A^1_{1c})."""
+    if i and c and i.isdigit() and c.isdigit():
+        return f"{i},{c}"
+    return _sub(i, c)
+
+
 def _c(s: Shape, c: Index | None) -> str | None:
     """The sample index, shown only for batches of m > 1."""
     return _n(c) if s.m > 1 else None
@@ -226,12 +235,12 @@ def _neutral() -> Notation:
         "E",
         r"\eta",
         +1,
-        act=lambda s, l, i, c=None: f"a^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
-        pre=lambda s, l, i, c=None: f"z^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
+        act=lambda s, l, i, c=None: f"a^{{({l})}}_{{{_sub_sample(_n(i), _c(s, c))}}}",
+        pre=lambda s, l, i, c=None: f"z^{{({l})}}_{{{_sub_sample(_n(i), _c(s, c))}}}",
         weight=lambda s, l, i, j: f"w^{{({l})}}_{{{_sub(_n(i), _n(j))}}}",
         bias=lambda s, l, i: f"b^{{({l})}}_{{{_n(i)}}}",
-        target=lambda s, i, c=None: f"y_{{{_sub(_n(i), _c(s, c))}}}",
-        delta_fn=lambda s, l, i, c=None: rf"\delta^{{({l})}}_{{{_sub(_n(i), _c(s, c))}}}",
+        target=lambda s, i, c=None: f"y_{{{_sub_sample(_n(i), _c(s, c))}}}",
+        delta_fn=lambda s, l, i, c=None: rf"\delta^{{({l})}}_{{{_sub_sample(_n(i), _c(s, c))}}}",
         in_var=lambda s, l: "j",
         out_var=lambda s, l: "k",
         source="The symbols most textbooks use: activations a, pre-activations z, weights w, biases b, targets y, "
@@ -282,12 +291,12 @@ def _seed001() -> Notation:
         "E",
         r"\eta",
         +1,
-        act=lambda s, l, i, c=None: f"A^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}",
-        pre=lambda s, l, i, c=None: f"Z^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}",
+        act=lambda s, l, i, c=None: f"A^{{{l}}}_{{{_sub_sample(_n(i), _c(s, c))}}}",
+        pre=lambda s, l, i, c=None: f"Z^{{{l}}}_{{{_sub_sample(_n(i), _c(s, c))}}}",
         weight=lambda s, l, i, j: f"W^{{{l}}}_{{{_sub(_n(i), _n(j))}}}",
         bias=lambda s, l, i: f"b^{{{l}}}_{{{_n(i)}}}",
-        target=lambda s, i, c=None: f"Y_{{{_sub(_n(i), _c(s, c))}}}",
-        delta_fn=lambda s, l, i, c=None: _frac_partial("E", f"Z^{{{l}}}_{{{_sub(_n(i), _c(s, c))}}}"),
+        target=lambda s, i, c=None: f"Y_{{{_sub_sample(_n(i), _c(s, c))}}}",
+        delta_fn=lambda s, l, i, c=None: _frac_partial("E", f"Z^{{{l}}}_{{{_sub_sample(_n(i), _c(s, c))}}}"),
         in_var=lambda s, l: "j",
         out_var=lambda s, l: "k",
         update="arrow",
@@ -300,8 +309,8 @@ def _seed001() -> Notation:
 def _seed002() -> Notation:
     def act(s, l, i, c=None):
         if l == 0:
-            return f"x_{{{_sub(_n(i), _c(s, c))}}}"
-        return f"a_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}"
+            return f"x_{{{_sub_sample(_n(i), _c(s, c))}}}"
+        return f"a_{{{_sub_sample(_n(i), _c(s, c))}}}^{{({l})}}"
 
     return Notation(
         "seed002",
@@ -310,11 +319,11 @@ def _seed002() -> Notation:
         r"\eta",
         -1,
         act=act,
-        pre=lambda s, l, i, c=None: f"z_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}",
+        pre=lambda s, l, i, c=None: f"z_{{{_sub_sample(_n(i), _c(s, c))}}}^{{({l})}}",
         weight=lambda s, l, i, j: f"W_{{{_sub(_n(i), _n(j))}}}^{{({l})}}",
         bias=lambda s, l, i: f"W_{{{_sub(_n(i), '0')}}}^{{({l})}}",
-        target=lambda s, i, c=None: f"y_{{{_sub(_n(i), _c(s, c))}}}",
-        delta_fn=lambda s, l, i, c=None: rf"\delta_{{{_sub(_n(i), _c(s, c))}}}^{{({l})}}",
+        target=lambda s, i, c=None: f"y_{{{_sub_sample(_n(i), _c(s, c))}}}",
+        delta_fn=lambda s, l, i, c=None: rf"\delta_{{{_sub_sample(_n(i), _c(s, c))}}}^{{({l})}}",
         in_var=lambda s, l: "j",
         out_var=lambda s, l: "k",
         update="assign",
