@@ -537,3 +537,23 @@ def test_colouring_by_gradient_refits_the_colour_scale():
     assert lab.scale == fit_scale(edge_values(lab.net, lab.trace, lab.stepper.cursor, "gradient")[0])
     assert step_payload(at)["graph"]["texts"]  # the legend is drawn on that scale
     assert at.query_params.get("sc") in (f"{lab.scale:.6g}", [f"{lab.scale:.6g}"])
+
+
+def test_reset_and_new_weights():
+    at = new_app({"bs": "10"})
+    start = [w.copy() for w in lab_of(at).start[0]]
+    at.number_input(key="ctl_n_epochs").set_value(3).run()
+    click(at, "ctl_train")
+    for _ in range(4):
+        press(at, "next")
+    click(at, "ctl_reset")  # back to update 1, the starting weights, the curves started again
+    lab = lab_of(at)
+    assert (lab.stepper.update, lab.stepper.cursor, len(lab.curve)) == (0, -1, 1)
+    assert all(np.array_equal(a, b) for a, b in zip(lab.net.weights, start))
+    assert_panel_matches_engine(at)
+    seed = lab.config.seed
+    click(at, "ctl_reinit")  # new random starting weights: the next seed, the same network otherwise
+    lab = lab_of(at)
+    assert lab.config.seed == seed + 1 and lab.config.hidden == (2,) and lab.stepper.update == 0
+    assert not all(np.array_equal(a, b) for a, b in zip(lab.net.weights, start))
+    assert at.query_params.get("seed") in (str(seed + 1), [str(seed + 1)])

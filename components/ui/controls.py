@@ -11,6 +11,7 @@ import time
 
 import streamlit as st
 
+from components.model.config import LIMITS
 from components.model.play import PLAY_INTERVAL
 from components.ui import state
 from components.views.charts import loss_summary
@@ -95,12 +96,11 @@ def render_step_controls(presentation: bool = False, in_browser: bool = False) -
         cols = st.columns([3.0, 2.4], vertical_alignment="bottom")
         _granularity_control(cols[0])
         cols[1].caption(update_caption(lab))
+        cols = st.columns([2.4, 1.3, 1.7], vertical_alignment="bottom")
         if show_jumps:
-            cols = st.columns([2.4, 1.3, 1.7], vertical_alignment="bottom")
             _jump_control(cols[0])
-            _finish_button(cols[1], lab)
-        else:
-            _finish_button(st.columns([2.4, 1.3, 1.7])[1], lab)
+        _finish_button(cols[1], lab)
+        _start_over_buttons(cols[2], lab)
         return
     cols = st.columns([1.1, 1.1, 1.3, 3.0], vertical_alignment="bottom")
     cols[0].button(
@@ -148,6 +148,37 @@ def update_caption(lab) -> str:
     epoch, batch = divmod(st_.update, per)
     where = f"epoch {epoch + 1}" + (f", batch {batch + 1} of {per}" if per > 1 else "")
     return f"Update {st_.update + 1} ({where}) · {m} sample{'s' * (m != 1)} · {st_.n_events} events in this update"
+
+
+def _reset() -> None:
+    lab = state.get_lab()
+    lab.reset()
+    lab.fit_scale()
+
+
+def _reinitialise() -> None:
+    lab = state.get_lab()
+    state.apply_config(lab.config.with_(seed=(lab.config.seed + 1) % (LIMITS["seed"] + 1)))
+
+
+def _start_over_buttons(where, lab) -> None:
+    """Back to the first update with the starting weights, or new random starting weights (next seed)."""
+    a, b = where.columns(2, vertical_alignment="bottom")
+    a.button(
+        "⟲ Reset",
+        key="ctl_reset",
+        on_click=_reset,
+        width="stretch",
+        help="Back to update 1 with the starting weights (the training curves start again)",
+    )
+    b.button(
+        "New weights",
+        key="ctl_reinit",
+        on_click=_reinitialise,
+        width="stretch",
+        disabled=bool(lab.config.preset) or lab.edited,
+        help="Draw new random starting weights (the next seed); the worked examples keep their own",
+    )
 
 
 def _finish_button(where, lab) -> None:
