@@ -196,6 +196,7 @@ def test_train_n_epochs_updates_curve_and_message():
     # the loss as the chart shows it: E/m for half_sse, with what it is over
     m = lab.dataset.X_train.shape[0]
     assert f"E/m = {lab.curve[-1][1] / m:.4g} on the {m} training samples" in message, message
+    assert f"{100 * lab.accuracy()[0]:.3g} % classified right (training)" in message, message
     chart = _chart(at, "Loss")
     train = next(t for t in chart["data"] if t["name"] == "train")
     assert arr(train["y"])[-1] == pytest.approx(lab.curve[-1][1] / m, rel=1e-12) and chart["layout"]["yaxis"]["title"]

@@ -301,3 +301,14 @@ def test_undo_refits_the_colour_scale_to_the_finite_state():
 
     fitted = fit_scale(edge_values(lab.net, lab.trace, lab.stepper.cursor, "weight")[0])
     assert lab.scale == fitted and np.isfinite(fitted) and fitted < 1e300
+
+
+def test_accuracy_counts_the_samples_classified_right_and_is_none_for_regression():
+    lab = build_lab(PRESETS["xor"].config)
+    lab.train_epochs(5)
+    d = lab.dataset
+    train, test = lab.accuracy()
+    out = lab.net.forward(d.X_train)
+    assert train == np.mean((out[:, 0] > 0.5) == (d.Y_train[:, 0] > 0.5))
+    assert (test is None) == (d.n_test == 0)
+    assert build_lab(LabConfig(dataset="sine", output_activation="linear")).accuracy() is None

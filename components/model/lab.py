@@ -155,6 +155,25 @@ class Lab:
                 test = self.net.loss(d.X_test, d.Y_test)
         return train, test
 
+    def accuracy(self) -> tuple[float, float | None] | None:
+        """(training, test or None) fraction of samples classified right at the current parameters, for
+        classification data (one output: a > 0.5 means class 1; several: the largest output); None for
+        regression. NaN when the outputs are not finite."""
+        d = self.dataset
+        if d.task != "classification":
+            return None
+
+        def right(X, Y) -> float:
+            with np.errstate(all="ignore"):
+                out = self.net.forward(X)
+            if not np.all(np.isfinite(out)):
+                return float("nan")
+            if out.shape[1] == 1:
+                return float(np.mean((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)))
+            return float(np.mean(np.argmax(out, axis=1) == np.argmax(Y, axis=1)))
+
+        return right(d.X_train, d.Y_train), (right(d.X_test, d.Y_test) if d.n_test else None)
+
     # ------------------------------------------------------------ records
     def record(self, x: float | None = None, train: float | None = None) -> None:
         """Append the losses and gradient norms at the current parameters to the curves (bounded).

@@ -14,7 +14,7 @@ import streamlit as st
 from components.model.config import LIMITS
 from components.model.play import PLAY_INTERVAL
 from components.ui import state
-from components.views.charts import loss_summary
+from components.views.charts import accuracy_summary, loss_summary
 from engine import GRANULARITIES
 
 __all__ = [
@@ -298,7 +298,8 @@ def _losses(lab) -> str:
     """The last recorded losses, as the loss chart shows them (charts.loss_summary)."""
     _, train, test = lab.curve[-1]
     d = lab.dataset
-    return loss_summary(train, test, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0])
+    losses = loss_summary(train, test, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0])
+    return losses + accuracy_summary(lab.accuracy())
 
 
 def browser_caught_up(lab) -> bool:

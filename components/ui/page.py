@@ -73,6 +73,7 @@ def render_training_status(lab, presentation: bool) -> None:
     at = f" (at epoch {epoch:.4g})" if abs(epoch - lab.epoch_float) > 1e-9 else ""
     d = lab.dataset
     losses = charts.loss_summary(train, test, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]) + at
+    losses += charts.accuracy_summary(lab.accuracy())
     st.markdown(
         ("### " if presentation else "#### ") + f"Training · epoch {lab.epoch_float:.4g}  \n"
         f"{losses}  \n{per_epoch} update{'s' * (per_epoch != 1)} per epoch · η = {lab.config.lr:g}  \n"

@@ -97,6 +97,16 @@ def loss_summary(train: float, test: float | None, loss_name: str, m_train: int,
     return text
 
 
+def accuracy_summary(accuracy: tuple[float, float | None] | None) -> str:
+    """What the classification gets right, appended to a loss line: " · 92.5 % classified right (training)
+    · 90 % (test)"; "" for regression."""
+    if accuracy is None or not np.isfinite(accuracy[0]):
+        return ""
+    train, test = accuracy
+    text = f" · {100 * train:.3g} % classified right (training)"
+    return text + (f" · {100 * test:.3g} % (test)" if test is not None and np.isfinite(test) else "")
+
+
 def loss_figure(curve: list, loss_name: str, m_train: int = 1, m_test: int = 1) -> go.Figure:
     """Train (and test) loss against epochs; log y-axis once the loss spans decades.
 
