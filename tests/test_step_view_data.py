@@ -173,3 +173,9 @@ def test_callouts_are_clear_of_the_neurons(sizes, m):
                 assert (nx - cx) ** 2 + (ny - cy) ** 2 > r**2, (text, (x, y), (cx, cy, r))
             placed += 1
         assert placed > 0
+
+
+def test_the_node_caption_says_what_the_fills_mean():
+    net, tr = case([2, 2, 2], 1)
+    marks = payload(net, tr)["graph"]["marks"]
+    assert all("(fill: blue < 0 < orange)" in m["caption"] for m in marks[1:])  # every event (not the start)

@@ -137,7 +137,7 @@ def caption_text(scene: Scene) -> str:
     what = {"activation": "activation a", "neg_delta": "δ = −∂E/∂z"}.get(quantity, "δ = ∂E/∂z")
     pending = not all(d.all() for d in node_values(scene.trace, scene.cursor, c, quantity)[1])
     return (
-        f"nodes: {what}, sample {c + 1} of {scene.trace.m}"
+        f"nodes: {what}, sample {c + 1} of {scene.trace.m} (fill: blue < 0 < orange)"
         + ("; blank = not computed yet" if pending else "")
         + (f"; the event is sample {scene.event.sample + 1}" if scene.other_sample else "")
     )
