@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 __all__ = ["PlayClock", "PLAY_INTERVAL", "MAX_TICK_CREDIT", "MAX_BROWSER_WAIT"]
 
-PLAY_INTERVAL = 0.15  # seconds between redraws while playing (up to 6.7 per second; bench_play)
+PLAY_INTERVAL = 0.2  # seconds between redraws while playing (5 per second at most; bench_play)
 MAX_TICK_CREDIT = 2.0  # seconds of training one play tick may catch up on (a slow browser ticks ~1×/s)
 MAX_BROWSER_WAIT = 1.5  # seconds play waits for the browser to show the last tick (a host that does not
 #                         echo the link back, e.g. in a frame, still plays, a tick every 1.5 s)
