@@ -1,0 +1,284 @@
+"""The step view's drawing of the network: geometry once (px), then, per event of a window, the change
+points of edge styles, node fills and texts, edge-value chips and the marks (rings, halo, focus, callout,
+caption), as ``step_view_data``'s payload carries them. The numbers come from the engine's trace through
+the same view helpers the server-drawn graph uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from components.views.graph import EDGE_LABEL_MAX_PAIR, EDGE_TITLES, LABEL_MAX_NEURONS, LABEL_MAX_PAIR
+from components.views.graph_annotations import caption_text, event_note, layer_title
+from components.views.graph_data import (
+    BUCKET_COLORS,
+    DENSE_PAIR,
+    N_BUCKETS,
+    K,
+    bias_sizes,
+    edge_buckets,
+    event_marks,
+    graph_layout,
+    node_sizes,
+)
+from components.views.graph_edges import chip_texts_and_positions
+from components.views.graph_labels import fmt_value, short_value, subscript
+from components.views.graph_nodes import node_fills
+from components.views.graph_scene import INK, X_PAD, Scene
+from components.views.notation import get_notation
+
+__all__ = ["StepViewOptions", "graph_payload", "PENDING_OPACITY"]
+
+PENDING_OPACITY = 0.18
+
+
+@dataclass(frozen=True)
+class StepViewOptions:
+    """How the view draws: notation, digits, step size, edge colouring and its scale, sizes in px."""
+
+    notation: str = "neutral"
+    digits: int = 4
+    granularity: str = "event"
+    color_by: str = "weight"
+    scale: float | None = None
+    presentation: bool = False
+    width: int = 430
+    height: int = 500
+    font_size: int = 15
+
+
+# ------------------------------------------------------------------------ graph
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _head(scene: Scene, l: int) -> tuple[str, str]:
+    """Layer l's column head as (name, activation line), without the figure's markup."""
+    name, _, sub = layer_title(scene, l).partition("<br>")
+    return _TAGS.sub("", name), _TAGS.sub("", sub)
+
+
+class _Frame:
+    """Pixel geometry of the drawing: the plot area beside the colour legend, as ``build_figure`` lays it out."""
+
+    def __init__(self, lay, o: StepViewOptions, labels: bool):
+        fs = o.font_size
+        self.top, self.bottom, self.right = int(2.6 * fs) + 10, int(1.7 * fs) + 6, int(3.5 * fs) + 46
+        self.left = 12
+        self.pw, self.ph = max(o.width - self.left - self.right, 80), max(o.height - self.top - self.bottom, 80)
+        self.diam, self.y_range = node_sizes(lay, labels, self.ph, fs)
+        self.L = len(lay.sizes) - 1
+
+    def x(self, u):
+        return self.left + (np.asarray(u, float) + X_PAD) / (self.L + 2 * X_PAD) * self.pw
+
+    def y(self, v):
+        lo, hi = self.y_range
+        return self.top + (hi - np.asarray(v, float)) / max(hi - lo, 1e-9) * self.ph
+
+
+def _r(a) -> list:
+    return np.round(np.asarray(a, float), 1).tolist()
+
+
+class _Changes:
+    """Change points [k, item, *state] of one kind of item: the items whose state at event k differs
+    from the one before (every item at the first call, the base cursor)."""
+
+    def __init__(self):
+        self.prev: tuple | None = None
+        self.out: list[list] = []
+
+    def put(self, k: int, *columns: np.ndarray) -> None:
+        """columns: one (n_items,) array per part of the state."""
+        if self.prev is None:
+            changed = np.arange(len(columns[0]))
+        else:
+            changed = np.flatnonzero(np.logical_or.reduce([a != b for a, b in zip(columns, self.prev)]))
+        self.prev = columns
+        if changed.size:
+            parts = [np.asarray(c)[changed].tolist() for c in columns]
+            self.out += [[k, q, *state] for q, *state in zip(changed.tolist(), *parts)]
+
+
+def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: bool = False) -> dict:
+    """The drawing of events k0 … k1 (base k0 − 1): geometry once, then change points. ``every_edge``: send
+    every edge, also those no cursor of the window draws (play's ticks then share one geometry)."""
+    sizes, L = tuple(net.layer_sizes), net.n_layers
+    lay, acts, fs = graph_layout(sizes, bool(net.bias)), tuple(net.activations), int(o.font_size)
+    pair = max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    labels = max(sizes) <= LABEL_MAX_NEURONS and pair <= LABEL_MAX_PAIR
+    fr = _Frame(lay, o, labels)
+    size = np.repeat(fr.diam, sizes)
+    scene0 = Scene(lay, trace, -1, None, acts, 0, "activation", labels, fs, tuple(fr.diam), o.width)
+
+    texts, rects = [], []
+    for l in range(L + 1):  # column heads
+        name, sub = _head(scene0, l)
+        x = float(fr.x(l))
+        texts.append([round(x, 1), fs + 4, name, fs, "middle", 700, INK])
+        texts.append([round(x, 1), 2 * fs + 6, sub, round(fs * 0.8), "middle", 400, "#555555"])
+
+    # edges: weights then biases, GraphLayout order; px ends
+    edges = np.column_stack([fr.x(lay.x0), fr.y(lay.y0), fr.x(lay.x1), fr.y(lay.y1)])
+    nodes = [[*p, round(float(d) / 2, 1), 0, int(l), int(i)] for p, d, l, i in _node_rows(lay, fr, size)]
+    circles = np.array([n[:3] for n in nodes], float).reshape(-1, 3)  # (x, y, r) of each neuron, px
+    n_neurons = len(nodes)
+    if lay.bias:
+        half = np.asarray(bias_sizes(fr.diam, fs)) / 2
+        nodes += [[*_r([fr.x(l), fr.y(lay.bias_y[l])]), round(float(half[l]), 1), 1, l, -1] for l in range(L)]
+
+    edge_ch, node_ch, chip_ch = _Changes(), _Changes(), _Changes()
+    marks, chips, chip_of, styles = [], [], {}, None
+    scale, dense = o.scale, pair > DENSE_PAIR
+    drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
+    bias_states = (np.full(len(nodes) - n_neurons, "#f2f2f2"), np.full(len(nodes) - n_neurons, "+1"))
+    sign = get_notation(o.notation).delta_sign  # δ on the nodes has the sign the panel's notation gives it
+    backward = "neg_delta" if sign < 0 else "delta"
+    for k in range(k0 - 1, k1 + 1):
+        ev = trace.event(k) if k >= 0 else None
+        ed = edge_buckets(net, trace, k, lay, o.color_by, scale=scale, dense=dense)
+        if styles is None:  # one scale and one set of line styles for the whole window, from its base
+            scale, styles = ed.scale, _edge_styles(ed)
+        edge_ch.put(k, ed.group + 1)  # style 0: not drawn
+        drawn |= ed.group >= 0
+
+        c = 0 if ev is None or ev.sample is None else int(ev.sample)
+        quantity = "activation" if k <= trace.layout.loss_index else backward
+        scene = Scene(lay, trace, k, ev, acts, c, quantity, labels, fs, tuple(fr.diam), o.width)
+        fill, text = node_fills(scene, size)
+        node_ch.put(
+            k, np.concatenate([fill.astype(str), bias_states[0]]), np.concatenate([text.astype(str), bias_states[1]])
+        )
+
+        if labels and pair <= EDGE_LABEL_MAX_PAIR:
+            done = np.flatnonzero(ed.done).tolist()
+            if any(e not in chip_of for e in done):  # one chip per edge, placed where it first appears
+                for e, (_, x, y) in chip_texts_and_positions(scene, ed, (fr.pw, fr.ph), fr.y_range).items():
+                    if e not in chip_of:
+                        chip_of[e] = len(chips)
+                        chips.append(_r([fr.x(x), fr.y(y)]))
+            shown = {chip_of[e]: short_value(v) for e, v in zip(done, ed.v[done].tolist())}  # as edge_chips writes
+            chip_ch.put(k, np.array([shown.get(q, "") for q in range(len(chips))] + [""] * (len(lay.x0) - len(chips))))
+
+        ring, halo, dashed, focus = event_marks(ev, lay)
+        marks.append(
+            {
+                "ring": [int(q) for q in ring],
+                "halo": [int(e) for e in halo] if len(halo) <= 100 else [],
+                "dashed": [int(e) for e in dashed],
+                "focus": None if focus is None else int(focus),
+                "callout": _clear_of(_callout(scene, fr, focus), circles, fr, fs),
+                "caption": caption_text(scene) if ev is not None else "",
+            }
+        )
+    texts += _legend(rects, fr, o, scale)
+    sent = np.flatnonzero(drawn)
+    new_id = np.full(len(lay.x0), -1)
+    new_id[sent] = np.arange(sent.size)
+    for m in marks:
+        for part in ("halo", "dashed"):
+            m[part] = [int(new_id[e]) for e in m[part] if new_id[e] >= 0]
+        m["focus"] = None if m["focus"] is None or new_id[m["focus"]] < 0 else int(new_id[m["focus"]])
+    return {
+        "width": int(o.width),
+        "height": int(o.height),
+        "font": fs,
+        "texts": texts,
+        "rects": rects,
+        "edges": _r(edges[sent]),
+        "edge_styles": styles,
+        "edge_changes": [[k, int(new_id[e]), st] for k, e, st in edge_ch.out if new_id[e] >= 0],
+        "nodes": nodes,
+        "node_changes": node_ch.out,
+        "chips": chips,
+        "chip_changes": [c for c in chip_ch.out if c[1] < len(chips)],
+        "marks": marks,
+    }
+
+
+def _edge_styles(ed) -> list[list]:
+    """[colour, width, opacity] of style s = group + 1 (``EdgeBuckets.group``; style 0: not drawn)."""
+    out = [["#ffffff", 0.0, 0.0]]
+    for g in range(2 * N_BUCKETS):
+        b, done = g % N_BUCKETS - K, g >= N_BUCKETS
+        out.append([str(BUCKET_COLORS[b + K]), round(ed.width(b), 2), ed.alpha if done else PENDING_OPACITY])
+    return out
+
+
+def _node_rows(lay, fr: _Frame, size: np.ndarray):
+    xs, ys = _r(fr.x(lay.node_x)), _r(fr.y(lay.node_y))
+    layer_of = np.repeat(np.arange(len(lay.sizes)), lay.sizes)
+    neuron = np.arange(size.size) - np.asarray(lay.node_start)[layer_of]
+    return [((x, y), d, l, i) for x, y, d, l, i in zip(xs, ys, size.tolist(), layer_of.tolist(), neuron.tolist())]
+
+
+def _callout(scene: Scene, fr: _Frame, focus) -> list | None:
+    """The event's number beside its edge, the output layer or its neuron ([x, y, text] in px)."""
+    ev, lay = scene.event, scene.lay
+    if ev is None:
+        return None
+    note = event_note(ev)
+    if note and focus is not None:
+        mx = (lay.x0[focus] + lay.x1[focus]) / 2
+        my = (lay.y0[focus] + lay.y1[focus]) / 2
+        return [*_r([fr.x(mx), fr.y(my) - 30]), note]
+    if ev.kind == "loss":
+        q = lay.node_start[fr.L + 1] - 1
+        return [*_r([fr.x(fr.L), fr.y(lay.node_y[q]) + fr.diam[fr.L] / 2 + 30]), f"E = {fmt_value(ev.value)}"]
+    if ev.kind in ("forward", "delta") and (not scene.labels or scene.other_sample):
+        q = lay.node_start[ev.layer] + ev.i
+        sym = "a" if ev.kind == "forward" else "δ"
+        value = -ev.value if ev.kind == "delta" and scene.quantity == "neg_delta" else ev.value
+        side = 1 if ev.layer < fr.L / 2 else -1
+        x = fr.x(lay.node_x[q]) + side * (fr.diam[ev.layer] / 2 + 40)
+        text = f"{sym}[{ev.layer}]{subscript(ev.i)} = {fmt_value(value)} (sample {ev.sample + 1})"
+        return [*_r([x, fr.y(lay.node_y[q]) - fr.diam[ev.layer] / 2 - 20]), text]
+    return None
+
+
+_NUDGES = [(0, 0)] + [
+    (dx, dy) for dy in (-30, 30, -60, 60, -90, 90, -130, 130, -170, 170, -220, 220) for dx in (0, -60, 60, -120, 120)
+]
+
+
+def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) -> list | None:
+    """The callout moved to the first nearby place where its box (as the browser sizes it: 0.58 em a
+    character, 6 px padding) covers no neuron's circle and stays inside the drawing; unmoved if none."""
+    if callout is None or not len(circles):
+        return callout
+    x, y, text = callout
+    half_w, half_h = 0.58 * fs * len(str(text)) / 2 + 6, 0.8 * fs
+    width, height = fr.left + fr.pw + fr.right, fr.top + fr.ph + fr.bottom
+    for dx, dy in _NUDGES:
+        cx, cy = x + dx, y + dy
+        if cx - half_w < 0 or cx + half_w > width or cy - half_h < 0 or cy + half_h > height:
+            continue
+        # the nearest point of the box to each circle's centre, and whether it lies inside the circle
+        nx = np.clip(circles[:, 0], cx - half_w, cx + half_w)
+        ny = np.clip(circles[:, 1], cy - half_h, cy + half_h)
+        if np.all((nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2 > (circles[:, 2] + 2) ** 2):
+            return [round(cx, 1), round(cy, 1), text]
+    return callout
+
+
+def _legend(rects: list, fr: _Frame, o: StepViewOptions, scale: float) -> list:
+    """The edge colour legend at the right: the 13 bucket colours, top = ≥ +scale; returns its texts."""
+    fs = o.font_size
+    x = fr.left + fr.pw + 14
+    h = 0.85 * fr.ph / N_BUCKETS
+    y0 = fr.top + 0.075 * fr.ph
+    for q in range(N_BUCKETS):
+        rects.append(
+            [round(x, 1), round(y0 + q * h, 1), max(12, fs), round(h + 0.5, 1), str(BUCKET_COLORS[-1 - q]), ""]
+        )
+    ticks = {0: f"≥ {short_value(scale)}", K // 2: short_value(scale / 2), K: "0"}
+    ticks |= {N_BUCKETS - 1 - K // 2: short_value(-scale / 2), N_BUCKETS - 1: f"≤ {short_value(-scale)}"}
+    size = round(fs * 0.85)
+    out = [
+        [round(x + max(12, fs) + 4, 1), round(y0 + (q + 0.5) * h + size / 3, 1), t, size, "start", 400, INK]
+        for q, t in ticks.items()
+    ]
+    out.append([round(x + 6, 1), round(y0 - 8, 1), EDGE_TITLES[o.color_by], round(fs * 0.85), "start", 700, INK])
+    return out
