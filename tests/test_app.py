@@ -3,6 +3,8 @@
 Over 400 lines: one test per control of the page."""
 
 import json
+import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -325,28 +327,42 @@ def _chart(at, title_start: str) -> dict:
     raise AssertionError(f"no chart titled {title_start!r}")
 
 
-def _live_figures(at) -> dict:
-    """key → plotly figure (JSON) of each long-lived chart play mode draws (components/live_plot)."""
+def _live_batches(at) -> dict:
+    """key → (batch, [plotly figure (JSON), …]) of each long-lived chart play mode draws (live_plot)."""
     out = {}
     for el in at.get("bidi_component"):
         if el.proto.component_name == "backprop_lab.live_plot":
             data = json.loads(el.proto.json)
-            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(data["figure"])
+            figures = [None if f is None else json.loads(f) for f in data["figures"]]
+            out[el.proto.id.rsplit("-", 1)[-1]] = (data["batch"], figures)
     return out
 
 
-def _play_graph(at) -> dict | None:
-    """The payload of the graph play mode draws (the step view's drawing, graph only), or None."""
+def _live_figures(at) -> dict:
+    """key → the newest plotly figure (JSON) of each long-lived chart play mode draws."""
+    return {key: [f for f in figures if f is not None][-1] for key, (_, figures) in _live_batches(at).items()}
+
+
+def _play_frames(at) -> tuple[str, list] | None:
+    """(batch, payloads) of the graph play mode draws (the step view's drawing, graph only), or None."""
     for el in at.get("bidi_component"):
         if el.proto.component_name == "backprop_lab.step_view" and el.proto.id.endswith("play_graph"):
-            return json.loads(el.proto.json)["payload"]
+            data = json.loads(el.proto.json)
+            return data["batch"], data["frames"]
     return None
+
+
+def _play_graph(at) -> dict | None:
+    """The newest payload of the graph play mode draws, or None."""
+    frames = _play_frames(at)
+    return frames[1][-1] if frames else None
 
 
 def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     """While playing, the graph is the step view's drawing alone (patched in the browser) and the
     three charts are long-lived plotly charts patched in place (not a new st.plotly_chart per tick);
     they hold the lab's numbers. Paused, the step view and the ordinary charts are back."""
+    from components.model.play import charted, frames_to_draw
     from components.ui.stepping import view_options
     from components.views.charts import boundary_grid, boundary_png
     from components.views.step_view_data import StepViewPosition, graph_frame
@@ -363,25 +379,76 @@ def test_play_draws_graph_and_charts_as_live_plots_of_the_engine_state():
     assert frame["graph_only"] and frame["events"] == [] and frame["update"] == lab.stepper.update
     u, k = lab.stepper.update, lab.stepper.cursor
     expected = graph_frame(
-        lab.net, lab.trace, StepViewPosition(f"play-{u}-{k}", 0, u, k, False), view_options(lab, False)
+        lab.net, lab.trace, StepViewPosition(f"play-{u}-{k}-{lab.scale!r}", 0, u, k, False), view_options(lab, False)
     )
     assert frame["graph"] == json.loads(json.dumps(expected["graph"]))  # edge colours of the trained weights
+    frames, _ = frames_to_draw(lab)  # the newest chart is that of the last frame the charts follow
+    charted_last = frames[max(q for q, on in enumerate(charted(len(frames))) if on)]
     loss = live["live_chart_loss"]
     train = next(t for t in loss["data"] if t["name"] == "train")
     m = lab.dataset.X_train.shape[0]  # half_sse is drawn per sample, E/m
-    assert arr(train["y"])[-1] == lab.curve[-1][1] / m and len(arr(train["y"])) == len(lab.curve)
+    curve = charted_last.curve
+    assert arr(train["y"])[-1] == curve[-1][1] / m and len(arr(train["y"])) == len(curve)
     status = " ".join(md.value for md in at.markdown if "Training · epoch" in md.value)
     m = lab.dataset.X_train.shape[0]
     assert f"Training · epoch {lab.epoch_float:.4g}" in status and f"E/m = {lab.curve[-1][1] / m:.4g}" in status
     assert not at.latex  # the step panel's formulas would stand still while whole epochs play
     image = live["live_chart_data"]["layout"]["images"][0]["source"]
-    assert image == boundary_png(boundary_grid(lab.net, lab.dataset.X)[3], 0.0, 1.0)
+    assert image == boundary_png(boundary_grid(charted_last.net, lab.dataset.X)[3], 0.0, 1.0)
     click(at, "ctl_play")
     assert not lab_of(at).playing and not _live_figures(at) and _play_graph(at) is None
     assert_panel_matches_engine(at)
     assert {
         json.loads(el.proto.spec)["layout"].get("title", {}).get("text", "")[:4] for el in at.get("plotly_chart")
     } >= {"Loss", "Deci", "Grad"}
+
+
+def test_a_play_tick_sends_a_frame_for_each_part_of_its_epochs():
+    """The first tick at 30 epochs/s trains its epochs in parts (``split_epochs``): the graph gets a frame
+    for each part, the loss and boundary charts for every ``CHART_EVERY``-th and the gradient norms for
+    the first, each exactly the engine's state after those epochs (a lab trained the same way beside
+    it). A tick that waits for the browser sends the same batch again (drawn once)."""
+    from components.model.lab import build_lab
+    from components.model.play import CHART_EVERY, FRAMES_PER_TICK, PLAY_INTERVAL, split_epochs
+    from components.ui.stepping import view_options
+    from components.views.charts import boundary_grid, boundary_png
+    from components.views.step_view_data import StepViewPosition, graph_frame
+
+    at = new_app({"data": "xor", "h": "4", "act": "tanh", "bs": "10"})
+    twin = build_lab(lab_of(at).config)
+    click(at, "ctl_play")  # the run ▶ starts is the first tick
+    lab = lab_of(at)
+    parts = split_epochs(round(30 * PLAY_INTERVAL), FRAMES_PER_TICK)
+    assert len(parts) == FRAMES_PER_TICK and lab.stepper.update == sum(parts) * lab.stepper.updates_per_epoch
+    batch, graphs = _play_frames(at)
+    charts = _live_batches(at)
+    assert len(graphs) == FRAMES_PER_TICK and all(len(figs) == FRAMES_PER_TICK for _, figs in charts.values())
+    assert {b for b, _ in charts.values()} == {batch}
+    m = lab.dataset.X_train.shape[0]
+    for q, n in enumerate(parts):
+        twin.train_epochs(n)
+        twin.fit_scale()
+        u, k = twin.stepper.update, twin.stepper.cursor
+        o = replace(view_options(lab, False), scale=twin.scale)
+        expected = graph_frame(
+            twin.net, twin.trace, StepViewPosition(f"play-{u}-{k}-{twin.scale!r}", 0, u, k, False), o
+        )
+        assert graphs[q]["update"] == u and graphs[q]["graph"] == json.loads(json.dumps(expected["graph"]))
+        loss, boundary = charts["live_chart_loss"][1][q], charts["live_chart_data"][1][q]
+        assert (loss is None) == (boundary is None) == (q % CHART_EVERY != 0)
+        assert (charts["live_chart_grad"][1][q] is None) == (q > 0)
+        if loss is None:
+            continue
+        train = next(t for t in loss["data"] if t["name"] == "train")
+        assert list(arr(train["y"])) == [p[1] / m for p in twin.curve]
+        image = boundary["layout"]["images"][0]["source"]
+        assert image == boundary_png(boundary_grid(twin.net, twin.dataset.X)[3], 0.0, 1.0)
+        assert boundary["layout"]["title"]["subtitle"]["text"] == f"after {u} updates"
+    assert np.array_equal(twin.net.weights[0], lab.net.weights[0])
+    at.query_params["u"] = "0"  # the browser has not shown the last tick yet: this one waits …
+    time.sleep(0.15)  # … though 4 epochs are due by now
+    at.run()
+    assert lab_of(at).stepper.update == lab.stepper.update and _play_frames(at)[0] == batch
 
 
 def test_charts_show_the_parameters_the_update_started_from():

@@ -12,7 +12,7 @@ import time
 import streamlit as st
 
 from components.model.config import LIMITS
-from components.model.play import PLAY_INTERVAL
+from components.model.play import PLAY_INTERVAL, train_in_frames
 from components.ui import state
 from components.views.charts import accuracy_summary, loss_summary
 from engine import GRANULARITIES
@@ -264,7 +264,7 @@ def render_play_controls() -> None:
         key="ctl_play_mode",
         on_change=_play_pace_changed,
         format_func={"epochs": "whole epochs", "steps": "single steps"}.get,
-        help="whole epochs: fast training, redrawn up to 5× a second; single steps: the cursor walks "
+        help="whole epochs: fast training, redrawn up to 10× a second; single steps: the cursor walks "
         "event by event at the chosen step size",
     )
     if play_mode() == "epochs":
@@ -319,9 +319,10 @@ def browser_caught_up(lab) -> bool:
 
 
 def advance_play(lab) -> None:
-    """One tick of play mode: the epochs due at the chosen speed (``PlayClock``), or one step at the
-    chosen granularity. A tick that finds the browser still drawing the previous one does nothing
-    (its time is credited to the next), so the picture never lags behind the training."""
+    """One tick of play mode: the epochs due at the chosen speed (``PlayClock``), trained in parts with
+    a frame for the browser after each (``train_in_frames``), or one step at the chosen granularity.
+    A tick that finds the browser still drawing the previous one does nothing (its time is credited
+    to the next), so the picture never lags behind the training."""
     if not lab.playing or lab.problem:
         lab.playing = False
         return
@@ -331,8 +332,7 @@ def advance_play(lab) -> None:
     if play_mode() == "epochs":
         n = lab.clock.epochs_due(int(state.widget("ctl_speed", 30)), now)
         if n:
-            lab.train_epochs(n)
-            lab.fit_scale()
+            lab.clock.drew(train_in_frames(lab, n))
     else:
         lab.clock.ticked(now)
         lab.step(lab.display.granularity, forward=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.model.play import FRAME_SPACING, charted, frames_to_draw
 from components.ui import live_plot, state, step_panel, stepping
 from components.ui.controls import plays_epochs, update_caption
 from components.views import charts
@@ -161,20 +162,54 @@ def render_charts(lab, presentation: bool) -> None:
         return
     c1, c2, c3 = st.columns(3)
     d = lab.dataset
-    _chart(c1, lab, charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]), "chart_loss")
+    if lab.playing:
+        _live_charts(lab, (c1, c2, c3))
+        return
+    _chart(c1, charts.loss_figure(lab.curve, lab.config.loss, d.X_train.shape[0], d.X_test.shape[0]), "chart_loss")
     u = lab.stepper.update  # completed updates: the parameters the current one started from
-    fig = charts.data_figure(lab.net_at_update_start(), lab.dataset, title_note=f"after {u} update{'s' * (u != 1)}")
+    fig = charts.data_figure(lab.net_at_update_start(), lab.dataset, title_note=_after(u))
     if fig is not None:
-        _chart(c2, lab, fig, "chart_data")
+        _chart(c2, fig, "chart_data")
     else:
         c2.info(f"{lab.dataset.n_inputs}-dimensional inputs: no boundary picture.")
-    _chart(c3, lab, charts.grad_norm_figure(lab.grad_norms), "chart_grad")
+    _chart(c3, charts.grad_norm_figure(lab.grad_norms), "chart_grad")
 
 
-def _chart(where, lab, fig, key: str) -> None:
-    """A training chart: patched in place while playing (live_plot), a plain plotly chart otherwise."""
+def _after(updates: int) -> str:
+    return f"after {updates} update{'s' * (updates != 1)}"
+
+
+def _chart(where, fig, key: str) -> None:
+    """A training chart that holds still. theme=None: our own style (components/charts.py: Streamlit's
+    theme drew every chart twice)."""
     with where:
-        if lab.playing:
-            live_plot.show_live(fig, key="live_" + key)
-        else:  # theme=None: our own style (components/charts.py: Streamlit's theme drew every chart twice)
-            st.plotly_chart(fig, key=key, config={"displaylogo": False}, theme=None)
+        st.plotly_chart(fig, key=key, config={"displaylogo": False}, theme=None)
+
+
+def _live_charts(lab, columns) -> None:
+    """While playing: the loss and the boundary for the tick's frames the charts follow (``frames_to_draw``,
+    ``charted``), patched in place in the browser at those frames' times (live_plot); the gradient
+    norms with the first frame alone (seven lines and a legend: the dearest chart to redraw, and slow
+    to move)."""
+    frames, batch = frames_to_draw(lab)
+    follow = charted(len(frames))
+    d, c1, c2, c3 = lab.dataset, *columns
+    m_train, m_test = d.X_train.shape[0], d.X_test.shape[0]
+    loss = [
+        charts.loss_figure(list(f.curve), lab.config.loss, m_train, m_test) if on else None
+        for f, on in zip(frames, follow)
+    ]
+    with c1:
+        live_plot.show_live(loss, "live_chart_loss", batch=batch, spacing=FRAME_SPACING)
+    if d.n_inputs <= 2:
+        boundary = [
+            charts.data_figure(f.start_net, d, title_note=_after(f.update)) if on else None
+            for f, on in zip(frames, follow)
+        ]
+        with c2:
+            live_plot.show_live(boundary, "live_chart_data", batch=batch, spacing=FRAME_SPACING)
+    else:
+        c2.info(f"{d.n_inputs}-dimensional inputs: no boundary picture.")
+    grad = [charts.grad_norm_figure(list(frames[0].grad_norms))] + [None] * (len(frames) - 1)
+    with c3:
+        live_plot.show_live(grad, "live_chart_grad", batch=batch, spacing=FRAME_SPACING)

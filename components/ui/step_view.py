@@ -26,7 +26,7 @@ from collections.abc import Callable
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-__all__ = ["show_step_view", "latest_report", "KATEX_DIR"]
+__all__ = ["show_step_view", "show_play_frames", "latest_report", "KATEX_DIR"]
 
 KATEX_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "katex")
 
@@ -663,7 +663,8 @@ export default function ({ parentElement, data, setStateValue }) {
   let v = parentElement.__bpStepView;
   if (!v) v = parentElement.__bpStepView = createView(parentElement);
   v.setStateValue = setStateValue;
-  if (!(data && data.payload && data.payload.graph_only)) window.__bpStepViewActive = v;  // the keys step this view
+  const plays = data && (Array.isArray(data.frames) || (data.payload && data.payload.graph_only));
+  if (!plays) window.__bpStepViewActive = v;  // the keys step this view
   if (data && data.katex && !v.katex && !v.katexFailed && v.katexDir !== data.katex) {
     v.katexDir = data.katex;
     loadKatex(data.katex).then(
@@ -671,12 +672,28 @@ export default function ({ parentElement, data, setStateValue }) {
       () => { v.katexFailed = true; v.drawn.lines = null; drawLines(v, currentLines(v)); },
     );
   }
-  receive(v, data && data.payload);
+  if (data && Array.isArray(data.frames)) playFrames(v, data);
+  else receive(v, data && data.payload);
   return () => {  // the element leaves the page
+    clearTimeout(v.frameTimer);
     clearTimeout(v.cursorTimer);
     clearTimeout(v.giveUpTimer);
     if (window.__bpStepViewActive === v) window.__bpStepViewActive = null;
   };
+}
+
+// Play's drawings: a batch of graph-only payloads, drawn `spacing` ms apart. A batch is drawn once
+// (a rerun that sends it again changes nothing); a new batch replaces what is left of the last.
+function playFrames(v, data) {
+  if (data.batch === v.batch) return;
+  v.batch = data.batch;
+  clearTimeout(v.frameTimer);
+  const frames = data.frames, spacing = Math.max(0, Number(data.spacing) || 0);
+  const show = i => {
+    receive(v, frames[i]);
+    if (i + 1 < frames.length) v.frameTimer = setTimeout(() => show(i + 1), spacing);
+  };
+  if (frames.length) show(0);
 }
 
 function currentLines(v) {
@@ -823,6 +840,19 @@ def show_step_view(
     )
     report = result.get("report") if result is not None else None
     return report if isinstance(report, dict) else None
+
+
+def show_play_frames(frames: list[dict], *, batch: str, spacing: float, key: str) -> None:
+    """Mount the step view as play's graph: ``frames`` (graph-only payloads, ``graph_frame``) drawn
+    ``spacing`` seconds apart, the first at once. ``batch`` names them: the same batch sent again is
+    not drawn again. The view sends no reports."""
+    _step_view(
+        key=key,
+        data={"frames": frames, "batch": str(batch), "spacing": round(1000 * spacing), "katex": _katex_dir()},
+        height="content",
+        width="stretch",
+        on_report_change=_ignore,
+    )
 
 
 def latest_report(key: str = "step_view") -> dict | None:

@@ -5,9 +5,12 @@ to record) and sends the next payload. See ``components/views/step_view_data.py`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from components.model.play import FRAME_SPACING, frames_to_draw
 from components.model.step_report import parse_report
 from components.ui import state
-from components.ui.step_view import show_step_view
+from components.ui.step_view import show_play_frames, show_step_view
 from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
 
 __all__ = ["act_on_report", "render_step_view", "render_play_graph", "view_options"]
@@ -127,9 +130,18 @@ def render_step_view(lab, presentation: bool) -> None:
 
 
 def render_play_graph(lab, presentation: bool) -> None:
-    """While playing: the graph alone at the lab's cursor, drawn by the step view's code (its SVG is
-    patched: only the edges and nodes whose colour changed are touched). It sends no reports."""
+    """While playing: the graph alone, drawn by the step view's code (its SVG is patched: only the
+    edges and nodes whose colour changed are touched), once for each of the tick's frames
+    (``frames_to_draw``), ``FRAME_SPACING`` apart. It sends no reports."""
     o = view_options(lab, presentation)
-    stepper = lab.stepper
-    position = StepViewPosition(f"play-{stepper.update}-{stepper.cursor}", 0, stepper.update, stepper.cursor, False)
-    show_step_view(graph_frame(lab.net, lab.trace, position, o), key=PLAY_GRAPH)
+    frames, batch = frames_to_draw(lab)
+    payloads = [
+        graph_frame(
+            f.net,
+            f.trace,
+            StepViewPosition(f"play-{f.update}-{f.cursor}-{f.scale!r}", 0, f.update, f.cursor, False),
+            replace(o, scale=f.scale),
+        )
+        for f in frames
+    ]
+    show_play_frames(payloads, batch=batch, spacing=FRAME_SPACING, key=PLAY_GRAPH)
