@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.ui import controls, header, page, sidebar, state, stepping, tools
 
-st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="auto")
 
 lab = state.begin_run()
 presentation = header.render_header()
@@ -36,7 +36,7 @@ def live_view() -> None:
     # The step controls sit above the graph and panel but are sent between them: the new formula
     # leaves the server first and is painted on its own, before the graph (bench_step_latency).
     # While epochs play they are drawn once, above the live view.
-    above = None if controls.plays_epochs(lab) else st.container()
+    above = None if controls.plays_epochs(lab) else st.container(key="bp_step_controls")
     if above is not None:
         state.show_position(lab)  # play in single steps has just moved the cursor
 

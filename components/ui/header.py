@@ -19,6 +19,29 @@ _CSS = """
 /* Plotly charts a whole number of pixels wide: plotly's first draw (before Streamlit has measured the
    chart) and Streamlit's width then agree, so the second pass redraws nothing (play, bench_play) */
 .st-key-chart_loss, .st-key-chart_data, .st-key-chart_grad {width: round(down, 100%, 1px) !important;}
+/* Segmented controls (step size, jumps, tools) wrap rather than hide options past the right edge */
+[data-testid="stButtonGroup"] > div {flex-wrap: wrap;}
+/* Tablets and narrow windows: the title on its own line, the display choices in one row below it */
+@media (max-width: 1000px) {
+  .st-key-bp_head [data-testid="stHorizontalBlock"] {flex-wrap: wrap; row-gap: 0.25rem;}
+  .st-key-bp_head [data-testid="stColumn"]:first-child {flex: 1 1 100%; min-width: 100%;}
+}
+/* Phones (portrait): the current step first (one line of title, then the step view, whose step buttons
+   are a bar fixed at the bottom), then the step controls and the display choices, then the rest; the
+   configuration is in the sidebar, one tap on » away. */
+.bp-phone-title {display: none;}
+@media (max-width: 640px) {
+  html, body, [class*="css"] {font-size: 16px;}
+  .block-container {padding: 4rem 0.75rem 5rem 0.75rem !important; max-width: 100% !important;}  /* (below the » bar) */
+  .bp-phone-title {display: block; line-height: 1.3;}
+  .st-key-bp_head [data-testid="stColumn"]:first-child {display: none;}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * {order: 2;}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :is(:has(.bp-phone-title),
+    :has(.st-key-bp_present_head), :has(.st-key-step_view), :has(.st-key-play_graph)) {order: 0;}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(.st-key-bp_head) {order: 1;}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-bp_step_controls) {order: 1;}
+  .st-key-graph_fit_scale {order: 2;}
+}
 </style>
 """
 
@@ -27,6 +50,17 @@ _PRESENTATION_CSS = """
 [data-testid="stSidebar"], [data-testid="collapsedControl"], [data-testid="stHeader"] {display: none;}
 html, body, [class*="css"] {font-size: 20px;}
 .block-container {max-width: 100% !important; padding: 0.75rem 2rem 1rem 2rem !important;}
+@media (max-width: 900px) {  /* a tablet is held, not projected */
+  html, body, [class*="css"] {font-size: 17px;}
+  .block-container {padding: 0.5rem 1rem 1rem 1rem !important;}
+}
+@media (max-width: 640px) {
+  html, body, [class*="css"] {font-size: 16px;}
+  .block-container {padding: 0.5rem 0.75rem 5rem 0.75rem !important;}
+  .st-key-bp_present_head [data-testid="stHorizontalBlock"] {flex-wrap: nowrap; gap: 0.5rem;}
+  .st-key-bp_present_head [data-testid="stColumn"] {min-width: 0; width: auto; flex: 1 1 auto;}
+  .st-key-bp_present_head [data-testid="stColumn"]:last-child {flex: 0 0 auto;}
+}
 </style>
 """
 
@@ -49,7 +83,7 @@ def render_header() -> bool:
     sizes = "-".join(map(str, lab.net.layer_sizes))
     if presentation:  # one line: what the network is, and the way out; the rest was chosen before
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-        cols = st.columns([6, 1.4], vertical_alignment="center")
+        cols = st.container(key="bp_present_head").columns([6, 1.4], vertical_alignment="center")
         cols[0].markdown(
             f"**Backprop Lab** <span style='color:#666'>· network {sizes} · "
             f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}</span>",
@@ -57,7 +91,12 @@ def render_header() -> bool:
         )  # numbers and fixed names only
         _presentation_toggle(cols[1])
         return presentation
-    cols = st.columns([2.3, 1.6, 1.4, 0.8, 1.4], vertical_alignment="bottom")
+    st.markdown(  # phones only (CSS): one line above the step view, instead of the title column
+        f"<div class='bp-phone-title'><b>Backprop Lab</b> <span style='color:#666'>· network {sizes} · "
+        f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}</span></div>",
+        unsafe_allow_html=True,
+    )  # numbers and fixed names only
+    cols = st.container(key="bp_head").columns([2.3, 1.6, 1.4, 0.8, 1.4], vertical_alignment="bottom")
     cols[0].markdown(
         f"## Backprop Lab  \n<span style='color:#666'>network {sizes} · "
         f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}"

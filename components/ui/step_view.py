@@ -161,8 +161,24 @@ function createView(root) {
     const node = e.target.closest && e.target.closest('[data-neuron]');
     if (node && v.data) select(v, Number(node.dataset.layer), Number(node.dataset.i));
   });
+  // A swipe across the view steps (left: next, right: back); vertical moves stay the page's scrolling.
+  let touch = null;
+  body.addEventListener('touchstart', e => {
+    touch = e.touches.length === 1 ? [e.touches[0].clientX, e.touches[0].clientY] : null;
+  }, { passive: true });
+  body.addEventListener('touchend', e => {
+    const t = e.changedTouches[0];
+    if (!touch || !t || (v.data && v.data.graph_only)) return;
+    const dx = t.clientX - touch[0], dy = t.clientY - touch[1];
+    touch = null;
+    if (Math.abs(dx) >= 48 && Math.abs(dx) > 1.5 * Math.abs(dy)) act(v, dx < 0 ? 'f' : 'b');
+  }, { passive: true });
   // A too-wide formula line is fitted again when the panel's width changes.
-  new ResizeObserver(() => fitFormulas(v)).observe(formulas);
+  // Stacked, a formula that grows (its fonts arrive) pushes the graph down: it is fitted again.
+  new ResizeObserver(() => {
+    fitFormulas(v);
+    if (v.data && (PHONE.matches || wrap.clientWidth <= 700)) fitGraph(v);
+  }).observe(formulas);
   return v;
 }
 
@@ -194,7 +210,8 @@ function receive(v, data) {
   if (fresh) {
     if (data.graph_only && v.g && geometryKey(data.graph) === v.geometry) reuseGraph(v);
     else buildGraph(v);
-    v.tallest = 0;  // a new update (or other settings) may be shorter
+    v.tallest = v.titleTallest = v.formulaTallest = 0;  // a new update (or other settings) may be shorter
+    v.graphMax = Infinity;
   }
   v.drawn.cursor = null;  // draw again (only what differs changes)
   if (fresh || moved) {
@@ -276,7 +293,8 @@ function enterAhead(v) {
   v.key = a.key;
   v.seq = a.seq;
   buildGraph(v);
-  v.tallest = 0;
+  v.tallest = v.titleTallest = v.formulaTallest = 0;
+  v.graphMax = Infinity;
   v.drawn.cursor = null;
   v.cursor = a.next[-1 - (a.window[0] - 1)];  // one press from the start (cursor −1)
   clearTimeout(v.cursorTimer);
@@ -444,6 +462,29 @@ function reuseGraph(v) {
   D.marks = null;
 }
 
+// Edge values that would cover one shown before them (in edge order) are left out: where edges crowd
+// (many from one neuron, a short gap between layers) the picture keeps what can be read.
+function thinChips(v, g, callout) {
+  const G = v.g, D = v.drawn, kept = [];
+  D.chipsAt = g;
+  D.chipsFor = callout;
+  if (Array.isArray(callout)) {  // the callout's box (as drawGraph sizes it) comes first
+    const [x, y, text] = callout, w = 0.58 * G.font * [...String(text)].length + 12, hh = 1.6 * G.font;
+    kept.push([x - w / 2, y - hh / 2, x + w / 2, y + hh / 2]);
+  }
+  G.chips.forEach((chip, k) => {
+    const text = D.chip[k];
+    let show = !!text && !!chip.size;
+    if (show) {
+      const [x, y] = g.chips[k], [w, hh] = chip.size;
+      const box = [x - w / 2, y - hh / 2, x + w / 2, y + hh / 2];
+      show = !kept.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]);
+      if (show) kept.push(box);
+    }
+    chip.grp.setAttribute('display', show ? 'inline' : 'none');
+  });
+}
+
 // The state at cursor c: base entries then every change with k ≤ c, in order.
 function stateAt(list, c, size, pick) {
   const out = new Array(size).fill(null);
@@ -489,20 +530,23 @@ function drawGraph(v, c) {
   });
   // Edge-value chips: "" hides one.
   const chipText = stateAt(g.chip_changes, c, G.chips.length, x => x[2]);
+  let chipsMoved = false;
   chipText.forEach((text, k) => {
     if (text === null || text === D.chip[k]) return;
     D.chip[k] = text;
+    chipsMoved = true;
     const chip = G.chips[k];
-    chip.grp.setAttribute('display', text ? 'inline' : 'none');
     chip.text.textContent = text;
     const size = Math.max(8, G.font - 3);
     const w = 0.58 * size * [...text].length + 6;
+    chip.size = [w, size * 1.4];
     chip.text.setAttribute('font-size', size);
     Object.entries({ x: -w / 2, y: -size * 0.7, width: w, height: size * 1.4 })
       .forEach(([a, b]) => chip.rect.setAttribute(a, b));
   });
-  // Marks of this cursor (a few elements: rebuilt when they change).
   const mark = g.marks[c - (v.data.window[0] - 1)] || {};
+  if (chipsMoved || D.chipsAt !== g || D.chipsFor !== mark.callout) thinChips(v, g, mark.callout);
+  // Marks of this cursor (a few elements: rebuilt when they change).
   const markKey = JSON.stringify(mark);
   if (markKey === D.marks) return;
   D.marks = markKey;
@@ -652,10 +696,41 @@ function render(v) {
 // The view never shrinks while one update is shown: a shorter formula or table must not pull the page
 // below it up (and a press must never move what the reader is looking at).
 function holdHeight(v) {
+  if (PHONE.matches || v.wrap.clientWidth <= 700) holdStacked(v);  // (the CSS stacks the view there)
+  else if (v.svg.style.maxHeight) v.svg.style.maxHeight = '';
+  // Edge values drawn smaller than 12 px (a phone's width) are left out: the callout and the formula
+  // still give the current one.
+  const g = v.data && v.data.graph;
+  const chip = g && Math.max(8, g.font - 3);  // (as drawGraph sizes them)
+  if (g) v.wrap.classList.toggle('bp-sv-tiny', chip * v.svg.getBoundingClientRect().width / g.width < 12);
   v.body.style.minHeight = '';
   const h = v.body.offsetHeight;
   if (h > (v.tallest || 0)) v.tallest = h;
   v.body.style.minHeight = `${v.tallest}px`;
+}
+
+// Stacked (a phone, a tablet, a narrow window) the title and formula sit above the graph: they keep the
+// height of the tallest seen in this update (the graph does not jump at every press), and the graph is
+// scaled to the rest of the first screen, above a phone's step bar (it shrinks when a taller formula
+// comes, never grows back in one update).
+const PHONE = window.matchMedia('(max-width: 640px)');
+function holdStacked(v) {
+  for (const [el, k] of [[v.title, 'titleTallest'], [v.formulas, 'formulaTallest']]) {
+    el.style.minHeight = '';
+    v[k] = Math.max(v[k] || 0, el.offsetHeight);
+    el.style.minHeight = `${v[k]}px`;
+  }
+  fitGraph(v);
+}
+
+function fitGraph(v) {
+  const bar = v.wrap.querySelector('.bp-sv-controls');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const top = v.svg.getBoundingClientRect().top + (main ? main.scrollTop : 0) + window.scrollY;
+  const below = bar && getComputedStyle(bar).position === 'fixed' ? bar.offsetHeight : 0;
+  const room = Math.max(window.innerHeight - below - top - 8, 0.33 * window.innerHeight);
+  v.graphMax = Math.min(v.graphMax || Infinity, room);
+  v.svg.style.maxHeight = `${Math.round(v.graphMax)}px`;
 }
 
 // ------------------------------------------------------------------ the component
@@ -741,7 +816,13 @@ _CSS = r"""
 
 /* Graph (left, about 55 %) and panel (right); stacked below 700 px. */
 .bp-sv-body { display: grid; grid-template-columns: minmax(0, 55fr) minmax(0, 45fr); gap: 1.25rem; align-items: start; }
-@container (max-width: 700px) { .bp-sv-body { grid-template-columns: minmax(0, 1fr); } }
+@container (max-width: 700px) {  /* stacked: the formula first, then the graph (a tablet, a narrow window) */
+  .bp-sv-body { grid-template-columns: minmax(0, 1fr); }
+  .bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* the graph shares the screen's height */
+  .bp-sv-panel { display: contents; }
+  .bp-sv-progress { order: 1; } .bp-sv-title { order: 2; } .bp-sv-formulas { order: 3; }
+  .bp-sv-graph { order: 4; } .bp-sv-expl { order: 5; } .bp-sv-tablebox { order: 6; }
+}
 .bp-sv-graph { min-width: 0; }
 .bp-sv-svg {
   display: block; width: 100%; height: auto; aspect-ratio: var(--bp-sv-aspect, auto); background: #ffffff;
@@ -753,6 +834,7 @@ _CSS = r"""
 .bp-sv-svg [data-neuron]:hover circle { stroke: var(--bp-sv-ink); stroke-width: 2.5; }
 .bp-sv-halo-line { stroke: #fbd38d; stroke-width: 12; stroke-opacity: 0.55; stroke-linecap: round; }
 .bp-sv-svg .bp-sv-ring { fill: none; stroke: var(--bp-sv-ink); stroke-width: 3; }
+.bp-sv-tiny .bp-sv-chips { display: none; }
 .bp-sv-chips rect { fill: #ffffff; fill-opacity: 0.9; stroke: #cbd5e0; stroke-width: 0.8; }
 .bp-sv-chips text { fill: var(--bp-sv-ink); }
 .bp-sv-callout-box { fill: #ffffff; stroke: #4a5568; stroke-width: 1; }
@@ -783,6 +865,30 @@ _CSS = r"""
 .bp-sv-table th { font-weight: 600; color: var(--bp-sv-muted); border-bottom-color: #a0aec0; }
 .bp-sv-table td:first-child, .bp-sv-table th:first-child { text-align: left; }
 .bp-sv-table tr.bp-sv-hl td { background: #fff3cd; font-weight: 600; }
+
+/* Phones (portrait): the formula first, then the graph, in the first screen; ← Back, the position and
+   Next → in a bar fixed at the bottom, within thumb reach; a swipe on the view steps too. (No container
+   query here: its containment would hold the fixed bar inside the view.) */
+@media (max-width: 640px) {
+  .bp-sv { container-type: normal; }
+  .bp-sv.bp-sv-present { --bp-sv-font: 1rem; }
+  .bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* a phone is held close: no projector sizes */
+  .bp-sv:not(.bp-sv-graph-only) .bp-sv-controls {
+    position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; margin: 0; flex-wrap: nowrap; gap: 0.5rem;
+    background: #ffffff; border-top: 1px solid var(--bp-sv-line); box-shadow: 0 -2px 8px rgba(0, 0, 0, 0.08);
+    padding: 0.5rem 0.75rem calc(0.5rem + env(safe-area-inset-bottom));
+  }
+  .bp-sv-controls .bp-sv-btn { flex: 1 1 0; min-height: 3rem; font-size: 1.05rem; }
+  .bp-sv-controls .bp-sv-count { order: 1; text-align: center; min-width: 5.5em; white-space: normal; }
+  .bp-sv-controls .bp-sv-primary { order: 2; }
+  .bp-sv-scrub, .bp-sv-wait:empty { display: none; }
+  .bp-sv-wait { position: absolute; bottom: 100%; left: 0.75rem; background: #ffffff; }
+  .bp-sv-body { grid-template-columns: minmax(0, 1fr); gap: 0.25rem; touch-action: pan-y; }
+  .bp-sv-panel { display: contents; }
+  .bp-sv-progress { order: 1; } .bp-sv-title { order: 2; margin-bottom: 0; } .bp-sv-formulas { order: 3; }
+  .bp-sv-graph { order: 4; } .bp-sv-expl { order: 5; } .bp-sv-tablebox { order: 6; }
+  .bp-sv-svg { max-height: 56vh; margin: 0 auto; }
+}
 """
 
 _step_view = st.components.v2.component("backprop_lab.step_view", js=_JS, css=_CSS, isolate_styles=False)

@@ -123,12 +123,13 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
     # edges: weights then biases, GraphLayout order; px ends
     edges = np.column_stack([fr.x(lay.x0), fr.y(lay.y0), fr.x(lay.x1), fr.y(lay.y1)])
     nodes = [[*p, round(float(d) / 2, 1), 0, int(l), int(i)] for p, d, l, i in _node_rows(lay, fr, size)]
-    circles = np.array([n[:3] for n in nodes], float).reshape(-1, 3)  # (x, y, r) of each neuron, px
     n_neurons = len(nodes)
     if lay.bias:
         half = np.asarray(bias_sizes(fr.diam, fs)) / 2
         nodes += [[*_r([fr.x(l), fr.y(lay.bias_y[l])]), round(float(half[l]), 1), 1, l, -1] for l in range(L)]
 
+    # what a callout must not cover: every neuron's circle and the "+1" boxes (as circles around them)
+    obstacles = np.array([[n[0], n[1], n[2] * (1.42 if n[3] == 1 else 1)] for n in nodes], float).reshape(-1, 3)
     edge_ch, node_ch, chip_ch = _Changes(), _Changes(), _Changes()
     marks, chips, chip_of, styles = [], [], {}, None
     scale, dense = o.scale, pair > DENSE_PAIR
@@ -169,7 +170,7 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
                 "halo": [int(e) for e in halo] if len(halo) <= 100 else [],
                 "dashed": [int(e) for e in dashed],
                 "focus": None if focus is None else int(focus),
-                "callout": _clear_of(_callout(scene, fr, focus), circles, fr, fs),
+                "callout": _clear_of(_callout(scene, fr, focus), obstacles, fr, fs),
                 "caption": caption_text(scene) if ev is not None else "",
             }
         )
@@ -239,27 +240,37 @@ def _callout(scene: Scene, fr: _Frame, focus) -> list | None:
 
 
 _NUDGES = [(0, 0)] + [
-    (dx, dy) for dy in (-30, 30, -60, 60, -90, 90, -130, 130, -170, 170, -220, 220) for dx in (0, -60, 60, -120, 120)
+    (dx, dy)
+    for dy in (-30, 30, -60, 60, -90, 90, -130, 130, -170, 170, -220, 220, -280, 280, -340, 340)
+    for dx in (0, -60, 60, -120, 120, -180, 180)
 ]
 
 
 def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) -> list | None:
     """The callout moved to the first nearby place where its box (as the browser sizes it: 0.58 em a
-    character, 6 px padding) covers no neuron's circle and stays inside the drawing; unmoved if none."""
+    character, 6 px padding) covers no neuron's circle and stays inside the drawing, below the layers'
+    column heads; unmoved if none."""
     if callout is None or not len(circles):
         return callout
     x, y, text = callout
     half_w, half_h = 0.58 * fs * len(str(text)) / 2 + 6, 0.8 * fs
     width, height = fr.left + fr.pw + fr.right, fr.top + fr.ph + fr.bottom
-    for dx, dy in _NUDGES:
-        cx, cy = x + dx, y + dy
-        if cx - half_w < 0 or cx + half_w > width or cy - half_h < 0 or cy + half_h > height:
-            continue
-        # the nearest point of the box to each circle's centre, and whether it lies inside the circle
-        nx = np.clip(circles[:, 0], cx - half_w, cx + half_w)
-        ny = np.clip(circles[:, 1], cy - half_h, cy + half_h)
-        if np.all((nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2 > (circles[:, 2] + 2) ** 2):
-            return [round(cx, 1), round(cy, 1), text]
+    # where crowded layers leave no gap: just above the highest circle or just below the lowest
+    edges = [
+        float(min(circles[:, 1] - circles[:, 2]) - half_h - 4 - y),
+        float(max(circles[:, 1] + circles[:, 2]) + half_h + 4 - y),
+    ]
+    places = _NUDGES + [(dx, dy) for dy in edges for dx in (0, -60, 60, -120, 120, -180, 180)]
+    for top in (fr.top, 0):  # below the column heads if it can be, else anywhere in the drawing
+        for dx, dy in places:
+            cx, cy = x + dx, y + dy
+            if cx - half_w < 0 or cx + half_w > width or cy - half_h < top or cy + half_h > height:
+                continue
+            # the nearest point of the box to each circle's centre, and whether it lies inside the circle
+            nx = np.clip(circles[:, 0], cx - half_w, cx + half_w)
+            ny = np.clip(circles[:, 1], cy - half_h, cy + half_h)
+            if np.all((nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2 > (circles[:, 2] + 2) ** 2):
+                return [round(cx, 1), round(cy, 1), text]
     return callout
 
 
