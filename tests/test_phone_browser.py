@@ -24,7 +24,7 @@ LINKS = {
     "deep": "h=8-8-8&act=sigmoid&k=60",  # 2-8-8-8-1, a gradient in layer 3
     "xor": "preset=xor&h=4&act=tanh&bs=10&k=30",  # XOR 2-4-1, batch of 10, a forward value of sample 7
 }
-DEVICES = {"phone": (390, 844), "tablet": (768, 1024)}
+DEVICES = {"phone": (390, 844), "tablet": (768, 1024), "phone_landscape": (844, 390), "tablet_landscape": (1024, 768)}
 
 # Boxes (CSS px, page coordinates) of what the first screen must hold, and of the graph's visible texts.
 _LAYOUT_JS = """() => {
@@ -45,6 +45,8 @@ _LAYOUT_JS = """() => {
     scrollWidth: Math.max(document.documentElement.scrollWidth,
       (document.querySelector('[data-testid="stMain"]') || {}).scrollWidth || 0),
     texts,
+    clipped: [...document.querySelectorAll('.bp-sv-formulas')].filter(f => f.scrollWidth > f.clientWidth + 4)
+      .map(f => f.scrollWidth + ' px in ' + f.clientWidth),
   };
 }"""
 
@@ -117,6 +119,7 @@ def test_classroom_link_on_a_phone_shows_the_step_and_steps_by_tap_and_swipe(app
         assert 0 <= top and bottom <= floor + 1 and left >= -1 and right <= lay["width"] + 1, (part, lay[part], floor)
     assert lay["scrollWidth"] <= lay["width"] + 1, f"the page scrolls sideways: {lay['scrollWidth']} > {lay['width']}"
     assert not _overlaps(lay["texts"]), _overlaps(lay["texts"])
+    assert not lay["clipped"], f"a formula line is cut off: {lay['clipped']}"
     if device == "phone":
         assert lay["barFixed"] and lay["bar"][3] <= lay["height"] + 1  # within thumb reach, always in view
 

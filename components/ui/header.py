@@ -50,6 +50,10 @@ _PRESENTATION_CSS = """
 [data-testid="stSidebar"], [data-testid="collapsedControl"], [data-testid="stHeader"] {display: none;}
 html, body, [class*="css"] {font-size: 20px;}
 .block-container {max-width: 100% !important; padding: 0.75rem 2rem 1rem 2rem !important;}
+@media (max-height: 500px) {  /* a phone held sideways */
+  html, body, [class*="css"] {font-size: 15px;}
+  .block-container {padding: 0.25rem 1rem 1rem 1rem !important;}
+}
 @media (max-width: 900px) {  /* a tablet is held, not projected */
   html, body, [class*="css"] {font-size: 17px;}
   .block-container {padding: 0.5rem 1rem 1rem 1rem !important;}

@@ -177,7 +177,7 @@ function createView(root) {
   // Stacked, a formula that grows (its fonts arrive) pushes the graph down: it is fitted again.
   new ResizeObserver(() => {
     fitFormulas(v);
-    if (v.data && (PHONE.matches || wrap.clientWidth <= 700)) fitGraph(v);
+    if (v.data && fits(v)) fitGraph(v);
   }).observe(formulas);
   return v;
 }
@@ -468,6 +468,7 @@ function thinChips(v, g, callout) {
   const G = v.g, D = v.drawn, kept = [];
   D.chipsAt = g;
   D.chipsFor = callout;
+  for (const { x, y, r } of G.nodes) kept.push([x - r, y - r, x + r, y + r]);  // no value over a neuron
   if (Array.isArray(callout)) {  // the callout's box (as drawGraph sizes it) comes first
     const [x, y, text] = callout, w = 0.58 * G.font * [...String(text)].length + 12, hh = 1.6 * G.font;
     kept.push([x - w / 2, y - hh / 2, x + w / 2, y + hh / 2]);
@@ -696,8 +697,9 @@ function render(v) {
 // The view never shrinks while one update is shown: a shorter formula or table must not pull the page
 // below it up (and a press must never move what the reader is looking at).
 function holdHeight(v) {
-  if (PHONE.matches || v.wrap.clientWidth <= 700) holdStacked(v);  // (the CSS stacks the view there)
-  else if (v.svg.style.maxHeight) v.svg.style.maxHeight = '';
+  if (PHONE.matches || v.wrap.clientWidth <= 760) holdStacked(v);  // (the CSS stacks the view there)
+  else if (SHORT.matches) fitGraph(v);
+  else if (!SHORT.matches && v.svg.style.maxHeight) v.svg.style.maxHeight = '';
   // Edge values drawn smaller than 12 px (a phone's width) are left out: the callout and the formula
   // still give the current one.
   const g = v.data && v.data.graph;
@@ -714,6 +716,8 @@ function holdHeight(v) {
 // scaled to the rest of the first screen, above a phone's step bar (it shrinks when a taller formula
 // comes, never grows back in one update).
 const PHONE = window.matchMedia('(max-width: 640px)');
+const SHORT = window.matchMedia('(max-height: 500px)');  // a phone held sideways: side by side, fitted
+const fits = v => PHONE.matches || SHORT.matches || v.wrap.clientWidth <= 760;  // the graph is fitted to the screen
 function holdStacked(v) {
   for (const [el, k] of [[v.title, 'titleTallest'], [v.formulas, 'formulaTallest']]) {
     el.style.minHeight = '';
@@ -814,11 +818,11 @@ _CSS = r"""
 .bp-sv-count { font-size: 0.85em; color: var(--bp-sv-muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
 .bp-sv-wait { font-size: 0.85em; color: var(--bp-sv-muted); min-width: 2.5em; }
 
-/* Graph (left, about 55 %) and panel (right); stacked below 700 px. */
+/* Graph (left, about 55 %) and panel (right); stacked below 760 px. */
 .bp-sv-body { display: grid; grid-template-columns: minmax(0, 55fr) minmax(0, 45fr); gap: 1.25rem; align-items: start; }
-@container (max-width: 700px) {  /* stacked: the formula first, then the graph (a tablet, a narrow window) */
+@container (max-width: 760px) {  /* stacked: the formula first, then the graph (a tablet, a narrow window) */
   .bp-sv-body { grid-template-columns: minmax(0, 1fr); }
-  .bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* the graph shares the screen's height */
+  .bp-sv.bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* the graph shares the screen's height */
   .bp-sv-panel { display: contents; }
   .bp-sv-progress { order: 1; } .bp-sv-title { order: 2; } .bp-sv-formulas { order: 3; }
   .bp-sv-graph { order: 4; } .bp-sv-expl { order: 5; } .bp-sv-tablebox { order: 6; }
@@ -866,13 +870,23 @@ _CSS = r"""
 .bp-sv-table td:first-child, .bp-sv-table th:first-child { text-align: left; }
 .bp-sv-table tr.bp-sv-hl td { background: #fff3cd; font-weight: 600; }
 
+/* A phone held sideways (short): smaller type, the title on one line, the graph fitted to the height. */
+@media (max-height: 500px) {
+  .bp-sv.bp-sv-present { --bp-sv-font: 0.95rem; }
+  .bp-sv.bp-sv-present .bp-sv-fit .katex { font-size: 1em; }
+  .bp-sv-controls { margin-bottom: 0.35rem; }
+  .bp-sv-btn { min-height: 2.2rem; padding: 0.2rem 0.8rem; }
+  .bp-sv-title { font-size: 1em; margin: 0 0 0.2rem; }
+  .bp-sv-fit .katex-display { margin: 0.25em 0; }
+}
+
 /* Phones (portrait): the formula first, then the graph, in the first screen; ← Back, the position and
    Next → in a bar fixed at the bottom, within thumb reach; a swipe on the view steps too. (No container
    query here: its containment would hold the fixed bar inside the view.) */
 @media (max-width: 640px) {
   .bp-sv { container-type: normal; }
   .bp-sv.bp-sv-present { --bp-sv-font: 1rem; }
-  .bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* a phone is held close: no projector sizes */
+  .bp-sv.bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* a phone is held close: no projector sizes */
   .bp-sv:not(.bp-sv-graph-only) .bp-sv-controls {
     position: fixed; left: 0; right: 0; bottom: 0; z-index: 999990; margin: 0; flex-wrap: nowrap; gap: 0.5rem;
     background: #ffffff; border-top: 1px solid var(--bp-sv-line); box-shadow: 0 -2px 8px rgba(0, 0, 0, 0.08);
