@@ -3,7 +3,8 @@
 For the textbook 2-2-2 example, a 2-8-8-8-1 network and XOR with a batch of 10, each opened from a
 classroom link (presentation mode, charts hidden): the whole formula and the whole graph are inside the
 first screen, above the step bar; the page does not scroll sideways; no two texts of the graph overlap;
-a tap on Next → and ← Back, and a swipe left and right on the view, each move one event. Screenshots:
+a tap on Next → and ← Back, and a swipe left and right on the view, each move one event; on a phone a tap
+on the graph zooms in around it and another shows it whole. Screenshots:
 artifacts/screens/phone_*.png.
 """
 
@@ -134,5 +135,16 @@ def test_classroom_link_on_a_phone_shows_the_step_and_steps_by_tap_and_swipe(app
     _swipe(page, 20)  # too short to be a swipe: nothing moves
     page.wait_for_timeout(300)
     assert _cursor(page) == k
+    if device == "phone":  # a tap on the graph, off the neurons, zooms in around it; another shows it whole
+        box = page.locator(".bp-sv-svg").bounding_box()
+        whole = page.get_attribute(".bp-sv-svg", "viewBox")
+        page.touchscreen.tap(box["x"] + 0.03 * box["width"], box["y"] + 0.97 * box["height"])
+        page.wait_for_function("() => document.querySelector('.bp-sv-svg').dataset.zoomed === '1'", timeout=TIMEOUT_MS)
+        x, y, w, h = map(float, page.get_attribute(".bp-sv-svg", "viewBox").split())
+        _, _, w0, h0 = map(float, whole.split())
+        assert (round(w), round(h)) == (round(w0 / 2), round(h0 / 2)) and x == 0 and y + h == round(h0), (x, y, w, h)
+        page.touchscreen.tap(box["x"] + 0.5 * box["width"], box["y"] + 0.97 * box["height"])
+        page.wait_for_function("() => document.querySelector('.bp-sv-svg').dataset.zoomed === ''", timeout=TIMEOUT_MS)
+        assert page.get_attribute(".bp-sv-svg", "viewBox") == whole and _cursor(page) == k
     assert page.locator("[data-testid='stException']").count() == 0
     ctx.close()

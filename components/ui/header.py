@@ -39,7 +39,8 @@ _CSS = """
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :is(:has(.bp-phone-title),
     :has(.st-key-bp_present_head), :has(.st-key-step_view), :has(.st-key-play_graph)) {order: 0;}
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(.st-key-bp_head) {order: 1;}
-  [data-testid="stLayoutWrapper"]:has(> .st-key-bp_step_controls) {order: 1;}
+  [data-testid="stLayoutWrapper"]:has(> .st-key-bp_step_controls),
+    [data-testid="stLayoutWrapper"]:has(> .st-key-bp_selected) {order: 1;}
   .st-key-graph_fit_scale {order: 2;}
 }
 </style>

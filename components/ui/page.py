@@ -100,7 +100,7 @@ def render_selected(lab) -> None:
         return
     ev = lab.stepper.event
     c = ev.sample if ev is not None and ev.sample is not None else 0
-    box = st.container(border=True)
+    box = st.container(border=True, key="bp_selected")
     if layer == 0:
         box.markdown(f"**Input {i + 1}** · x = {tr.X[c, i]:.6g} (sample {c + 1})")
         box.button("Clear selection", key="sel_clear", on_click=_clear_selection)

@@ -158,8 +158,15 @@ function createView(root) {
   next.addEventListener('click', () => act(v, 'f'));
   slider.addEventListener('input', () => act(v, ['goto', Number(slider.value)]));
   svg.addEventListener('click', e => {
+    if (performance.now() - (v.zoomedAt || -1e9) < 600) return;  // the click of the tap that zoomed
     const node = e.target.closest && e.target.closest('[data-neuron]');
     if (node && v.data) select(v, Number(node.dataset.layer), Number(node.dataset.i));
+  });
+  // A tap on the graph (not on a neuron) zooms in twice around it; another tap shows the whole network.
+  svg.addEventListener('pointerup', e => {
+    if (e.pointerType !== 'touch' || !v.data || (e.target.closest && e.target.closest('[data-neuron]'))) return;
+    v.zoomedAt = performance.now();
+    toggleZoom(v, e.clientX, e.clientY);
   });
   // A swipe across the view steps (left: next, right: back); vertical moves stay the page's scrolling.
   let touch = null;
@@ -399,11 +406,30 @@ if (!window.__bpStepViewKeys) {
 }
 
 // ------------------------------------------------------------------ the graph
+// The drawing's viewBox: the whole network, or (zoomed) half its width and height around a tap.
+function toggleZoom(v, clientX, clientY) {
+  const g = v.data.graph, r = v.svg.getBoundingClientRect();
+  if (v.zoom || !r.width) {
+    v.zoom = null;
+  } else {
+    const k = Math.min(r.width / g.width, r.height / g.height);  // (the drawing is centred in its box)
+    const x = (clientX - r.left - (r.width - g.width * k) / 2) / k;
+    const y = (clientY - r.top - (r.height - g.height * k) / 2) / k;
+    const w = g.width / 2, hh = g.height / 2;
+    v.zoom = [Math.min(Math.max(x - w / 2, 0), g.width - w), Math.min(Math.max(y - hh / 2, 0), g.height - hh), w, hh];
+  }
+  v.svg.setAttribute('viewBox', (v.zoom || [0, 0, g.width, g.height]).map(n => Math.round(n)).join(' '));
+  v.svg.dataset.zoomed = v.zoom ? '1' : '';
+  if (v.data && !v.data.graph_only) holdHeight(v);  // edge values may be legible now (or no longer)
+}
+
 function buildGraph(v) {
   const g = v.data.graph;
   const svg = v.svg;
   svg.replaceChildren();
   svg.setAttribute('viewBox', `0 0 ${g.width} ${g.height}`);
+  v.zoom = null;  // a new drawing shows the whole network
+  svg.dataset.zoomed = '';
   svg.style.setProperty('--bp-sv-aspect', `${g.width} / ${g.height}`);
   const layer = name => s('g', { class: `bp-sv-${name}` }, svg);
   const statics = layer('static');
@@ -704,7 +730,8 @@ function holdHeight(v) {
   // still give the current one.
   const g = v.data && v.data.graph;
   const chip = g && Math.max(8, g.font - 3);  // (as drawGraph sizes them)
-  if (g) v.wrap.classList.toggle('bp-sv-tiny', chip * v.svg.getBoundingClientRect().width / g.width < 12);
+  const shownWidth = v.zoom ? v.zoom[2] : g && g.width;
+  if (g) v.wrap.classList.toggle('bp-sv-tiny', chip * v.svg.getBoundingClientRect().width / shownWidth < 12);
   v.body.style.minHeight = '';
   const h = v.body.offsetHeight;
   if (h > (v.tallest || 0)) v.tallest = h;
@@ -835,7 +862,7 @@ _CSS = r"""
 .bp-sv-svg text { font-family: "Source Sans Pro", "DejaVu Sans", Arial, sans-serif; pointer-events: none; }
 .bp-sv-svg circle, .bp-sv-svg .bp-sv-nodes rect { stroke: #4a5568; stroke-width: 1.5; }
 .bp-sv-svg [data-neuron] { cursor: pointer; }
-.bp-sv-svg [data-neuron]:hover circle { stroke: var(--bp-sv-ink); stroke-width: 2.5; }
+@media (hover: hover) { .bp-sv-svg [data-neuron]:hover circle { stroke: var(--bp-sv-ink); stroke-width: 2.5; } }
 .bp-sv-halo-line { stroke: #fbd38d; stroke-width: 12; stroke-opacity: 0.55; stroke-linecap: round; }
 .bp-sv-svg .bp-sv-ring { fill: none; stroke: var(--bp-sv-ink); stroke-width: 3; }
 .bp-sv-tiny .bp-sv-chips { display: none; }
