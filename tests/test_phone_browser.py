@@ -110,6 +110,7 @@ def test_classroom_link_on_a_phone_shows_the_step_and_steps_by_tap_and_swipe(app
     page.wait_for_selector(".bp-sv-svg .bp-sv-nodes circle", timeout=TIMEOUT_MS)
     wait_for_app(page, TIMEOUT_MS)
     k = _cursor(page)
+    assert k == int(LINKS[name].rsplit("k=", 1)[1])  # exactly the lecturer's step
     os.makedirs(SCREENS, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENS, f"phone_{name}_{width}x{height}.png"))
 
