@@ -39,7 +39,9 @@ _LAYOUT_JS = """() => {
     texts.push([t.textContent, box(chip && chip.querySelector('rect') ? chip.querySelector('rect') : t)]);
   }
   return {
-    formula: box(document.querySelector('.bp-sv-formulas .bp-sv-fit') || document.querySelector('.bp-sv-formulas')),
+    formula: (() => { const b = [...document.querySelectorAll('.bp-sv-formulas .bp-sv-fit')].map(box);  // every line
+      return [Math.min(...b.map(x => x[0])), Math.min(...b.map(x => x[1])), Math.max(...b.map(x => x[2])),
+        Math.max(...b.map(x => x[3]))]; })(),
     graph: box(document.querySelector('.bp-sv-svg')),
     bar: box(bar), barFixed: getComputedStyle(bar).position === 'fixed',
     width: document.documentElement.clientWidth, height: window.innerHeight,

@@ -662,11 +662,25 @@ function drawLines(v, lines) {
 function fitFormulas(v) {
   const avail = v.formulas.clientWidth - 4;
   if (avail <= 0) return;
-  for (const fit of v.formulas.querySelectorAll('.bp-sv-fit')) {
+  const fits = [...v.formulas.querySelectorAll('.bp-sv-fit')];
+  const scales = fits.map(fit => {
     fit.style.fontSize = '';
     const natural = fit.scrollWidth;
-    if (natural > avail) fit.style.fontSize = `${Math.max(MIN_FORMULA_SCALE, avail / natural).toFixed(3)}em`;
+    return natural > avail ? Math.max(MIN_FORMULA_SCALE, avail / natural) : 1;
+  });
+  // Presentation: the whole formula on the screen (a long sum is tall): all lines shrink together.
+  let tall = 1;
+  if (v.wrap.classList.contains('bp-sv-present') && fits.length) {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const top = fits[0].getBoundingClientRect().top + (main ? main.scrollTop : 0) + window.scrollY;
+    const height = fits[fits.length - 1].getBoundingClientRect().bottom - fits[0].getBoundingClientRect().top;
+    const room = window.innerHeight - top - 8;
+    if (height > room && room > 0) tall = Math.max(MIN_FORMULA_SCALE, room / height);
   }
+  fits.forEach((fit, q) => {
+    const k = Math.min(scales[q], tall);
+    if (k < 1) fit.style.fontSize = `${k.toFixed(3)}em`;
+  });
 }
 
 function drawTable(v, c, ev) {

@@ -116,10 +116,12 @@ def format_plain(x: float, digits: int = 4) -> str:
 
 
 def join_terms(terms: list[str], sep: str = " + ", limit: int = 6, head: int = 3, tail: int = 1) -> str:
-    """Join LaTeX terms; more than ``limit`` terms keep ``head`` … ``tail`` around a \\cdots."""
+    """Join LaTeX terms; more than ``limit`` terms keep ``head`` … ``tail`` around a \\cdots that
+    says how many it stands for (the layer table lists every term)."""
     if len(terms) <= limit:
         return sep.join(terms)
-    return sep.join(terms[:head] + [r"\cdots"] + terms[-tail:])
+    hidden = len(terms) - head - tail
+    return sep.join(terms[:head] + [rf"\cdots_{{({hidden}\text{{ more}})}}"] + terms[-tail:])
 
 
 def activation_symbol(name: str) -> str:

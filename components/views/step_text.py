@@ -147,28 +147,37 @@ def fit_latex(tex: str, width: float) -> str:
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
 
-def _wrap_sum(row: str, width: float) -> list[str]:
+# How a row too wide is broken, in order: a sum, a product, then the same inside sized delimiters
+# (\\Big( a + b + … \\Big) may span rows); a line still too wide after one way is broken the next way.
+_ROUNDS = ((" + ", " + ", False), (r"\cdot ", r"\cdot", False), (" + ", " + ", True), (r"\cdot ", r"\cdot", True))
+
+
+def _wrap_sum(row: str, width: float, rounds: tuple = _ROUNDS) -> list[str]:
     """A row too wide for ``width`` broken at its top-level " + " signs, then (for long products)
-    at its top-level \\cdot signs; continuation lines are indented."""
-    if _width(row) <= width or "&= " not in row:
+    at its top-level \\cdot signs, then at those inside sized delimiters; continuation lines are
+    indented."""
+    if _width(row) <= width:
         return [row]
-    prefix, rest = row.split("&= ", 1)
-    lines, line = [], f"{prefix}&= "
-    rounds = [(op, sep, sized) for sized in (False, True) for op, sep in ((" + ", " + "), (r"\cdot ", r"\cdot"))]
-    for op, sep, sized in rounds:  # noqa: B007 (op joins the lines below)
+    for marker in ("&= ", r"&\quad "):
+        if marker in row:
+            prefix, rest = row.split(marker, 1)
+            break
+    else:
+        return [row]
+    for q, (op, sep, sized) in enumerate(rounds):  # noqa: B007 (q and op are used after the loop)
         terms = [t for _, t in _split_top_level(rest, (sep,), sized)]
         if len(terms) > 1:
             break
     else:
         return [row]
-    line += terms[0]
+    lines, line = [], f"{prefix}{marker}{terms[0]}"
     for term in terms[1:]:
         if _width(line + term) + 2 <= width:
             line = f"{line}{op}{term}"
         else:
             lines.append(line)
             line = rf"&\quad {op.strip()} {term}"
-    return lines + [line]
+    return [out for part in lines + [line] for out in _wrap_sum(part, width, rounds[q + 1 :])]
 
 
 def table_cells(df: pd.DataFrame, digits: int) -> tuple[list[str], list[list[str]]]:

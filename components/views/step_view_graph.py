@@ -249,7 +249,7 @@ _NUDGES = [(0, 0)] + [
 def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) -> list | None:
     """The callout moved to the first nearby place where its box (as the browser sizes it: 0.58 em a
     character, 6 px padding) covers no neuron's circle and stays inside the drawing, below the layers'
-    column heads; unmoved if none."""
+    column heads and left of the colour legend; unmoved if none."""
     if callout is None or not len(circles):
         return callout
     x, y, text = callout
@@ -261,10 +261,12 @@ def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) ->
         float(max(circles[:, 1] + circles[:, 2]) + half_h + 4 - y),
     ]
     places = _NUDGES + [(dx, dy) for dy in edges for dx in (0, -60, 60, -120, 120, -180, 180)]
-    for top in (fr.top, 0):  # below the column heads if it can be, else anywhere in the drawing
+    legend = fr.left + fr.pw + 10  # the colour legend's column starts here
+    # below the column heads and left of the legend if it can be, then left of the legend, else anywhere
+    for top, right in ((fr.top, legend), (0, legend), (0, width)):
         for dx, dy in places:
             cx, cy = x + dx, y + dy
-            if cx - half_w < 0 or cx + half_w > width or cy - half_h < top or cy + half_h > height:
+            if cx - half_w < 0 or cx + half_w > right or cy - half_h < top or cy + half_h > height:
                 continue
             # the nearest point of the box to each circle's centre, and whether it lies inside the circle
             nx = np.clip(circles[:, 0], cx - half_w, cx + half_w)

@@ -1,0 +1,124 @@
+"""Lecture screens: the states a lecturer opens, at projector sizes, normal and presentation mode.
+
+The textbook 2-2-2 example at a hidden δ and at the loss, XOR 2-4-1 tanh with a batch of 10 in its weight
+update, 2-8-8-8-1 at a hidden δ, the batch-of-m derivation's preset, and a network with a 64-wide layer at a
+hidden δ (its sum over 64 terms), each at 1280×800, 1366×768 and 1920×1080: every formula fits its box (no
+line cut off), no two texts of the graph overlap, and in presentation mode the graph and the whole formula lie
+inside the viewport. Screenshots: artifacts/screens/screen_*.png.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlencode
+
+import pytest
+
+from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 60_000
+SIZES = [(1280, 800), (1366, 768), (1920, 1080)]
+
+
+def _query(preset: str | None, extra: dict, kind: str, layer: int | None = None) -> str:
+    """The link of a state: a preset (or a query) with the cursor on the first event of ``kind`` (in ``layer``)."""
+    from components.model.config import from_query
+    from components.model.lab import build_lab
+    from components.model.links import query_for
+    from components.model.presets import PRESETS
+
+    if preset is not None:
+        p = PRESETS[preset]
+        lab = build_lab(p.config, display=None)
+        lab.display = lab.display.with_(notation=p.notation)
+    else:
+        config, ignored = from_query(extra)
+        assert not ignored, ignored
+        lab = build_lab(config)
+    n = lab.stepper.n_events
+    k = next(
+        k for k in range(n) if lab.trace.event(k).kind == kind and (layer is None or lab.trace.event(k).layer == layer)
+    )
+    lab.seek(k)
+    return urlencode(query_for(lab))
+
+
+STATES = {
+    "textbook_delta": ("mazur", {}, "delta", 1),
+    "textbook_loss": ("mazur", {}, "loss", None),
+    "xor_update": (None, {"data": "xor", "h": "4", "act": "tanh", "bs": "10"}, "update_w", None),
+    "deep_delta": (None, {"h": "8-8-8", "act": "sigmoid"}, "delta", 1),
+    "batch_of_m": ("seed001", {}, "delta", 1),
+    "wide_delta": (None, {"h": "64-8", "act": "tanh"}, "delta", 1),
+}
+
+_MEASURE_JS = """() => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = el => el.getClientRects().length > 0;
+  const texts = [];
+  for (const t of document.querySelectorAll('.bp-sv-svg text')) {
+    if (!shown(t) || !t.textContent.trim()) continue;
+    const holder = t.closest('.bp-sv-chips g, .bp-sv-callout');
+    const rect = holder && holder.querySelector('rect');
+    texts.push([t.textContent, box(rect || t)]);
+  }
+  return {
+    clipped: [...document.querySelectorAll('.bp-sv-formulas, [data-testid="stMain"] .katex-display')]
+      .filter(f => f.scrollWidth > f.clientWidth + 4).map(f => f.scrollWidth + ' px in ' + f.clientWidth),
+    formula: (() => { const b = [...document.querySelectorAll('.bp-sv-formulas .bp-sv-fit')].map(box);  // every line
+      return [Math.min(...b.map(x => x[0])), Math.min(...b.map(x => x[1])), Math.max(...b.map(x => x[2])),
+        Math.max(...b.map(x => x[3]))]; })(),
+    graph: box(document.querySelector('.bp-sv-svg')),
+    width: window.innerWidth, height: window.innerHeight,
+    texts,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def app():
+    require_browser()
+    with streamlit_server() as (url, _log), chromium() as browser:
+        yield url, browser
+
+
+def _overlaps(texts: list) -> list[str]:
+    out = []
+    for q, (a, (l1, t1, r1, b1)) in enumerate(texts):
+        for b, (l2, t2, r2, b2) in texts[q + 1 :]:
+            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
+                out.append(f"{a!r} overlaps {b!r}")
+    return out
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("name", list(STATES))
+def test_lecture_screens_fit_and_nothing_overlaps(app, name, presentation):
+    url, browser = app
+    query = _query(*STATES[name]) + ("&present=1" if presentation else "")
+    problems = []
+    for width, height in SIZES:
+        ctx = browser.new_context(viewport={"width": width, "height": height})
+        page = ctx.new_page()
+        page.goto(f"{url}/?{query}", timeout=TIMEOUT_MS)
+        wait_for_app(page, TIMEOUT_MS)
+        page.wait_for_selector(".bp-sv-formulas .katex", timeout=TIMEOUT_MS)
+        page.wait_for_selector(".bp-sv-svg .bp-sv-nodes circle", timeout=TIMEOUT_MS)
+        wait_for_app(page, TIMEOUT_MS)
+        os.makedirs(SCREENS, exist_ok=True)
+        mode = "presentation" if presentation else "normal"
+        page.screenshot(path=os.path.join(SCREENS, f"screen_{name}_{mode}_{width}x{height}.png"))
+        m = page.evaluate(_MEASURE_JS)
+        where = f"{width}×{height}"
+        problems += [f"{where}: formula cut off ({c})" for c in m["clipped"]]
+        problems += [f"{where}: {o}" for o in _overlaps(m["texts"])]
+        if presentation:
+            for part in ("formula", "graph"):
+                left, top, right, bottom = m[part]
+                if not (top >= 0 and bottom <= m["height"] + 1 and left >= 0 and right <= m["width"] + 1):
+                    problems.append(f"{where}: the {part} is not inside the screen: {m[part]}")
+        assert page.locator("[data-testid='stException']").count() == 0
+        ctx.close()
+    assert not problems, "\n".join(problems)
