@@ -45,6 +45,9 @@ PAGES = [  # (label, script, query, extra streamlit options)
     ("app, default network (2-2-1)", "app.py", "", ()),
     ("app, 2-8×6-1 tanh", "app.py", "h=8-8-8-8-8-8&act=tanh", ()),
     ("app, 2-32×4-1 tanh", "app.py", "h=32-32-32-32&act=tanh", ()),
+    # 784-32-10, batch of 10 (51,741 events an update, sent in windows): built by a wrapper (the page
+    # cannot build 784 inputs)
+    ("app, 784-32-10 sigmoid, batch 10", "benchmarks/wide_input_app.py", "", ()),
 ]
 
 # Record keydown, websocket traffic and the time the formula changes, all on performance.now().
@@ -171,10 +174,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--presses", type=int, default=25)
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--only", action="append", default=[], help="pages whose label contains this (repeatable)")
     args = ap.parse_args()
+    pages = [p for p in PAGES if not args.only or p in PAGES[:2] or any(o in p[0] for o in args.only)]
     with chromium() as browser, contextlib.ExitStack() as servers:
         urls = {}
-        for label, script, query, extra in PAGES:
+        for label, script, query, extra in pages:
             url, _log = servers.enter_context(streamlit_server(script, extra_args=extra))
             urls[label] = f"{url}/?{query}" if query else url
         results = measure(browser, urls, args.presses, args.warmup)
