@@ -492,13 +492,39 @@ def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
     assert lab_of(trained).stepper.update == 480 and lab_of(trained).scale == lab.scale
 
 
+@pytest.mark.parametrize("notation", list(NOTATIONS))
+def test_one_name_per_weight_in_panel_graph_and_gradient_check(notation):
+    """The weight a gradient event computes has one name, in the chosen notation: the panel's LaTeX symbol,
+    and the same symbol as plain text in the graph's callout and in the gradient check."""
+    from components.ui.stepping import view_options
+    from components.views.gradient_table import gradient_check_table
+    from components.views.notation import Shape, get_notation, plain_symbol
+    from components.views.step_view_data import StepViewPosition, step_view_payload
+
+    at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0", "nt": notation})
+    lab = lab_of(at)
+    tr, nt = lab.trace, get_notation(notation)
+    k = next(e.index for e in tr.events if e.kind == "grad_w" and e.layer == 2 and e.j == 1)
+    e = tr.event(k)
+    tex = nt.weight(Shape(tuple(tr.layer_sizes), tr.m), e.layer, e.i, e.j)
+    assert tex in event_formula(e, tr, notation).symbolic
+    name = plain_symbol(tex)
+    assert "{" not in name and "\\" not in name and "[" not in name
+    assert name in gradient_check_table(lab)["parameter"].tolist()
+    lab.seek(k)
+    o = view_options(lab, False)
+    p = step_view_payload(lab.net, tr, StepViewPosition("k", 0, 0, k, False), o)
+    callout = p["graph"]["marks"][k - (p["window"][0] - 1)]["callout"]
+    assert callout[2].startswith(plain_symbol(nt.d(tex)) + " = ") and name in callout[2]
+
+
 def test_tools_number_neurons_from_1_like_the_panel():
     from components.views.gradient_table import gradient_check_table
 
     at = new_app({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
     table = gradient_check_table(lab_of(at))
-    names = table["parameter"].tolist()
-    assert names[:3] == ["w[1] 1←1", "w[1] 1←2", "w[1] 2←1"] and "b[1] 1" in names and "b[2] 2" in names
+    names = table["parameter"].tolist()  # the panel's names, as plain text (w^{(1)}_{12} is w⁽¹⁾₁₂)
+    assert names[:3] == ["w⁽¹⁾₁₁", "w⁽¹⁾₁₂", "w⁽¹⁾₂₁"] and "b⁽¹⁾₁" in names and "b⁽²⁾₂" in names
     at.session_state["tools_tab"] = "Edit weights"  # only the open tool tab is drawn
     editors = [df.value for df in at.run().dataframe]  # the weight editor's tables, one per layer
     assert len(editors) == 2

@@ -14,6 +14,7 @@ from components.model.links import query_for
 from components.ui import state
 from components.views import exports
 from components.views.gradient_table import gradient_check_table
+from components.views.notation import Shape, get_notation, plain_symbol
 from engine import Network
 
 __all__ = [
@@ -85,11 +86,11 @@ def render_weight_editor(lab) -> None:
         st.info("Editing cell by cell is offered for networks up to 2,000 parameters; use JSON import instead.")
     else:
         st.markdown(
-            "Rows: neuron i of layer l; columns: neuron j of layer l − 1 (w_ij) and the bias b_i, "
-            "numbered from 1 as in the step panel. "
-            "Edits replace the parameters at the start of the current update."
+            "Rows: neuron i of the layer; columns: neuron j of the layer before, then the bias; numbered from 1 "
+            "and named as in the step panel. Edits replace the parameters at the start of the current update."
         )
         W0, b0 = lab.trace.weights_before, lab.trace.biases_before
+        nt, shape = get_notation(lab.display.notation), Shape(tuple(lab.trace.layer_sizes), int(lab.trace.m))
         frames = []
         for l in range(net.n_layers):
             df = pd.DataFrame(
@@ -99,7 +100,11 @@ def render_weight_editor(lab) -> None:
             )  # the panel and graph
             if net.bias:
                 df["bias"] = b0[l]
-            st.caption(f"Layer {l + 1} ({net.activations[l]})")
+            j = min(1, W0[l].shape[1] - 1)  # an example cell, named as the panel names it
+            names = f"row 1, column {j + 1} is {plain_symbol(nt.weight(shape, l + 1, 0, j))}"
+            if net.bias:
+                names += f", the bias in row 1 is {plain_symbol(nt.bias(shape, l + 1, 0))}"
+            st.caption(f"Layer {l + 1} ({net.activations[l]}) · {names}")
             frames.append(
                 st.data_editor(
                     df, key=f"edit_w_{l}_{lab.stepper.update}", width="stretch", disabled=not net.bias and False

@@ -5,14 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from components.views.notation import Shape, get_notation, plain_symbol
 from engine import Network, gradient_check
 
 __all__ = ["gradient_check_table"]
 
 
 def gradient_check_table(lab) -> pd.DataFrame:
-    """Backprop vs central differences for every parameter, on the current update's batch."""
+    """Backprop vs central differences for every parameter, on the current update's batch; each
+    parameter named as the chosen notation names it in the panel (plain text: w⁽¹⁾₁₂, b⁽²⁾₁)."""
     tr = lab.trace
+    nt = get_notation(lab.display.notation)
+    shape = Shape(tuple(tr.layer_sizes), int(tr.m))
     probe = Network.from_dict(lab.net.to_dict())
     probe.set_parameters(tr.weights_before, tr.biases_before)
     chk = gradient_check(probe, tr.X, tr.Y)
@@ -21,7 +25,7 @@ def gradient_check_table(lab) -> pd.DataFrame:
         for (i, j), v in np.ndenumerate(bw):
             rows.append(
                 {
-                    "parameter": f"w[{l}] {i + 1}←{j + 1}",
+                    "parameter": plain_symbol(nt.weight(shape, l, i, j)),
                     "backprop": v,
                     "finite difference": nw[i, j],
                     "relative error": ew[i, j],
@@ -31,7 +35,7 @@ def gradient_check_table(lab) -> pd.DataFrame:
             for i, v in enumerate(chk.backprop_biases[l - 1]):
                 rows.append(
                     {
-                        "parameter": f"b[{l}] {i + 1}",
+                        "parameter": plain_symbol(nt.bias(shape, l, i)),
                         "backprop": v,
                         "finite difference": chk.numeric_biases[l - 1][i],
                         "relative error": chk.error_biases[l - 1][i],

@@ -12,6 +12,7 @@ import numpy as np
 from components.views.graph_data import node_values, segments
 from components.views.graph_labels import fmt_value, layer_name, subscript
 from components.views.graph_scene import INK, RING, Scene
+from components.views.notation import plain_symbol
 from engine import Event
 
 __all__ = ["annotations", "caption_text", "event_note", "layer_title"]
@@ -37,10 +38,17 @@ def layer_title(scene: Scene, l: int) -> str:
     return f"<b>{name}</b><br><span style='font-size:{round(fs * 0.8)}px'>{sub}</span>"
 
 
-def event_note(ev: Event | None) -> str | None:
-    """The number a grad/update event puts on its edge ("∂E/∂w[2]₁₂ = …", "w[2]₁₂  0.4500 → 0.4087")."""
+def event_note(ev: Event | None, nt=None, shape=None) -> str | None:
+    """The number a grad/update event puts on its edge ("∂E/∂w[2]₁₂ = …", "w[2]₁₂  0.4500 → 0.4087"); with
+    a notation ``nt`` (and its ``Shape``) in that notation's symbols, as plain text ("∂E/∂w⁽²⁾₁₂ = …")."""
     if ev is None or not (ev.is_gradient or ev.is_update):
         return None
+    if nt is not None:
+        tex = nt.weight(shape, ev.layer, ev.i, ev.j) if ev.is_weight else nt.bias(shape, ev.layer, ev.i)
+        name = plain_symbol(tex)
+        if ev.is_gradient:
+            return f"{plain_symbol(nt.d(tex))} = {fmt_value(ev.value)}"
+        return f"{name}  {fmt_value(ev.factors.old)} → {fmt_value(ev.factors.new)}"
     name = f"w[{ev.layer}]{subscript(ev.i, ev.j)}" if ev.is_weight else f"b[{ev.layer}]{subscript(ev.i)}"
     if ev.is_gradient:
         return f"∂E/∂{name} = {fmt_value(ev.value)}"

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
+    "plain_symbol",
     "Notation",
     "NOTATIONS",
     "Shape",
@@ -66,6 +67,51 @@ class Shape:
     @property
     def L(self) -> int:
         return len(self.sizes) - 1
+
+
+# ------------------------------------------------------------------ plain-text symbols
+# Unicode sub- and superscripts for what the notations put there (digits, commas, parentheses, index
+# letters): the graph and the tables write a symbol as plain text, with the panel's letters and indices.
+_SUB = str.maketrans("0123456789()+-=aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₍₎₊₋₌ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_SUP = str.maketrans("0123456789()+-=in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻⁼ⁱⁿ")
+_GREEK = {r"\delta": "δ", r"\eta": "η", r"\sigma": "σ", r"\partial": "∂", r"\,": "", r"\!": ""}
+
+
+def _group(tex: str, at: int) -> tuple[str, int]:
+    """The argument of a sub/superscript starting at ``at``: a braced group or one character."""
+    if at < len(tex) and tex[at] == "{":
+        depth = 0
+        for q in range(at, len(tex)):
+            depth += {"{": 1, "}": -1}.get(tex[q], 0)
+            if depth == 0:
+                return tex[at + 1 : q], q + 1
+        return tex[at + 1 :], len(tex)
+    return tex[at : at + 1], at + 1
+
+
+def plain_symbol(tex: str) -> str:
+    """A LaTeX symbol of a notation (w^{(2)}_{11}, W_{12}^{(1)}, w_{h_{2}i_{1}}, \\delta^{(1)}_{1}) as
+    plain text with Unicode sub- and superscripts (w⁽²⁾₁₁, W₁₂⁽¹⁾, wₕ₂ᵢ₁, δ⁽¹⁾₁)."""
+    tex = re.sub(r"\\mathrm\{(\w+)\}", r"\1", tex)
+    for k, v in _GREEK.items():
+        tex = re.sub(re.escape(k) + r"(?![A-Za-z])", v, tex)
+    out, q = [], 0
+    while q < len(tex):
+        ch = tex[q]
+        if tex.startswith("\\frac", q):  # ∂E/∂z
+            top, q = _group(tex, q + 5)
+            bottom, q = _group(tex, q)
+            out.append(f"{plain_symbol(top)}/{plain_symbol(bottom)}")
+            continue
+        if ch in "_^":
+            inner, q = _group(tex, q + 1)
+            text = plain_symbol(inner).translate(_SUB if ch == "_" else _SUP)
+            out.append(text.translate(_SUB) if ch == "_" else text)
+            continue
+        if ch not in "{} ":
+            out.append(ch)
+        q += 1
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ formatting helpers

@@ -27,7 +27,7 @@ from components.views.graph_edges import chip_texts_and_positions
 from components.views.graph_labels import fmt_value, short_value, subscript
 from components.views.graph_nodes import node_fills
 from components.views.graph_scene import INK, X_PAD, Scene
-from components.views.notation import get_notation
+from components.views.notation import Shape, get_notation, plain_symbol
 
 __all__ = ["StepViewOptions", "graph_payload", "PENDING_OPACITY"]
 
@@ -135,7 +135,8 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
     scale, dense = o.scale, pair > DENSE_PAIR
     drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
     bias_states = (np.full(len(nodes) - n_neurons, "#f2f2f2"), np.full(len(nodes) - n_neurons, "+1"))
-    sign = get_notation(o.notation).delta_sign  # δ on the nodes has the sign the panel's notation gives it
+    nt = get_notation(o.notation)
+    sign = nt.delta_sign  # δ on the nodes has the sign the panel's notation gives it
     backward = "neg_delta" if sign < 0 else "delta"
     for k in range(k0 - 1, k1 + 1):
         ev = trace.event(k) if k >= 0 else None
@@ -170,7 +171,7 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
                 "halo": [int(e) for e in halo] if len(halo) <= 100 else [],
                 "dashed": [int(e) for e in dashed],
                 "focus": None if focus is None else int(focus),
-                "callout": _clear_of(_callout(scene, fr, focus), obstacles, fr, fs),
+                "callout": _clear_of(_callout(scene, fr, focus, nt), obstacles, fr, fs),
                 "caption": caption_text(scene) if ev is not None else "",
             }
         )
@@ -215,26 +216,33 @@ def _node_rows(lay, fr: _Frame, size: np.ndarray):
     return [((x, y), d, l, i) for x, y, d, l, i in zip(xs, ys, size.tolist(), layer_of.tolist(), neuron.tolist())]
 
 
-def _callout(scene: Scene, fr: _Frame, focus) -> list | None:
-    """The event's number beside its edge, the output layer or its neuron ([x, y, text] in px)."""
+def _callout(scene: Scene, fr: _Frame, focus, nt=None) -> list | None:
+    """The event's number beside its edge, the output layer or its neuron ([x, y, text] in px), named
+    as the notation ``nt`` names it in the panel (plain text: w⁽²⁾₁₁, ∂E/∂w⁽²⁾₁₁, δ⁽¹⁾₁,₇)."""
     ev, lay = scene.event, scene.lay
     if ev is None:
         return None
-    note = event_note(ev)
+    shape = Shape(tuple(scene.trace.layer_sizes), int(scene.trace.m)) if nt is not None else None
+    note = event_note(ev, nt, shape)
     if note and focus is not None:
         mx = (lay.x0[focus] + lay.x1[focus]) / 2
         my = (lay.y0[focus] + lay.y1[focus]) / 2
         return [*_r([fr.x(mx), fr.y(my) - 30]), note]
     if ev.kind == "loss":
         q = lay.node_start[fr.L + 1] - 1
-        return [*_r([fr.x(fr.L), fr.y(lay.node_y[q]) + fr.diam[fr.L] / 2 + 30]), f"E = {fmt_value(ev.value)}"]
+        loss = nt.loss_plain if nt is not None else "E"
+        return [*_r([fr.x(fr.L), fr.y(lay.node_y[q]) + fr.diam[fr.L] / 2 + 30]), f"{loss} = {fmt_value(ev.value)}"]
     if ev.kind in ("forward", "delta") and (not scene.labels or scene.other_sample):
         q = lay.node_start[ev.layer] + ev.i
-        sym = "a" if ev.kind == "forward" else "δ"
         value = -ev.value if ev.kind == "delta" and scene.quantity == "neg_delta" else ev.value
         side = 1 if ev.layer < fr.L / 2 else -1
         x = fr.x(lay.node_x[q]) + side * (fr.diam[ev.layer] / 2 + 40)
-        text = f"{sym}[{ev.layer}]{subscript(ev.i)} = {fmt_value(value)} (sample {ev.sample + 1})"
+        if nt is None:
+            sym = "a" if ev.kind == "forward" else "δ"
+            text = f"{sym}[{ev.layer}]{subscript(ev.i)} = {fmt_value(value)} (sample {ev.sample + 1})"
+        else:  # the notation's symbol carries the sample index when there are several
+            make = nt.act if ev.kind == "forward" else nt.delta
+            text = f"{plain_symbol(make(shape, ev.layer, ev.i, ev.sample))} = {fmt_value(value)}"
         return [*_r([x, fr.y(lay.node_y[q]) - fr.diam[ev.layer] / 2 - 20]), text]
     return None
 
