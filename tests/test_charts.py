@@ -73,6 +73,18 @@ def test_data_figure_puts_the_image_under_the_points_and_exactly_over_the_axes()
     assert decode_png(image["source"]).shape == (charts.GRID, charts.GRID, 4)
 
 
+def test_the_decision_boundary_says_what_its_background_colours_mean():
+    from engine.datasets import Dataset, make_xor
+
+    d = make_xor(n_samples=40, noise=0.1, test_fraction=0.25, seed=1)
+    (note,) = charts.data_figure(Network([2, 2, 1], seed=0), d, "after 0 updates").to_dict()["layout"]["annotations"]
+    assert note["text"] == "background: output 0 (blue) … 1 (orange)"  # the labels' range: pale blue at 0
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    three = Dataset("three", X, np.eye(3), X[:0], np.eye(3)[:0], "classification", ("x1", "x2"), ("a", "b", "c"))
+    (note,) = charts.data_figure(Network([2, 2, 3], seed=0), three).to_dict()["layout"]["annotations"]
+    assert note["text"] == "background: class picked, 1 (blue) … 3 (orange)"
+
+
 def test_log_ticks_are_round_numbers_that_span_the_values():
     assert charts.log_ticks(0.23, 2.0) == [0.2, 0.5, 1.0, 2.0]  # a fresh page: one norm per layer
     assert charts.log_ticks(1.0, 1.0) == [1.0]

@@ -235,13 +235,38 @@ def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
                         ),
                     )
                 )
+        k = Y.shape[1]
+        key = (
+            f"background: output {lo:g} (blue) … {hi:g} (orange)"
+            if k == 1
+            else f"background: class picked, 1 (blue) … {k} (orange)"
+        )
         return _figure(
             data,
             title=_titled("Decision boundary", title_note),
             images=[image],
+            annotations=[  # what the background's colours mean (the points' colours are their labels)
+                dict(
+                    text=key,
+                    xref="paper",
+                    yref="paper",
+                    x=0,
+                    y=0,
+                    yshift=-50,
+                    xanchor="left",
+                    yanchor="top",
+                    showarrow=False,
+                    font=dict(size=12, color=_MUTED),
+                )
+            ],
+            margin={
+                **_LAYOUT["margin"],
+                "t": _LAYOUT["margin"]["t"] + 22 * bool(title_note),
+                "b": _LAYOUT["margin"]["b"] + 34,
+            },
             xaxis=dict(title=dataset.feature_names[0], range=[x0, x1], showgrid=False, zeroline=False),
             yaxis=dict(title=dataset.feature_names[1], range=[y0, y1], scaleanchor="x", showgrid=False, zeroline=False),
-            height=360,
+            height=380,
         )
     if X.shape[1] == 1:
         lo, hi = float(X.min()), float(X.max())
