@@ -58,13 +58,13 @@ html, body, [class*="css"] {font-size: 20px;}
 @media (max-width: 900px) {  /* a tablet is held, not projected */
   html, body, [class*="css"] {font-size: 17px;}
   .block-container {padding: 0.5rem 1rem 1rem 1rem !important;}
+  .st-key-bp_present_head [data-testid="stHorizontalBlock"] {flex-wrap: nowrap; gap: 0.5rem;}
+  .st-key-bp_present_head [data-testid="stColumn"] {min-width: 0; width: auto; flex: 1 1 auto;}
+  .st-key-bp_present_head [data-testid="stColumn"]:last-child {flex: 0 0 auto;}
 }
 @media (max-width: 640px) {
   html, body, [class*="css"] {font-size: 16px;}
   .block-container {padding: 0.5rem 0.75rem 5rem 0.75rem !important;}
-  .st-key-bp_present_head [data-testid="stHorizontalBlock"] {flex-wrap: nowrap; gap: 0.5rem;}
-  .st-key-bp_present_head [data-testid="stColumn"] {min-width: 0; width: auto; flex: 1 1 auto;}
-  .st-key-bp_present_head [data-testid="stColumn"]:last-child {flex: 0 0 auto;}
 }
 </style>
 """
