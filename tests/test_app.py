@@ -495,7 +495,7 @@ def test_a_link_after_training_colours_the_edges_for_the_trained_weights():
 @pytest.mark.parametrize("notation", list(NOTATIONS))
 def test_one_name_per_weight_in_panel_graph_and_gradient_check(notation):
     """The weight a gradient event computes has one name, in the chosen notation: the panel's LaTeX symbol,
-    and the same symbol as plain text in the graph's callout and in the gradient check."""
+    and the same symbol as plain text in the graph's callout, the gradient check and the exported trace."""
     from components.ui.stepping import view_options
     from components.views.gradient_table import gradient_check_table
     from components.views.notation import Shape, get_notation, plain_symbol
@@ -516,6 +516,13 @@ def test_one_name_per_weight_in_panel_graph_and_gradient_check(notation):
     p = step_view_payload(lab.net, tr, StepViewPosition("k", 0, 0, k, False), o)
     callout = p["graph"]["marks"][k - (p["window"][0] - 1)]["callout"]
     assert callout[2].startswith(plain_symbol(nt.d(tex)) + " = ") and name in callout[2]
+    import csv
+    import io
+
+    from components.views.exports import trace_csv
+
+    rows = {int(r["index"]): r for r in csv.DictReader(io.StringIO(trace_csv(tr, notation)))}
+    assert rows[k]["name"] == plain_symbol(nt.d(tex))  # the exported trace names it so too
 
 
 def test_tools_number_neurons_from_1_like_the_panel():

@@ -9,13 +9,13 @@ import csv
 import io
 import json
 
-from components.views.formulas import event_formula
+from components.views.formulas import event_formula, event_name
 from components.views.notation import NOTATIONS
 
 __all__ = ["trace_rows", "trace_csv", "trace_json", "trace_from_json", "worked_example", "MAX_EXPORT_EVENTS"]
 
 MAX_EXPORT_EVENTS = 200_000
-_COLUMNS = ("index", "phase", "kind", "layer", "i", "j", "sample", "value", "symbolic", "substituted", "result")
+_COLUMNS = ("index", "phase", "kind", "name", "layer", "i", "j", "sample", "value", "symbolic", "substituted", "result")
 
 
 def trace_rows(trace, notation: str = "neutral", digits: int = 6):
@@ -28,6 +28,7 @@ def trace_rows(trace, notation: str = "neutral", digits: int = 6):
             "index": e.index,
             "phase": e.phase,
             "kind": e.kind,
+            "name": event_name(e, trace, notation),  # as the panel names it (layer, i, j, sample: 0-based)
             "layer": e.layer,
             "i": e.i,
             "j": e.j,
