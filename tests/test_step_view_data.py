@@ -176,6 +176,16 @@ def test_callouts_are_clear_of_the_neurons(sizes, m):
 
 
 def test_the_node_caption_says_what_the_fills_mean():
+    """The caption gives the fills' scale with the values at its ends, as node_ranges sets them."""
+    from components.views.graph_data import node_ranges
+    from components.views.graph_labels import short_value
+
     net, tr = case([2, 2, 2], 1)
     marks = payload(net, tr)["graph"]["marks"]
-    assert all("(fill: blue < 0 < orange)" in m["caption"] for m in marks[1:])  # every event (not the start)
+    assert all("(fill: blue −" in m["caption"] and " orange" in m["caption"] for m in marks[1:])  # not the start
+    forward = [m["caption"] for m, e in zip(marks[1:], tr.events) if e.kind == "forward"]
+    r = node_ranges(tr, list(net.activations), "activation")  # sigmoid: ±1; the inputs by their batch
+    assert all(f"fill: blue −1 … 0 … +1 orange; inputs ±{short_value(r[0])}" in c for c in forward), forward[0]
+    backward = [m["caption"] for m, e in zip(marks[1:], tr.events) if e.kind == "delta"]
+    r = node_ranges(tr, list(net.activations), "delta")[1]  # δ: one scale for every layer
+    assert all(f"fill: blue −{short_value(r)} … 0 … +{short_value(r)} orange" in c for c in backward)

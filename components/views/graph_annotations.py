@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.views.graph_data import node_values, segments
-from components.views.graph_labels import fmt_value, layer_name, subscript
+from components.views.graph_data import node_ranges, node_values, segments
+from components.views.graph_labels import fmt_value, layer_name, short_value, subscript
 from components.views.graph_scene import INK, RING, Scene
 from components.views.notation import plain_symbol
 from engine import Event
@@ -139,13 +139,25 @@ def annotations(scene: Scene, focus: int | None) -> list[dict]:
     return notes
 
 
+def fill_key(scene: Scene) -> str:
+    """What the node fills mean: their colour scale, with the values at its ends ("fill: blue −1 … 0 …
+    +1 orange; inputs ±0.99"), as ``node_ranges`` sets them (a value past an end keeps its colour)."""
+    ranges = node_ranges(scene.trace, scene.acts, scene.quantity)
+    inputs, rest = ranges[0], sorted(set(ranges[1:]))
+    if len(rest) != 1:
+        return "fill: blue < 0 < orange, each layer on its own scale"
+    r = rest[0]
+    key = f"fill: blue −{short_value(r)} … 0 … +{short_value(r)} orange"
+    return key + (f"; inputs ±{short_value(inputs)}" if short_value(inputs) != short_value(r) else "")
+
+
 def caption_text(scene: Scene) -> str:
     """What the nodes show (a or δ, of which sample), under the picture."""
     c, quantity = scene.sample, scene.quantity
     what = {"activation": "activation a", "neg_delta": "δ = −∂E/∂z"}.get(quantity, "δ = ∂E/∂z")
     pending = not all(d.all() for d in node_values(scene.trace, scene.cursor, c, quantity)[1])
     return (
-        f"nodes: {what}, sample {c + 1} of {scene.trace.m} (fill: blue < 0 < orange)"
+        f"nodes: {what}, sample {c + 1} of {scene.trace.m} ({fill_key(scene)})"
         + ("; blank = not computed yet" if pending else "")
         + (f"; the event is sample {scene.event.sample + 1}" if scene.other_sample else "")
     )
