@@ -6,7 +6,8 @@ Starts the app and benchmarks/bare_app.py (one button that changes one st.latex:
 Streamlit's default settings) with `streamlit run --server.headless true` on free loopback ports and
 opens each, in turn, in a new browser context (no cache, no cookies: a student's first visit) of Debian's
 Chromium. The time is from ``page.goto`` until a KaTeX formula is painted on the bare page, and until
-the step view shows its formula and the network graph on the app. Prints the medians and the ratio.
+the step view shows its formula and the network graph on the app (also opened as a phone: 390×844,
+touch, device scale factor 2). Prints the medians and the ratio.
 """
 
 from __future__ import annotations
@@ -32,11 +33,22 @@ PAGES = [  # (label, script, what "drawn" is, extra streamlit options)
     ),
     ("app, default network", "app.py", ".bp-sv-formulas .katex-display", ()),
 ]
+# The same app opened on a phone (390×844, touch, device scale factor 2): the issue on phones asks that its
+# first page be no heavier than on a desktop.
+PHONE = "app, default network, on a phone (390×844)"
+PHONE_CONTEXT = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 GRAPH = ".bp-sv-svg .bp-sv-nodes circle"
 
 
-def load(browser, url: str, selector: str, graph: bool) -> float:
-    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+def load(browser, url: str, selector: str, graph: bool, phone: bool = False) -> float:
+    ctx = (
+        browser.new_context(**PHONE_CONTEXT) if phone else browser.new_context(viewport={"width": 1440, "height": 1000})
+    )
     page = ctx.new_page()
     t0 = time.perf_counter()
     page.goto(url, timeout=120_000)
@@ -53,7 +65,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--loads", type=int, default=7)
     args = ap.parse_args()
-    times = {label: [] for label, *_ in PAGES}
+    times = {label: [] for label, *_ in PAGES} | {PHONE: []}
     with chromium() as browser, contextlib.ExitStack() as servers:
         urls = {
             label: servers.enter_context(streamlit_server(script, extra_args=extra))[0]
@@ -64,6 +76,8 @@ def main() -> None:
         for _ in range(args.loads):
             for label, _, selector, _ in PAGES:
                 times[label].append(load(browser, urls[label], selector, label.startswith("app")))
+            app_label, _, selector, _ = PAGES[1]
+            times[PHONE].append(load(browser, urls[app_label], selector, True, phone=True))
     floor = statistics.median(times[PAGES[0][0]])
     print(f"\nFirst page in a fresh browser ({args.loads} loads each, interleaved; {time.strftime('%Y-%m-%d')})\n")
     print("| page | median s | min s | × bare page |")
