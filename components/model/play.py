@@ -150,11 +150,11 @@ def charted(n_frames: int, every: int = CHART_EVERY) -> list[bool]:
 def frames_to_draw(lab) -> tuple[list[PlayFrame], str]:
     """What play draws now, and a name for that batch (the browser draws a batch once): the last
     tick's frames when they end where the lab is, else the lab as it is (a first tick, single steps,
-    a tick that waited for the browser, a colour scale refitted)."""
+    a colour scale refitted), kept as the newest batch so the graph and the charts of one run share
+    it and a rerun that moved nothing sends the same batch again."""
     frames = lab.clock.frames
     last = frames[-1] if frames else None
     here = (int(lab.stepper.update), int(lab.stepper.cursor), float(lab.scale))
     if last is None or (last.update, last.cursor, last.scale) != here:
-        frames = [snapshot(lab)]
-        return frames, f"lab:{here}"
-    return list(frames), f"tick:{lab.clock.batch}"
+        lab.clock.drew([snapshot(lab)])
+    return list(lab.clock.frames), f"tick:{lab.clock.batch}"
