@@ -128,3 +128,43 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
 
 def has_chromium() -> bool:
     return os.path.exists(CHROMIUM) and shutil.which("chromium") is not None
+
+
+# The step view's layout (CSS px, viewport coordinates): every line of the formula together, the graph, the
+# step bar and whether it is fixed, the viewport, how wide the page scrolls, the graph's visible texts (an
+# edge value or the callout as its box), and the formulas wider than their box (a line cut off).
+STEP_VIEW_LAYOUT_JS = """() => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const texts = [];
+  for (const t of document.querySelectorAll('.bp-sv-svg text')) {
+    if (!shown(t) || !t.textContent.trim()) continue;
+    const holder = t.closest('.bp-sv-chips g, .bp-sv-callout');
+    const rect = holder && holder.querySelector('rect');
+    texts.push([t.textContent, box(rect || t)]);
+  }
+  const lines = [...document.querySelectorAll('.bp-sv-formulas .bp-sv-fit')].map(box);
+  const bar = document.querySelector('.bp-sv-controls');
+  return {
+    formula: [Math.min(...lines.map(x => x[0])), Math.min(...lines.map(x => x[1])),
+      Math.max(...lines.map(x => x[2])), Math.max(...lines.map(x => x[3]))],
+    graph: box(document.querySelector('.bp-sv-svg')),
+    bar: box(bar), barFixed: getComputedStyle(bar).position === 'fixed',
+    width: document.documentElement.clientWidth, height: window.innerHeight,
+    scrollWidth: Math.max(document.documentElement.scrollWidth,
+      (document.querySelector('[data-testid="stMain"]') || {}).scrollWidth || 0),
+    texts,
+    clipped: [...document.querySelectorAll('.bp-sv-formulas, [data-testid="stMain"] .katex-display')]
+      .filter(f => f.scrollWidth > f.clientWidth + 4).map(f => f.scrollWidth + ' px in ' + f.clientWidth),
+  };
+}"""
+
+
+def overlapping(texts: list) -> list[str]:
+    """Pairs of [text, (left, top, right, bottom)] whose boxes overlap by more than 1 px both ways."""
+    out = []
+    for q, (a, (l1, t1, r1, b1)) in enumerate(texts):
+        for b, (l2, t2, r2, b2) in texts[q + 1 :]:
+            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
+                out.append(f"{a!r} overlaps {b!r}")
+    return out

@@ -14,7 +14,15 @@ import os
 
 import pytest
 
-from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
+from browser_support import (
+    SCREENS,
+    STEP_VIEW_LAYOUT_JS,
+    chromium,
+    overlapping,
+    require_browser,
+    streamlit_server,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,32 +34,6 @@ LINKS = {
     "xor": "preset=xor&h=4&act=tanh&bs=10&k=30",  # XOR 2-4-1, batch of 10, a forward value of sample 7
 }
 DEVICES = {"phone": (390, 844), "tablet": (768, 1024), "phone_landscape": (844, 390), "tablet_landscape": (1024, 768)}
-
-# Boxes (CSS px, page coordinates) of what the first screen must hold, and of the graph's visible texts.
-_LAYOUT_JS = """() => {
-  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-  const bar = document.querySelector('.bp-sv-controls');
-  const texts = [];
-  for (const t of document.querySelectorAll('.bp-sv-svg text')) {
-    if (!shown(t) || !t.textContent.trim()) continue;
-    const chip = t.closest('.bp-sv-chips g, .bp-sv-callout');
-    texts.push([t.textContent, box(chip && chip.querySelector('rect') ? chip.querySelector('rect') : t)]);
-  }
-  return {
-    formula: (() => { const b = [...document.querySelectorAll('.bp-sv-formulas .bp-sv-fit')].map(box);  // every line
-      return [Math.min(...b.map(x => x[0])), Math.min(...b.map(x => x[1])), Math.max(...b.map(x => x[2])),
-        Math.max(...b.map(x => x[3]))]; })(),
-    graph: box(document.querySelector('.bp-sv-svg')),
-    bar: box(bar), barFixed: getComputedStyle(bar).position === 'fixed',
-    width: document.documentElement.clientWidth, height: window.innerHeight,
-    scrollWidth: Math.max(document.documentElement.scrollWidth,
-      (document.querySelector('[data-testid="stMain"]') || {}).scrollWidth || 0),
-    texts,
-    clipped: [...document.querySelectorAll('.bp-sv-formulas')].filter(f => f.scrollWidth > f.clientWidth + 4)
-      .map(f => f.scrollWidth + ' px in ' + f.clientWidth),
-  };
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -88,15 +70,6 @@ def _swipe(page, dx: float) -> None:
     )
 
 
-def _overlaps(texts: list) -> list[str]:
-    out = []
-    for q, (a, (l1, t1, r1, b1)) in enumerate(texts):
-        for b, (l2, t2, r2, b2) in texts[q + 1 :]:
-            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
-                out.append(f"{a!r} overlaps {b!r}")
-    return out
-
-
 @pytest.mark.parametrize("device", list(DEVICES))
 @pytest.mark.parametrize("name", list(LINKS))
 def test_classroom_link_on_a_phone_shows_the_step_and_steps_by_tap_and_swipe(app, name, device):
@@ -116,13 +89,13 @@ def test_classroom_link_on_a_phone_shows_the_step_and_steps_by_tap_and_swipe(app
     os.makedirs(SCREENS, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENS, f"phone_{name}_{width}x{height}.png"))
 
-    lay = page.evaluate(_LAYOUT_JS)
+    lay = page.evaluate(STEP_VIEW_LAYOUT_JS)
     floor = lay["bar"][1] if lay["barFixed"] else lay["height"]  # a fixed step bar covers the bottom
     for part in ("formula", "graph"):
         left, top, right, bottom = lay[part]
         assert 0 <= top and bottom <= floor + 1 and left >= -1 and right <= lay["width"] + 1, (part, lay[part], floor)
     assert lay["scrollWidth"] <= lay["width"] + 1, f"the page scrolls sideways: {lay['scrollWidth']} > {lay['width']}"
-    assert not _overlaps(lay["texts"]), _overlaps(lay["texts"])
+    assert not overlapping(lay["texts"]), overlapping(lay["texts"])
     assert not lay["clipped"], f"a formula line is cut off: {lay['clipped']}"
     if device == "phone":
         assert lay["barFixed"] and lay["bar"][3] <= lay["height"] + 1  # within thumb reach, always in view

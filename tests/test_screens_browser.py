@@ -14,7 +14,15 @@ from urllib.parse import urlencode
 
 import pytest
 
-from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
+from browser_support import (
+    SCREENS,
+    STEP_VIEW_LAYOUT_JS,
+    chromium,
+    overlapping,
+    require_browser,
+    streamlit_server,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -54,43 +62,12 @@ STATES = {
     "wide_delta": (None, {"h": "64-8", "act": "tanh"}, "delta", 1),
 }
 
-_MEASURE_JS = """() => {
-  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-  const shown = el => el.getClientRects().length > 0;
-  const texts = [];
-  for (const t of document.querySelectorAll('.bp-sv-svg text')) {
-    if (!shown(t) || !t.textContent.trim()) continue;
-    const holder = t.closest('.bp-sv-chips g, .bp-sv-callout');
-    const rect = holder && holder.querySelector('rect');
-    texts.push([t.textContent, box(rect || t)]);
-  }
-  return {
-    clipped: [...document.querySelectorAll('.bp-sv-formulas, [data-testid="stMain"] .katex-display')]
-      .filter(f => f.scrollWidth > f.clientWidth + 4).map(f => f.scrollWidth + ' px in ' + f.clientWidth),
-    formula: (() => { const b = [...document.querySelectorAll('.bp-sv-formulas .bp-sv-fit')].map(box);  // every line
-      return [Math.min(...b.map(x => x[0])), Math.min(...b.map(x => x[1])), Math.max(...b.map(x => x[2])),
-        Math.max(...b.map(x => x[3]))]; })(),
-    graph: box(document.querySelector('.bp-sv-svg')),
-    width: window.innerWidth, height: window.innerHeight,
-    texts,
-  };
-}"""
-
 
 @pytest.fixture(scope="module")
 def app():
     require_browser()
     with streamlit_server() as (url, _log), chromium() as browser:
         yield url, browser
-
-
-def _overlaps(texts: list) -> list[str]:
-    out = []
-    for q, (a, (l1, t1, r1, b1)) in enumerate(texts):
-        for b, (l2, t2, r2, b2) in texts[q + 1 :]:
-            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 1:
-                out.append(f"{a!r} overlaps {b!r}")
-    return out
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
@@ -110,10 +87,10 @@ def test_lecture_screens_fit_and_nothing_overlaps(app, name, presentation):
         os.makedirs(SCREENS, exist_ok=True)
         mode = "presentation" if presentation else "normal"
         page.screenshot(path=os.path.join(SCREENS, f"screen_{name}_{mode}_{width}x{height}.png"))
-        m = page.evaluate(_MEASURE_JS)
+        m = page.evaluate(STEP_VIEW_LAYOUT_JS)
         where = f"{width}×{height}"
         problems += [f"{where}: formula cut off ({c})" for c in m["clipped"]]
-        problems += [f"{where}: {o}" for o in _overlaps(m["texts"])]
+        problems += [f"{where}: {o}" for o in overlapping(m["texts"])]
         if presentation:
             for part in ("formula", "graph"):
                 left, top, right, bottom = m[part]
