@@ -45,7 +45,7 @@ def step_payload(at: AppTest) -> dict:
     return at.session_state["sv_payload"][2]
 
 
-def report(at: AppTest, kind: str, cursor: int, node=None) -> AppTest:
+def report(at: AppTest, kind: str, cursor: int, node=None, text=None) -> AppTest:
     """Send the step view's report as the browser does (its component state), and run. ``kind`` "ahead":
     the browser stepped into the next update sent ahead and reports its cursor there."""
     p = step_payload(at)
@@ -54,6 +54,8 @@ def report(at: AppTest, kind: str, cursor: int, node=None) -> AppTest:
     raw = {"kind": kind, "key": p["key"], "seq": p["seq"], "cursor": int(cursor), "n": next(_REPORTS)}
     if node is not None:
         raw["node"] = list(node)
+    if text is not None:
+        raw["text"] = text
     at.session_state["step_view"] = {"report": raw}
     at.run()
     assert_no_exception(at)

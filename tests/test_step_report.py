@@ -23,9 +23,17 @@ def parse(raw, n_events=N):
     return parse_report(raw, key=KEY, seq=SEQ, n_events=n_events)
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k != "select"])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("select", "answer")])
 def test_each_kind_with_a_cursor(kind):
     assert parse(report(kind=kind, cursor=5)) == StepReport(kind, 5)
+
+
+def test_an_answer_carries_its_text_cut_to_length_and_nothing_else_is_an_answer():
+    assert parse(report(kind="answer", text="0.5933")) == StepReport("answer", 3, text="0.5933")
+    assert parse(report(kind="answer", text="9" * 5000)).text == "9" * 200
+    for bad in (None, 0.5933, ["0.5"], {"x": 1}):
+        assert parse(report(kind="answer", text=bad)) is None
+    assert parse(report(kind="answer")) is None
 
 
 def test_select_carries_the_node():

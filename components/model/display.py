@@ -1,5 +1,5 @@
 """How a lab is shown, apart from what it computes: notation, edge colouring, step size,
-presentation mode and the parts a classroom link hides; with its URL form.
+presentation mode, the parts a classroom link hides and practice mode; with its URL form.
 
 A ``Display`` changes no number: switching notation or colouring keeps the network, the update
 and the cursor. ``LabConfig`` (components/model/config.py) holds what the numbers depend on.
@@ -48,6 +48,7 @@ class Display:
     presentation: bool = False
     hidden: tuple[str, ...] = ()  # parts hidden in presentation mode (HIDEABLE keys)
     digits: int = 4  # decimals of the numbers in formulas and tables (DIGITS)
+    practice: bool = False  # each value hidden until the learner types it (components/model/practice.py)
 
     def with_(self, **changes) -> Display:
         return replace(self, **changes)
@@ -79,6 +80,7 @@ DISPLAY_KEYS = {
     "dg": "digits",
     "present": "presentation",
     "hide": "hidden",
+    "practice": "practice",
 }
 
 
@@ -95,6 +97,8 @@ def display_query(d: Display) -> dict[str, str]:
         q["present"] = "1"
     if d.hidden:
         q["hide"] = "-".join(d.hidden)
+    if d.practice:
+        q["practice"] = "1"
     return q
 
 
@@ -116,4 +120,7 @@ def display_from_query(params: dict) -> tuple[Display, list[str]]:
         else:
             ignored.append(f"dg={raw!r} (digits must be one of {', '.join(map(str, DIGITS))})")
     hidden = tuple(x for x in str(params.get("hide", "")).split("-") if x)[:MAX_HIDDEN_PARTS]
-    return d.with_(presentation=params.get("present") == "1", hidden=hidden), ignored
+    if "practice" in params and str(params["practice"]) not in ("0", "1"):
+        ignored.append(f"practice={str(params['practice'])[:40]!r} (practice mode is 1 (on) or 0 (off))")
+    practice = str(params.get("practice", "")) == "1"
+    return d.with_(presentation=params.get("present") == "1", hidden=hidden, practice=practice), ignored

@@ -5,6 +5,7 @@ the server only now and then, as one JSON object::
 
     {"kind": K, "key": str, "seq": int, "cursor": int, "n": int}                  # K ≠ "select"
     {"kind": "select", "key": str, "seq": int, "cursor": int, "node": [layer, i], "n": int}
+    {"kind": "answer", "key": str, "seq": int, "cursor": int, "text": str, "n": int}  # practice mode
 
 ``key`` and ``seq`` are those of the payload the browser was showing; ``n`` only makes
 repeated identical reports arrive (it is not read here). Anything can arrive from a browser,
@@ -17,20 +18,24 @@ from dataclasses import dataclass
 
 __all__ = ["KINDS", "StepReport", "parse_report"]
 
-KINDS = ("cursor", "next_update", "prev_update", "window", "select")
+KINDS = ("cursor", "next_update", "prev_update", "window", "select", "answer", "hint", "reveal")
 """cursor: the browser's cursor, recorded (debounced; nothing visible should change);
 next_update / prev_update: → past the last event / ← before the first: move to the next /
 previous update; window: the browser needs the events around ``cursor`` (outside its window);
-select: a neuron circle was clicked (``node`` = (layer, i))."""
+select: a neuron circle was clicked (``node`` = (layer, i)); answer: practice mode's typed answer
+(``text``); hint: the next hint; reveal: a class question's value shown."""
+MAX_TEXT = 200  # an answer's text is cut here (a number is never this long; the lab says so)
 
 
 @dataclass(frozen=True)
 class StepReport:
-    """One checked report: ``cursor`` is clamped into -1 … n_events-1; ``node`` only for "select"."""
+    """One checked report: ``cursor`` is clamped into -1 … n_events-1; ``node`` only for "select",
+    ``text`` only for "answer" (a string of at most MAX_TEXT characters)."""
 
     kind: str
     cursor: int
     node: tuple[int, int] | None = None
+    text: str | None = None
 
 
 def _int(value) -> int | None:
@@ -59,6 +64,9 @@ def parse_report(raw, *, key: str, seq: int, n_events: int) -> StepReport | None
     if cursor is None:
         return None
     cursor = max(-1, min(cursor, n_events - 1))
+    if kind == "answer":
+        text = raw.get("text")
+        return StepReport(kind, cursor, text=text[:MAX_TEXT]) if isinstance(text, str) else None
     if kind != "select":
         return StepReport(kind, cursor)
     node = raw.get("node")

@@ -81,6 +81,10 @@ def _jump() -> None:
 
 def _finish_update() -> None:
     lab = state.get_lab()
+    if lab.practising:  # every value answered: the next update, at its start (nothing of it shown)
+        if lab.revealed_through() >= lab.stepper.n_events - 1:
+            lab.enter_next_update()
+        return
     lab.step("update", forward=True) if lab.stepper.cursor < lab.stepper.n_events - 1 else lab.step("update")
 
 
@@ -187,8 +191,10 @@ def _finish_button(where, lab) -> None:
         key="ctl_finish",
         on_click=_finish_update,
         width="stretch",
-        disabled=lab.problem is not None,
-        help="Apply the rest of this update and stop before the next",
+        disabled=lab.problem is not None or (lab.practising and lab.revealed_through() < lab.stepper.n_events - 1),
+        help="Practice mode: once every value is answered, go on to the next update"
+        if lab.practising
+        else "Apply the rest of this update and stop before the next",
     )
 
 

@@ -88,13 +88,14 @@ def render_header() -> bool:
     sizes = "-".join(map(str, lab.net.layer_sizes))
     if presentation:  # one line: what the network is, and the way out; the rest was chosen before
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-        cols = st.container(key="bp_present_head").columns([6, 1.4], vertical_alignment="center")
+        cols = st.container(key="bp_present_head").columns([6, 1.4, 1.4], vertical_alignment="center")
         cols[0].markdown(
             f"**Backprop Lab** <span style='color:#666'>· network {sizes} · "
             f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}</span>",
             unsafe_allow_html=True,
         )  # numbers and fixed names only
-        _presentation_toggle(cols[1])
+        _practice_toggle(cols[1], "Class question")
+        _presentation_toggle(cols[2])
         return presentation
     st.markdown(  # phones only (CSS): one line above the step view, instead of the title column
         f"<div class='bp-phone-title'><b>Backprop Lab</b> <span style='color:#666'>· network {sizes} · "
@@ -137,7 +138,25 @@ def render_header() -> bool:
         args=("digits", "hdr_digits"),
     )
     _presentation_toggle(cols[4])
+    _practice_toggle(cols[4], "Practice")
     return presentation
+
+
+def _toggle_practice() -> None:
+    state.set_practice(bool(state.widget("hdr_practice")))
+
+
+def _practice_toggle(where, label: str) -> None:
+    where.toggle(
+        label,
+        key="hdr_practice",
+        on_change=_toggle_practice,
+        help=(
+            "Each value stays hidden until you type it (Enter checks it; ? gives a hint)."
+            if label == "Practice"
+            else "The next formula with its numbers, its value hidden until you reveal it (→ or Reveal)."
+        ),
+    )
 
 
 def _presentation_toggle(where) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.model.play import FRAME_SPACING, charted, frames_to_draw
-from components.ui import live_plot, state, step_panel, stepping
+from components.ui import live_plot, practice_panel, state, step_panel, stepping
 from components.ui.controls import plays_epochs, update_caption
 from components.views import charts
 
@@ -27,6 +27,8 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
         if between is not None:
             between()
         stepping.render_step_view(lab, presentation)
+        if lab.practising and not presentation:
+            practice_panel.render_practice(lab)
         if presentation:
             return
         st.button(
@@ -106,9 +108,15 @@ def render_selected(lab) -> None:
         box.button("Clear selection", key="sel_clear", on_click=_clear_selection)
         return
     cols = box.columns([2.2, 1, 1, 1], vertical_alignment="center")
+    seen = lab.revealed_through()  # practice mode: a value not yet answered stays hidden
+
+    def value(kind: str, x: float) -> str:
+        return f"{x:.6g}" if tr.layout.index_of(kind, layer, i, sample=c) <= seen else "?"
+
     cols[0].markdown(
         f"**Neuron {i + 1} of layer {layer}** (sample {c + 1})  \n"
-        f"z = {tr.Z[layer][c, i]:.6g} · a = {tr.A[layer][c, i]:.6g} · δ = {tr.deltas[layer][c, i]:.6g}"
+        f"z = {value('forward', tr.Z[layer][c, i])} · a = {value('forward', tr.A[layer][c, i])} · "
+        f"δ = {value('delta', tr.deltas[layer][c, i])}"
     )
     cols[1].button(
         "its a",
@@ -140,6 +148,7 @@ def charts_key(lab) -> tuple:
         id(lab.dataset),
         lab.config.loss,
         lab.display.hides("charts"),
+        lab.practising,
     )
 
 
@@ -154,6 +163,13 @@ def render_charts(lab, presentation: bool) -> None:
     an update does not resend or redraw them (bench_step_latency). The first page leaves them out: the
     step view draws first (plotly.js is 4.6 MB for the browser to load), and its first report brings a
     run that draws them."""
+    if lab.practising and not lab.display.hides("charts"):
+        st.caption(
+            "Practice mode hides the training charts: their loss curve shows the loss you are computing. "
+            "Turn practice off to see them."
+        )
+        state.set_charts_drawn(charts_key(lab))
+        return
     if state.is_first_run() and not lab.display.hides("charts"):
         st.caption("The training charts (loss, decision boundary, gradient norms) follow in a moment.")
         return

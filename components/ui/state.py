@@ -31,6 +31,7 @@ __all__ = [
     "take_flashes",
     "apply_config",
     "set_display",
+    "set_practice",
     "load_preset",
     "use_csv",
     "sync_url",
@@ -137,6 +138,7 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
         "hdr_color": d.color_by,
         "hdr_digits": d.digits,
         "hdr_presentation": d.presentation,
+        "hdr_practice": d.practice,
         "ctl_granularity": d.granularity,
         "ctl_scrub": lab.stepper.cursor,
     }
@@ -202,6 +204,15 @@ def set_display(**changes) -> None:
         lab.display = new
         if recolour:  # the scale follows what is coloured (a weight scale left gradients grey)
             lab.fit_scale()
+
+
+def set_practice(on: bool) -> None:
+    """Practice mode on (from the values seen so far: the cursor's) or off (every value shown again)."""
+    lab = get_lab()
+    if on and not lab.display.practice:
+        lab.practice.identity = None  # practice starts afresh here
+    lab.display = lab.display.with_(practice=on)
+    lab.follow_practice()
 
 
 def apply_config(new: LabConfig) -> None:

@@ -123,6 +123,7 @@ function createView(root) {
   const wrap = h('div', 'bp-sv', root);
   wrap.setAttribute('role', 'region');
   wrap.setAttribute('aria-label', 'Step through the update');
+  wrap.tabIndex = -1;  // (Escape in practice's answer field gives the focus back to the view: the keys step)
   const bar = h('div', 'bp-sv-controls', wrap);
   const back = h('button', 'bp-sv-btn', bar, '← Back');
   const next = h('button', 'bp-sv-btn bp-sv-primary', bar, 'Next →');
@@ -147,10 +148,11 @@ function createView(root) {
   title.setAttribute('role', 'heading');
   title.setAttribute('aria-level', '4');
   const formulas = h('div', 'bp-sv-formulas', panel);
+  const quiz = createQuiz(v, panel);
   const explanation = h('p', 'bp-sv-expl', panel);
   const tableBox = h('div', 'bp-sv-tablebox', panel);
   Object.assign(v, { wrap, back, next, slider, scrubText, count, wait, body, svg, caption, progress, title,
-    formulas, explanation, tableBox });
+    formulas, quiz, explanation, tableBox });
 
   // A click keeps the focus where it was (the keys keep stepping); the buttons still work by keyboard.
   for (const b of [back, next]) b.addEventListener('mousedown', e => e.preventDefault());
@@ -206,9 +208,12 @@ function receive(v, data) {
   v.stopped = false;  // any answer from the server lifts a stop at stop_at (blocked says whether → may go on)
   // The newest payload is the one to step on (a new step size changes next and back, a problem blocked) …
   if (!fresh && !moved && !rewindowed) {  // … but the server only re-sends: keep our cursor, draw nothing
-    v.data = data;
+    v.data = data;                           // (but practice's question box: a message, a hint)
+    v.quiz.waiting = false;
+    drawQuiz(v, v.cursor);
     return;
   }
+  v.quiz.waiting = false;
   const asked = v.pending;
   v.data = data;
   v.key = data.key;
@@ -267,6 +272,10 @@ function apply(v, action) {
     to = d.next[j];
     const stop = d.stop_at;
     if (stop !== null && stop !== undefined && v.cursor < stop && stop < to) to = stop;
+    if (limited(d) && to > d.limit && to < d.n_events) {  // practice: the question comes first
+      if (v.cursor < d.limit) to = d.limit;
+      else return askQuestion(v);
+    }
     if (to >= d.n_events) return d.ahead ? enterAhead(v) : ask(v, 'next_update', v.cursor);
   } else if (action === 'b') {
     if (v.cursor === -1 && !d.can_back) return;
@@ -275,9 +284,9 @@ function apply(v, action) {
   } else if (action === 'home') {
     to = -1;
   } else if (action === 'end') {
-    to = d.n_events - 1;
+    to = limited(d) ? d.limit : d.n_events - 1;
   } else if (Array.isArray(action)) {
-    to = Math.max(-1, Math.min(d.n_events - 1, action[1]));
+    to = Math.max(-1, Math.min(limited(d) ? d.limit : d.n_events - 1, action[1]));
   } else {
     return;
   }
@@ -711,6 +720,117 @@ function drawTable(v, c, ev) {
   v.tableBox.replaceChildren(cap, scroll);
 }
 
+// ------------------------------------------------------------------ practice: the question box
+// The server asks; this code shows the question and sends what is typed. It never sees the value asked
+// (it is not in the payload until answered) and never checks an answer itself.
+const limited = d => d && d.limit !== null && d.limit !== undefined;
+
+function createQuiz(v, panel) {
+  const box = h('section', 'bp-sv-quiz', panel);
+  box.hidden = true;
+  box.setAttribute('aria-label', 'Your turn');
+  const q = { box, title: h('div', 'bp-sv-quiz-title', box) };
+  q.title.setAttribute('role', 'heading');
+  q.title.setAttribute('aria-level', '4');
+  q.ask = h('p', 'bp-sv-quiz-ask', box);
+  q.lines = h('div', 'bp-sv-formulas bp-sv-quiz-lines', box);
+  q.form = h('form', 'bp-sv-quiz-form', box);
+  q.label = h('label', 'bp-sv-quiz-label', q.form);
+  q.symbol = h('span', 'bp-sv-quiz-symbol', q.label);
+  q.input = h('input', 'bp-sv-quiz-input', q.label);
+  Object.assign(q.input, { type: 'text', autocomplete: 'off', spellcheck: false, inputMode: 'decimal' });
+  q.input.setAttribute('enterkeyhint', 'done');
+  q.input.setAttribute('aria-describedby', 'bp-sv-quiz-feedback');
+  q.check = h('button', 'bp-sv-btn bp-sv-primary', q.form, 'Check ⏎');
+  q.check.type = 'submit';
+  q.hint = h('button', 'bp-sv-btn', q.form, '');
+  q.hint.type = 'button';
+  q.reveal = h('button', 'bp-sv-btn bp-sv-primary', q.form, 'Reveal →');
+  q.reveal.type = 'button';
+  q.feedback = h('p', 'bp-sv-quiz-feedback', box);
+  q.feedback.id = 'bp-sv-quiz-feedback';
+  q.feedback.setAttribute('aria-live', 'polite');
+  q.score = h('p', 'bp-sv-quiz-note', box);
+  q.tolerance = h('p', 'bp-sv-quiz-note', box);
+  q.form.addEventListener('submit', e => {
+    e.preventDefault();
+    if (!v.data || q.waiting) return;
+    q.waiting = true;
+    q.feedback.textContent = 'Checking …';
+    q.feedback.className = 'bp-sv-quiz-feedback';
+    send(v, { kind: 'answer', cursor: v.cursor, text: q.input.value.slice(0, 200) });
+  });
+  const hint = () => { if (v.data && !q.waiting) { q.waiting = true; send(v, { kind: 'hint', cursor: v.cursor }); } };
+  q.hint.addEventListener('click', hint);
+  q.reveal.addEventListener('click', () => revealQuestion(v));
+  q.input.addEventListener('keydown', e => {
+    if (e.key === '?') { e.preventDefault(); hint(); }
+    else if (e.key === 'Escape') { e.preventDefault(); q.input.blur(); v.wrap.focus(); }  // the arrows step again
+  });
+  return q;
+}
+
+// → at the frontier: the question, not the next value (a class question is revealed).
+function askQuestion(v) {
+  const quiz = v.data.quiz;
+  if (!quiz || quiz.done) return;
+  if (quiz.class) return revealQuestion(v);
+  v.quiz.input.focus();
+}
+
+function revealQuestion(v) {
+  if (!v.data || v.quiz.waiting) return;
+  v.quiz.waiting = true;
+  send(v, { kind: 'reveal', cursor: v.cursor });
+}
+
+function drawQuiz(v, c) {
+  const q = v.quiz, quiz = v.data && v.data.quiz;
+  const show = !!quiz && !v.data.graph_only && c === quiz.at;
+  q.box.hidden = !show;
+  v.wrap.classList.toggle('bp-sv-practice', !!quiz);
+  if (!show) return;
+  const key = JSON.stringify([quiz, !!v.katex]);
+  if (q.key === key) return;
+  const newQuestion = q.event !== quiz.event;
+  q.key = key;
+  q.event = quiz.event;
+  q.title.textContent = quiz.title;
+  q.ask.textContent = quiz.done ? quiz.text : quiz.ask;
+  q.form.hidden = !!quiz.done;
+  q.lines.replaceChildren(...(quiz.lines || []).map(tex => {
+    const line = h('div', 'bp-sv-line');
+    const fit = h('div', 'bp-sv-fit', line);
+    if (v.katex) v.katex.render(tex, fit, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' });
+    else h('code', 'bp-sv-tex', fit, tex);
+    return line;
+  }));
+  q.lines.hidden = !(quiz.lines || []).length;
+  q.symbol.replaceChildren();
+  if (quiz.symbol && v.katex) v.katex.render(quiz.symbol, q.symbol, { throwOnError: false, output: 'htmlAndMathml' });
+  else q.symbol.textContent = quiz.symbol || '';
+  q.input.hidden = q.check.hidden = !!quiz.class;
+  q.reveal.hidden = !quiz.class;
+  q.hint.hidden = !quiz.hint;
+  q.hint.textContent = quiz.hint || '';
+  q.hint.title = quiz.hint_title || '';
+  q.input.setAttribute('aria-label', quiz.ask || 'Your answer');
+  const [kind, text] = quiz.feedback || ['', ''];
+  q.feedback.textContent = text;
+  q.feedback.className = `bp-sv-quiz-feedback${kind ? ' bp-sv-quiz-' + kind : ''}`;
+  q.score.textContent = quiz.class ? '' : quiz.score;
+  q.tolerance.textContent = quiz.class || quiz.done ? '' : quiz.tolerance;
+  if (newQuestion) q.input.value = '';
+  else if (kind === 'wrong') q.input.select();
+  requestAnimationFrame(() => q.box.scrollIntoView({ block: 'nearest' }));  // (a hint makes the box taller)
+  // Keyboard alone is enough: the answer field has the focus unless the reader is elsewhere.
+  const here = document.activeElement;
+  if (!quiz.class && !quiz.done && (!here || here === document.body || here === q.input || v.wrap.contains(here))) {
+    if (here !== q.input) q.input.focus({ preventScroll: true });
+  }
+  fitFormulas(v);
+}
+
 // ------------------------------------------------------------------ one frame
 function render(v) {
   const d = v.data;
@@ -731,6 +851,7 @@ function render(v) {
   v.drawn.cursor = c;
   if (d.graph_only) return;
   drawPanel(v, c);
+  drawQuiz(v, c);
   holdHeight(v);
 }
 
@@ -865,7 +986,7 @@ _CSS = r"""
   .bp-sv-body { grid-template-columns: minmax(0, 1fr); }
   .bp-sv.bp-sv-present .bp-sv-fit .katex { font-size: 1em; }  /* the graph shares the screen's height */
   .bp-sv-panel { display: contents; }
-  .bp-sv-progress { order: 1; } .bp-sv-title { order: 2; } .bp-sv-formulas { order: 3; }
+  .bp-sv-progress { order: 1; } .bp-sv-title { order: 2; } .bp-sv-formulas { order: 3; } .bp-sv-quiz { order: 3; }
   .bp-sv-graph { order: 4; } .bp-sv-expl { order: 5; } .bp-sv-tablebox { order: 6; }
 }
 .bp-sv-graph { min-width: 0; }
@@ -911,6 +1032,31 @@ _CSS = r"""
 .bp-sv-table td:first-child, .bp-sv-table th:first-child { text-align: left; }
 .bp-sv-table tr.bp-sv-hl td { background: #fff3cd; font-weight: 600; }
 
+/* Practice: the question box under the formula of the last value seen. */
+.bp-sv-quiz {
+  border: 2px solid #2b6cb0; border-radius: 0.6rem; padding: 0.6rem 0.8rem; margin: 0.5rem 0 0.75rem;
+  background: #f5f9ff;
+}
+.bp-sv-quiz[hidden] { display: none; }
+.bp-sv-quiz-title { font-weight: 700; }
+.bp-sv-quiz-ask { margin: 0.2rem 0 0.4rem; }
+.bp-sv-quiz-lines { min-height: 0; }
+.bp-sv-quiz-lines[hidden], .bp-sv-quiz-form[hidden], .bp-sv-quiz [hidden] { display: none; }
+.bp-sv-quiz-form { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
+.bp-sv-quiz-label { display: flex; align-items: center; gap: 0.4rem; flex: 1 1 12rem; min-width: 0; }
+.bp-sv-quiz-symbol { white-space: nowrap; }
+.bp-sv-quiz-input {
+  font: inherit; font-variant-numeric: tabular-nums; min-width: 0; flex: 1 1 6rem; min-height: 2.4rem;
+  border: 1px solid #8a94a3; border-radius: 0.4rem; padding: 0.2rem 0.5rem;
+  background: #ffffff; color: var(--bp-sv-ink);
+}
+.bp-sv-quiz-input:focus { outline: 2px solid #2b6cb0; outline-offset: 1px; }
+.bp-sv-quiz-feedback { margin: 0.4rem 0 0; min-height: 1.4em; font-weight: 600; }
+.bp-sv-quiz-right { color: #276749; }
+.bp-sv-quiz-wrong { color: #c53030; }
+.bp-sv-quiz-note { margin: 0.2rem 0 0; font-size: 0.8em; color: var(--bp-sv-muted); }
+.bp-sv-quiz-note:empty { display: none; }
+
 /* A phone held sideways (short): smaller type, the title on one line, the graph fitted to the height. */
 @media (max-height: 500px) {
   .bp-sv.bp-sv-present { --bp-sv-font: 0.95rem; }
@@ -941,6 +1087,7 @@ _CSS = r"""
   .bp-sv-body { grid-template-columns: minmax(0, 1fr); gap: 0.25rem; touch-action: pan-y; }
   .bp-sv-panel { display: contents; }
   .bp-sv-progress { order: 1; } .bp-sv-title { order: 2; margin-bottom: 0; } .bp-sv-formulas { order: 3; }
+  .bp-sv-quiz { order: 3; }
   .bp-sv-graph { order: 4; } .bp-sv-expl { order: 5; } .bp-sv-tablebox { order: 6; }
   .bp-sv-svg { max-height: 56vh; margin: 0 auto; }
 }

@@ -11,6 +11,7 @@ from components.model.play import FRAME_SPACING, frames_to_draw
 from components.model.step_report import parse_report
 from components.ui import state
 from components.ui.step_view import show_play_frames, show_step_view
+from components.views.practice_view import quiz_payload
 from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
 
 __all__ = ["act_on_report", "render_step_view", "render_play_graph", "view_options"]
@@ -52,6 +53,8 @@ def act_on_report(lab, presentation: bool) -> None:
     report = parse_report(raw, key=key, seq=seq, n_events=n)
     if report is None:  # malformed, stale or tampered: ignored, nothing changes
         return
+    if lab.practising and _practice_report(lab, report):
+        return
     if report.kind == "next_update":
         lab.seek(n - 1)
         lab.step(o.granularity, forward=True)
@@ -70,12 +73,37 @@ def act_on_report(lab, presentation: bool) -> None:
         lab.select(report.node)
 
 
+def _practice_report(lab, report) -> bool:
+    """Practice mode's reports (an answer, a hint, a reveal) acted on, and the others kept within the
+    values seen: the cursor never passes the frontier, → past the update's end enters the next update at
+    its start (nothing of it seen). Returns whether the report was dealt with here."""
+    lab.follow_practice()
+    frontier = lab.practice.frontier
+    if report.kind == "answer":
+        lab.practice_answer(report.text)
+    elif report.kind == "hint":
+        lab.practice_hint()
+    elif report.kind == "reveal":
+        lab.practice_reveal()
+    elif report.kind == "next_update":
+        if frontier >= lab.stepper.n_events - 1:
+            lab.enter_next_update()
+            lab.follow_practice()
+    elif report.kind in ("cursor", "window", "select") and report.cursor > frontier:
+        lab.seek(frontier)  # (a browser that went past the frontier: back to it)
+        if report.kind == "select":
+            lab.select(report.node)
+    else:
+        return False
+    return True
+
+
 def _follow_into_ahead(lab, o: StepViewOptions, raw) -> None:
     """A report from inside the next update's payload, sent ahead (the browser stepped past this update's
     end on its own): the lab enters that update first, and the payload already sent becomes the current
     one. Its key and seq must be those sent; anything else is left to ``parse_report``."""
     known, ahead = state.sent_ahead(lab, _display_key(o), o.granularity)
-    if not known or ahead is None or not isinstance(raw, dict):
+    if lab.practising or not known or ahead is None or not isinstance(raw, dict):
         return
     if raw.get("key") != ahead["key"] or raw.get("seq") != ahead["seq"] or isinstance(raw.get("seq"), bool):
         return
@@ -89,8 +117,8 @@ def _with_ahead(lab, o: StepViewOptions, payload: dict) -> dict:
     payload = {k: v for k, v in payload.items() if k != "ahead"}
     if payload["window"][1] != payload["n_events"] - 1 or payload.get("blocked") or payload.get("stop_at") is not None:
         return payload
-    if state.is_first_run():  # the first page draws first; the run its first report brings sends the rest
-        return payload
+    if state.is_first_run() or lab.practising:  # the first page draws first (the run its first report brings
+        return payload  # sends the rest); practice shows the next update's numbers only once answered
     known, ahead = state.sent_ahead(lab, _display_key(o), o.granularity)
     if not known:
         preview = lab.next_update_preview()
@@ -111,18 +139,23 @@ def _with_ahead(lab, o: StepViewOptions, payload: dict) -> dict:
 def render_step_view(lab, presentation: bool) -> None:
     """Mount the view for the lab's update and cursor (after ``act_on_report``)."""
     o = view_options(lab, presentation)
+    lab.follow_practice()  # (practice mode: the cursor within the values seen)
+    limit = lab.practice.frontier if lab.practising else None
     key, seq = state.step_view_position(lab, _display_key(o))
     stepper = lab.stepper
     position = StepViewPosition(key, seq, stepper.update, stepper.cursor, stepper.has_previous())
     payload = state.cached_payload(
         key,
         seq,
-        o.granularity,
+        (o.granularity, limit),
         stepper.cursor,
-        lambda: step_view_payload(lab.net, lab.trace, position, o),
+        lambda: step_view_payload(lab.net, lab.trace, position, o, limit=limit),
         blocked=lab.problem is not None,
         stop_at=lab.first_bad_event(),
     )
+    if limit is not None:
+        d = lab.display
+        payload["quiz"] = quiz_payload(lab.trace, lab.practice, d.granularity, d.notation, d.digits, presentation)
     payload = _with_ahead(lab, o, payload)
     state.remember_sent(payload)
     state.step_view_sent(key, stepper.cursor)

@@ -36,6 +36,9 @@ def render_gradient_check(lab) -> None:
         "Compare every ∂E/∂w from backpropagation with a central finite difference "
         "(E(w + ε) − E(w − ε)) / 2ε, ε = 10⁻⁶, on the current update's batch and parameters."
     )
+    if lab.practising:
+        st.info("Practice mode: the gradient check would show every ∂E/∂w before you have worked them out.")
+        return
     n = lab.net.n_parameters
     if n > MAX_GRADCHECK_PARAMETERS:
         st.info(
@@ -169,22 +172,30 @@ def _import_json(lab, up) -> None:
 
 
 def render_export(lab) -> None:
-    st.markdown("**This update's full trace** (every event with its formula and value):")
+    upto = lab.revealed_through() if lab.practising else None
+    if upto is None:
+        st.markdown("**This update's full trace** (every event with its formula and value):")
+    else:
+        st.markdown(f"**This update's trace so far** (practice mode: the {upto + 1} values seen, no more):")
     c1, c2, c3 = st.columns(3)
     tr, notation = lab.trace, lab.display.notation  # the files are generated on click, from this trace
     c1.download_button(
-        "Trace as CSV", lambda: exports.trace_csv(tr, notation), file_name="trace.csv", mime="text/csv", key="exp_csv"
+        "Trace as CSV",
+        lambda: exports.trace_csv(tr, notation, upto),
+        file_name="trace.csv",
+        mime="text/csv",
+        key="exp_csv",
     )
     c2.download_button(
         "Trace as JSON",
-        lambda: exports.trace_json(tr, notation),
+        lambda: exports.trace_json(tr, notation, upto),
         file_name="trace.json",
         mime="application/json",
         key="exp_json",
     )
     c3.download_button(
         "Worked example (Markdown)",
-        lambda: exports.worked_example(tr, notation, lab.display.digits),
+        lambda: exports.worked_example(tr, notation, lab.display.digits, upto=upto),
         file_name="worked-example.md",
         mime="text/markdown",
         key="exp_md",

@@ -18,10 +18,17 @@ MAX_EXPORT_EVENTS = 200_000
 _COLUMNS = ("index", "phase", "kind", "name", "layer", "i", "j", "sample", "value", "symbolic", "substituted", "result")
 
 
-def trace_rows(trace, notation: str = "neutral", digits: int = 6):
-    """One dict per event, in teaching order (a generator: large traces are not built in memory)."""
+def _count(trace, upto: int | None) -> int:
+    """How many events an export holds: all, or (practice mode) those up to event ``upto``."""
+    n = len(trace.events)
+    return n if upto is None else max(0, min(n, int(upto) + 1))
+
+
+def trace_rows(trace, notation: str = "neutral", digits: int = 6, upto: int | None = None):
+    """One dict per event, in teaching order (a generator: large traces are not built in memory);
+    ``upto``: only the events up to this one (practice mode: the values answered so far)."""
     events = trace.events
-    for k in range(min(len(events), MAX_EXPORT_EVENTS)):
+    for k in range(min(_count(trace, upto), MAX_EXPORT_EVENTS)):
         e = events[k]
         f = event_formula(e, trace, notation, digits)
         yield {
@@ -40,18 +47,18 @@ def trace_rows(trace, notation: str = "neutral", digits: int = 6):
         }
 
 
-def trace_csv(trace, notation: str = "neutral") -> str:
+def trace_csv(trace, notation: str = "neutral", upto: int | None = None) -> str:
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=_COLUMNS, lineterminator="\n")
     w.writeheader()
-    for row in trace_rows(trace, notation):
+    for row in trace_rows(trace, notation, upto=upto):
         w.writerow(row)
     return out.getvalue()
 
 
-def trace_json(trace, notation: str = "neutral") -> str:
+def trace_json(trace, notation: str = "neutral", upto: int | None = None) -> str:
     rows = []
-    for row in trace_rows(trace, notation):
+    for row in trace_rows(trace, notation, upto=upto):
         row = dict(row, value=float(row["value"]))
         rows.append(row)
     meta = {
@@ -94,8 +101,11 @@ def trace_from_json(text: str):
         raise ValueError(f"the trace file lacks or mangles {e}") from None
 
 
-def worked_example(trace, notation: str = "neutral", digits: int = 4, max_events: int = 400) -> str:
-    """A Markdown handout of one full update: every formula, symbolic, substituted and evaluated."""
+def worked_example(
+    trace, notation: str = "neutral", digits: int = 4, max_events: int = 400, upto: int | None = None
+) -> str:
+    """A Markdown handout of one full update: every formula, symbolic, substituted and evaluated
+    (``upto``: only the events up to this one)."""
     label = NOTATIONS[notation].label if notation in NOTATIONS else notation
     lines = [
         "# One gradient-descent update, worked by hand",
@@ -106,7 +116,7 @@ def worked_example(trace, notation: str = "neutral", digits: int = 4, max_events
     ]
     phase = None
     events = trace.events
-    n = len(events)
+    n = _count(trace, upto)
     for k in range(min(n, max_events)):
         e = events[k]
         if e.phase != phase:

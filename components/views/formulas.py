@@ -20,7 +20,7 @@ from components.views.notation import (
     plain_symbol,
 )
 
-__all__ = ["EventFormula", "event_formula", "event_name", "format_number", "loss_formula"]
+__all__ = ["event_symbol", "EventFormula", "event_formula", "event_name", "format_number", "loss_formula"]
 
 SUM_LIMIT = 6  # terms of a sum over neurons shown before eliding with \cdots
 SAMPLE_LIMIT = 4  # terms of a sum over samples shown before eliding
@@ -55,13 +55,21 @@ def event_name(event, trace, notation: str | Notation = "neutral") -> str:
     """What the event computes, named as the panel names it, in plain text: a⁽¹⁾₁ (a forward event
     computes z and then a), E, δ⁽²⁾₁,₃, ∂E/∂w⁽²⁾₁₂, w⁽²⁾₁₂ (its new value)."""
     nt = get_notation(notation)
+    if event.kind == "loss":
+        return nt.loss_plain
+    return plain_symbol(event_symbol(event, trace, nt))
+
+
+def event_symbol(event, trace, notation: str | Notation = "neutral") -> str:
+    """The LaTeX symbol of the number the event computes (``event_name`` in LaTeX)."""
+    nt = get_notation(notation)
     s, e = Shape(tuple(trace.layer_sizes), trace.m), event
     if e.kind == "loss":
-        return nt.loss_plain
+        return nt.loss
     if e.kind in ("forward", "delta"):
-        return plain_symbol((nt.act if e.kind == "forward" else nt.delta)(s, e.layer, e.i, e.sample))
+        return (nt.act if e.kind == "forward" else nt.delta)(s, e.layer, e.i, e.sample)
     param = nt.weight(s, e.layer, e.i, e.j) if e.kind.endswith("_w") else nt.bias(s, e.layer, e.i)
-    return plain_symbol(nt.d(param) if e.kind.startswith("grad") else param)
+    return nt.d(param) if e.kind.startswith("grad") else param
 
 
 def event_formula(event, trace, notation: str | Notation = "neutral", digits: int = 4) -> EventFormula:

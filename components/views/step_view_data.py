@@ -10,6 +10,8 @@ cursor. The schema (v = 1):
   server's cursor is (see ``StepViewPosition``); a new ``key`` drops the browser's state, a new
   ``seq`` moves its cursor to ``cursor``.
 - ``window`` [k0, k1]: the events described; the browser can show cursors k0 − 1 … k1.
+- ``limit``: practice mode's frontier (or null): → stops there (the question is asked instead), and
+  the payload holds no number of a later event.
 - ``next``, ``back``: for cursors k0 − 1 … k1, the cursor one press of → / ← reaches at the chosen
   step size (``Stepper.step`` / ``Stepper.back`` within the update); ≥ n_events: the next update,
   −2: the previous one, outside k0 − 1 … k1: another window (each asks the server).
@@ -132,14 +134,25 @@ def _current_row(trace, ev, full) -> int:
 
 
 # ------------------------------------------------------------------------ the payload
-def step_view_payload(net, trace, position: StepViewPosition, options: StepViewOptions, cursor: int | None = None):
+def step_view_payload(
+    net,
+    trace,
+    position: StepViewPosition,
+    options: StepViewOptions,
+    cursor: int | None = None,
+    limit: int | None = None,
+):
     """The JSON-ready payload for the window around ``cursor`` (default: the server's cursor).
 
     net: the network at the update's start (its parameters are the trace's ``weights_before``);
     trace: the update's trace. Window: at most ``WINDOW`` events, ``BEHIND`` of them before the cursor.
+    limit: practice mode's frontier, the last event whose value may be shown: the window ends there,
+    no later event's number is in the payload (formulas, graph, table cells), and ``limit`` tells the
+    browser that → stops there (None: no limit).
     """
     with np.errstate(all="ignore"):  # a diverged update shows NaN and ∞ as such; numpy need not warn
-        return _payload(net, trace, position, options, position.cursor if cursor is None else int(cursor))
+        at = position.cursor if cursor is None else int(cursor)
+        return _payload(net, trace, position, options, at, limit)
 
 
 def graph_frame(net, trace, position: StepViewPosition, options: StepViewOptions) -> dict:
@@ -168,11 +181,17 @@ def graph_frame(net, trace, position: StepViewPosition, options: StepViewOptions
     }
 
 
-def _payload(net, trace, position: StepViewPosition, options: StepViewOptions, at: int) -> dict:
+def _payload(net, trace, position: StepViewPosition, options: StepViewOptions, at: int, limit) -> dict:
     n = trace.layout.n_events
-    k0, k1 = _window(n, max(at, 0))
+    shown = n if limit is None else max(0, min(n, int(limit) + 1))  # events whose values may be sent
+    k0, k1 = _window(shown, max(min(at, shown - 1), 0))
     nxt, back = step_targets(trace.layout, options.granularity, np.arange(k0 - 1, k1 + 1))
     events, tables = _panel(trace, k0, k1, options)
+    if limit is not None:
+        for t in tables:  # cells of later events stay empty in the payload itself, not only on screen
+            t["cells"] = [
+                [cell if w <= k1 else "" for cell, w in zip(row, when)] for row, when in zip(t["cells"], t["reveal"])
+            ]
     return {
         "v": 1,
         "key": position.key,
@@ -193,4 +212,5 @@ def _payload(net, trace, position: StepViewPosition, options: StepViewOptions, a
         "tables": tables,
         "presentation": bool(options.presentation),
         "graph": graph_payload(net, trace, k0, k1, options),
+        "limit": None if limit is None else int(limit),
     }
