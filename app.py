@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import controls, header, page, sidebar, state, stepping, tools
+from components.ui import controls, header, lessons_ui, page, sidebar, state, stepping, tools
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="auto")
 
 lab = state.begin_run()
 presentation = header.render_header()
 if not presentation:
+    lessons_ui.render_lesson_menu()
     sidebar.render_sidebar()
 header.render_flashes()
+lessons_ui.render_lesson_bar(presentation)
 
 
 def live_view() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 from app_support import lab_of, new_app, report, step_payload
-
 from components.views.notation import format_number
 
 MAZUR = {"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0", "practice": "1"}

@@ -35,7 +35,10 @@ __all__ = [
 MAX_LINK_PARAMETERS = 1500  # larger networks are rebuilt from their seeds (replayed), not from exact bytes
 MAX_REPLAY_UPDATES = 100_000  # a link replays at most this many updates …
 MAX_REPLAY_WORK = 1e10  # … and at most this many multiply-adds (a few seconds), so no link can pin the server
-POSITION_KEYS = frozenset({"u", "k", "w", "sc"})  # where the lab is: updates, cursor, exact parameters, colour scale
+POSITION_KEYS = frozenset({"u", "k", "w", "sc"})
+LINK_LESSON_KEYS = frozenset(
+    {"lesson", "stop"}
+)  # a lesson link's (components/model/lessons.py)  # where the lab is: updates, cursor, exact parameters, colour scale
 
 
 def encode_params(weights, biases) -> str:
@@ -87,7 +90,7 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
     config, ignored = from_query(params)
     display, display_ignored = display_from_query(params)
     ignored += display_ignored
-    unknown = [k for k in params if k not in POSITION_KEYS | CONFIG_KEYS | set(DISPLAY_KEYS)]
+    unknown = [k for k in params if k not in POSITION_KEYS | CONFIG_KEYS | set(DISPLAY_KEYS) | LINK_LESSON_KEYS]
     ignored += [f"{k[:40]!r} (unknown parameter)" for k in unknown[:5]]
     try:
         lab = build_lab(config, display=display)

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 __all__ = ["KINDS", "StepReport", "parse_report"]
 
-KINDS = ("cursor", "next_update", "prev_update", "window", "select", "answer", "hint", "reveal")
+KINDS = ("cursor", "next_update", "prev_update", "window", "select", "answer", "hint", "reveal", "next_stop")
 """cursor: the browser's cursor, recorded (debounced; nothing visible should change);
 next_update / prev_update: → past the last event / ← before the first: move to the next /
 previous update; window: the browser needs the events around ``cursor`` (outside its window);
 select: a neuron circle was clicked (``node`` = (layer, i)); answer: practice mode's typed answer
-(``text``); hint: the next hint; reveal: a class question's value shown."""
+(``text``); hint: the next hint; reveal: a class question's value shown; next_stop: → at the end of a
+lesson stop's events."""
 MAX_TEXT = 200  # an answer's text is cut here (a number is never this long; the lab says so)
 
 

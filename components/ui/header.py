@@ -19,6 +19,12 @@ _CSS = """
 /* Plotly charts a whole number of pixels wide: plotly's first draw (before Streamlit has measured the
    chart) and Streamlit's width then agree, so the second pass redraws nothing (play, bench_play) */
 .st-key-chart_loss, .st-key-chart_data, .st-key-chart_grad {width: round(down, 100%, 1px) !important;}
+/* A lesson's caption stays a band above the step view (it scrolls inside when long): the step is what
+   the room looks at */
+.st-key-bp_lesson [data-testid="stVerticalBlock"] {gap: 0.4rem;}
+.st-key-bp_lesson_caption {
+  max-height: 24vh; overflow-y: auto;
+}
 /* Segmented controls (step size, jumps, tools) wrap rather than hide options past the right edge */
 [data-testid="stButtonGroup"] > div {flex-wrap: wrap;}
 /* Tablets and narrow windows: the title on its own line, the display choices in one row below it */

@@ -17,6 +17,7 @@ import streamlit as st
 from components.model.config import LabConfig
 from components.model.display import Display, validate_display
 from components.model.lab import Lab, LabError, build_lab
+from components.model.lessons import SHIPPED, Lesson, lesson_from_link
 from components.model.links import plain_markdown, query_for, restore_from_query
 from components.model.presets import PRESETS
 
@@ -27,11 +28,17 @@ __all__ = [
     "keep_choice",
     "widget",
     "forget_widget",
+    "keep_value",
     "flash",
     "take_flashes",
     "apply_config",
     "set_display",
     "set_practice",
+    "lesson",
+    "open_stop",
+    "leave_lesson",
+    "lesson_draft",
+    "set_lesson_draft",
     "load_preset",
     "use_csv",
     "sync_url",
@@ -71,6 +78,8 @@ _UPLOAD_DONE = "tool_json_done"  # file id of the last network JSON imported
 _CSV_WANTED = "csv_wanted"  # "CSV upload" was chosen before a file: the uploader stays in view
 STEP_VIEW = "step_view"  # the step view component's key: its state holds the browser's newest report
 _FIRST_RUN_DONE = "first_run_done"  # the session's first run has ended (the charts wait for the second)
+_LESSON = "lesson"  # (Lesson, stop index) being given, or absent
+_LESSON_DRAFT = "lesson_draft"  # the lesson being written in the lesson editor, or absent
 _SV_REPORT_N = "sv_report_n"  # the ``n`` of the last report acted on
 _SV_SOURCE = "sv_source"  # (trace, display tuple, key): what the current key names; the trace kept, so ids stay unique
 _SV_SEQ = "sv_seq"  # counts the server's own moves of the cursor (the browser adopts ``cursor`` when it changes)
@@ -81,11 +90,19 @@ _SV_AHEAD = "sv_ahead"  # (source trace, display tuple, granularity, key, seq, p
 
 # ------------------------------------------------------------ the session's lab
 def get_lab() -> Lab:
-    """This session's lab, built from the URL the first time."""
+    """This session's lab, built from the URL the first time (a lesson link opens its stop)."""
     s = st.session_state
     if KEY not in s:
         params = {k: st.query_params[k] for k in st.query_params}
-        lab, ignored = restore_from_query(params)
+        lesson, index, ignored = lesson_from_link(params)
+        if lesson is not None:
+            flags = {k: str(params[k]) for k in ("present", "practice") if k in params}
+            params = {**lesson.stops[index].query(), **flags}
+            s[_LESSON] = (lesson, index)
+        lab, more = restore_from_query(params)
+        ignored += more
+        if lesson is not None:
+            lab.display = lab.display.with_(hidden=lesson.stops[index].hide)
         if ignored:
             flash(
                 "warning",
@@ -151,6 +168,11 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
 def widget(key: str, default: Any = None) -> Any:
     """The value a widget holds (``default`` before it is first drawn)."""
     return st.session_state.get(key, default)
+
+
+def keep_value(key: str, value: Any) -> None:
+    """Set a widget to the model's value before it is drawn (e.g. a lesson stop's caption after a reorder)."""
+    st.session_state[key] = value
 
 
 def forget_widget(key: str, value: Any = None) -> None:
@@ -272,8 +294,12 @@ def _replace(lab: Lab) -> None:
 
 
 def sync_url(lab: Lab) -> None:
-    """Write the lab's link into the address bar (only when it changed)."""
+    """Write the lab's link into the address bar (only when it changed); during a shipped lesson, the
+    lesson and stop too (a link then opens that stop, as the lecturer shows it)."""
     q = query_for(lab)
+    given = lesson()
+    if given is not None and SHIPPED.get(given[0].key) == given[0]:
+        q = {**q, "lesson": given[0].key, "stop": str(given[1] + 1)}
     current = {k: st.query_params[k] for k in st.query_params}
     if q != current:
         st.query_params.from_dict(q)
@@ -282,6 +308,46 @@ def sync_url(lab: Lab) -> None:
 def link_shown() -> dict[str, str]:
     """The link the browser sent with this run (its address bar, as the last reply left it)."""
     return {k: st.query_params[k] for k in st.query_params}
+
+
+# ------------------------------------------------------------ lessons
+def lesson() -> tuple[Lesson, int] | None:
+    """The lesson being given and its current stop (0-based), or None."""
+    return st.session_state.get(_LESSON)
+
+
+def open_stop(given: Lesson, index: int) -> None:
+    """Open stop ``index`` of a lesson: its lab state, its hidden parts, the cursor where it begins; the
+    session's presentation and practice modes, colouring and digits are kept."""
+    index = max(0, min(int(index), len(given.stops) - 1))
+    stop = given.stops[index]
+    now = get_lab().display
+    lab, ignored = restore_from_query(stop.query())
+    lab.display = lab.display.with_(
+        presentation=now.presentation, practice=now.practice, hidden=stop.hide, digits=now.digits
+    )
+    if ignored:
+        flash("warning", f"Stop {index + 1}: some of its state was ignored: " + plain_markdown("; ".join(ignored)))
+    _replace(lab)
+    st.session_state[_LESSON] = (given, index)
+
+
+def leave_lesson() -> None:
+    st.session_state.pop(_LESSON, None)
+    lab = get_lab()
+    lab.display = lab.display.with_(hidden=())
+
+
+def lesson_draft() -> Lesson | None:
+    """The lesson being written in the lesson editor, or None."""
+    return st.session_state.get(_LESSON_DRAFT)
+
+
+def set_lesson_draft(draft: Lesson | None) -> None:
+    if draft is None:
+        st.session_state.pop(_LESSON_DRAFT, None)
+    else:
+        st.session_state[_LESSON_DRAFT] = draft
 
 
 # ------------------------------------------------------------ how the page is composed

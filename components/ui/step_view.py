@@ -272,6 +272,9 @@ function apply(v, action) {
     to = d.next[j];
     const stop = d.stop_at;
     if (stop !== null && stop !== undefined && v.cursor < stop && stop < to) to = stop;
+    if (d.stop_end !== null && d.stop_end !== undefined && v.cursor >= d.stop_end) {  // a lesson's next stop
+      return ask(v, 'next_stop', v.cursor);
+    }
     if (limited(d) && to > d.limit && to < d.n_events) {  // practice: the question comes first
       if (v.cursor < d.limit) to = d.limit;
       else return askQuestion(v);

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import streamlit as st
+
 from components.model.play import FRAME_SPACING, frames_to_draw
 from components.model.step_report import parse_report
-from components.ui import state
+from components.ui import lessons_ui, state
 from components.ui.step_view import show_play_frames, show_step_view
 from components.views.practice_view import quiz_payload
 from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
@@ -52,6 +54,10 @@ def act_on_report(lab, presentation: bool) -> None:
     n = lab.stepper.n_events
     report = parse_report(raw, key=key, seq=seq, n_events=n)
     if report is None:  # malformed, stale or tampered: ignored, nothing changes
+        return
+    if report.kind == "next_stop":
+        if lessons_ui.next_stop():
+            st.rerun()  # a new lab: the whole page follows
         return
     if lab.practising and _practice_report(lab, report):
         return
@@ -153,6 +159,8 @@ def render_step_view(lab, presentation: bool) -> None:
         blocked=lab.problem is not None,
         stop_at=lab.first_bad_event(),
     )
+    stop = lessons_ui.stop_range(lab)
+    payload["stop_end"] = None if stop is None else int(stop[1])
     if limit is not None:
         d = lab.display
         payload["quiz"] = quiz_payload(lab.trace, lab.practice, d.granularity, d.notation, d.digits, presentation)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.model.display import HIDEABLE
 from components.model.links import query_for
-from components.ui import state
+from components.ui import lessons_ui, state
 from components.views import exports
 from components.views.gradient_table import gradient_check_table
 from components.views.notation import Shape, get_notation, plain_symbol
@@ -228,7 +228,7 @@ def _app_url() -> str:
     return url if urlsplit(url).path else url + "/"
 
 
-TOOL_TABS = ("Gradient check", "Edit weights", "Export & share")
+TOOL_TABS = ("Gradient check", "Edit weights", "Export & share", "Lesson editor")
 
 
 def render_tools(lab) -> None:
@@ -239,6 +239,7 @@ def render_tools(lab) -> None:
     state.keep_choice("tools_tab", (*TOOL_TABS, None), TOOL_TABS[0])  # unset, or stale from an old session
     st.markdown("##### Tools")
     choice = st.segmented_control("Tool", list(TOOL_TABS), key="tools_tab", label_visibility="collapsed")
-    for name, render in zip(TOOL_TABS, (render_gradient_check, render_weight_editor, render_export)):
+    tools = (render_gradient_check, render_weight_editor, render_export, lessons_ui.render_lesson_editor)
+    for name, render in zip(TOOL_TABS, tools):
         if choice == name:
             render(lab)
