@@ -9,7 +9,6 @@ import os
 import pytest
 
 from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
-
 from components.model.lessons import SHIPPED
 from components.model.links import restore_from_query
 from components.views.notation import format_number

@@ -67,6 +67,8 @@ html, body, [class*="css"] {font-size: 20px;}
   .st-key-bp_present_head [data-testid="stHorizontalBlock"] {flex-wrap: nowrap; gap: 0.5rem;}
   .st-key-bp_present_head [data-testid="stColumn"] {min-width: 0; width: auto; flex: 1 1 auto;}
   .st-key-bp_present_head [data-testid="stColumn"]:last-child {flex: 0 0 auto;}
+  /* the class question is the lecturer's, at the projector: a held screen has no room for its switch */
+  .st-key-bp_present_head [data-testid="stColumn"]:nth-child(2) {display: none;}
 }
 @media (max-width: 640px) {
   html, body, [class*="css"] {font-size: 16px;}
