@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
-from app_support import lab_of, new_app, press, report, step_payload
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app_support import lab_of, new_app, press, report, step_payload
 from components.model.lessons import SHIPPED, lesson_to_json, parse_lesson
 
 
@@ -146,3 +147,24 @@ def test_hostile_files_never_break_the_session(data):
         assert at.error and lab_of(at) is lab and given_lesson(at) is None
     else:
         assert given_lesson(at)[0] == lesson
+
+
+@pytest.mark.parametrize("key", list(SHIPPED))
+def test_every_shipped_lesson_walks_from_its_link_to_its_last_stop_by_right_arrow(key):
+    """→ through each stop's events, then → at its end (or Stop → where a stop covers no events)."""
+    lesson = SHIPPED[key]
+    at = new_app({"lesson": key, "stop": "1"})
+    for index, stop in enumerate(lesson.stops):
+        assert given_lesson(at)[1] == index and not at.exception
+        assert any(f"stop {index + 1} of {len(lesson.stops)}" in m.value for m in at.markdown)
+        if index + 1 == len(lesson.stops):
+            break
+        end = step_payload(at)["stop_end"]
+        if end is None:
+            at.button(key="lesson_next").click().run()
+            continue
+        assert end == stop.events[1]
+        while lab_of(at).stepper.cursor < end:
+            assert press(at)
+        report(at, "next_stop", end)
+    assert given_lesson(at)[1] == len(lesson.stops) - 1

@@ -25,6 +25,8 @@ _DATASET_LABELS = {
     "spiral": "Spiral",
     "moons": "Moons",
     "sine": "Noisy sine (regression)",
+    "iris": "Iris (150 flowers, 4 measures, 3 species)",
+    "digits": "Handwritten digits (8×8 pixels, 10 classes)",
     "xor_table": "XOR truth table (4 points)",
     "preset": "Worked example (fixed samples)",
     "csv": "CSV upload",
@@ -164,11 +166,14 @@ def render_sidebar() -> None:
     col2.number_input("Seed", 0, LIMITS["seed"], key="cfg_seed", on_change=_on_change)
 
     sb.markdown("### Data")
-    sb.selectbox("Dataset", DATASETS, key="cfg_dataset", format_func=_DATASET_LABELS.get, on_change=_on_change)
+    sb.selectbox(
+        "Dataset", DATASETS, key="cfg_dataset", format_func=lambda k: _DATASET_LABELS.get(k, k), on_change=_on_change
+    )
     ds = c.dataset
     if ds not in ("preset", "csv", "xor_table"):
-        sb.slider("Samples", 4, LIMITS["n_samples"], key="cfg_n_samples", on_change=_on_change)
-        sb.slider("Noise", 0.0, LIMITS["noise"], step=0.01, key="cfg_noise", on_change=_on_change)
+        if ds not in ("iris", "digits"):  # (real data: every sample, as measured)
+            sb.slider("Samples", 4, LIMITS["n_samples"], key="cfg_n_samples", on_change=_on_change)
+            sb.slider("Noise", 0.0, LIMITS["noise"], step=0.01, key="cfg_noise", on_change=_on_change)
         sb.slider(
             "Test fraction", 0.0, LIMITS["test_fraction"], step=0.05, key="cfg_test_fraction", on_change=_on_change
         )
