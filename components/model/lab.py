@@ -20,8 +20,9 @@ from components.model.colour_scale import edge_values, fit_scale
 from components.model.config import LabConfig, validate
 from components.model.display import Display
 from components.model.lab_inputs import LabError, make_dataset, make_network
+from components.model.lab_practice import PracticeActions
 from components.model.play import PlayClock
-from components.model.practice import Practice, update_identity
+from components.model.practice import Practice
 from engine import HISTORY_LIMIT, Network, Stepper
 from engine.datasets import Dataset
 
@@ -46,8 +47,9 @@ HISTORY_BYTES = 64 * 2**20  # the step-back history of finished updates holds at
 
 
 @dataclass
-class Lab:
-    """Everything one session sees. ``stepper.net`` is the live network."""
+class Lab(PracticeActions):
+    """Everything one session sees. ``stepper.net`` is the live network; practice mode's actions are
+    ``PracticeActions``'s (components/model/lab_practice.py)."""
 
     config: LabConfig
     dataset: Dataset
@@ -120,56 +122,6 @@ class Lab:
             return float(np.mean(np.argmax(out, axis=1) == np.argmax(Y, axis=1)))
 
         return right(d.X_train, d.Y_train), (right(d.X_test, d.Y_test) if d.n_test else None)
-
-    # ------------------------------------------------------------ practice
-    @property
-    def practising(self) -> bool:
-        """Practice mode is on and the lab is stepping (not playing)."""
-        return self.display.practice and not self.playing
-
-    def follow_practice(self) -> None:
-        """Practice follows the current update (a new update, new parameters or a new η start it
-        afresh, with the values up to the cursor counted as seen), and the cursor stays within the
-        values seen. Nothing happens while practice mode is off."""
-        if not self.practising:
-            return
-        p = self.practice
-        p.follow(update_identity(self.stepper.update, self.trace), self.stepper.cursor)
-        if self.stepper.cursor > p.frontier:
-            self.stepper.seek(p.frontier)
-
-    def practice_answer(self, text) -> bool:
-        """A typed answer to the current question; right: the cursor moves on to it (True)."""
-        self.follow_practice()
-        ok = self.practice.answer(text, self.trace, self.display.granularity, self.display.digits)
-        if ok:
-            self.advance_to(self.practice.frontier)
-        return ok
-
-    def practice_hint(self) -> None:
-        """The next hint for the current question (the third shows the answer and moves on)."""
-        self.follow_practice()
-        if self.practice.hint(self.trace.layout, self.display.granularity) == 3:
-            self.advance_to(self.practice.frontier)
-
-    def practice_reveal(self) -> None:
-        """A class question revealed by the lecturer: the value is shown and the cursor moves on to it."""
-        self.follow_practice()
-        if self.practice.reveal(self.trace.layout, self.display.granularity):
-            self.advance_to(self.practice.frontier)
-
-    def restart_practice(self) -> None:
-        """This update's practice from its first event again (every answer forgotten)."""
-        self.follow_practice()
-        self.practice.restart()
-        self.stepper.seek(-1)
-
-    def revealed_through(self) -> int:
-        """The last event whose value may be shown: the practice frontier, or the update's last event."""
-        if self.practising:
-            self.follow_practice()
-            return self.practice.frontier
-        return self.stepper.n_events - 1
 
     # ------------------------------------------------------------ records
     def record(self, x: float | None = None, train: float | None = None) -> None:
