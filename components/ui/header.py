@@ -96,7 +96,7 @@ def render_header() -> bool:
     sizes = "-".join(map(str, lab.net.layer_sizes))
     if presentation:  # one line: what the network is, and the way out; the rest was chosen before
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
-        cols = st.container(key="bp_present_head").columns([6, 1.4, 1.4], vertical_alignment="center")
+        cols = st.container(key="bp_present_head").columns([5.6, 1.8, 1.4], vertical_alignment="center")
         cols[0].markdown(
             f"**Backprop Lab** <span style='color:#666'>· network {sizes} · "
             f"{'/'.join(dict.fromkeys(lab.net.activations))} · {lab.config.loss} · η = {lab.config.lr:g}</span>",

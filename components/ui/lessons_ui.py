@@ -78,7 +78,9 @@ def render_lesson_bar(presentation: bool) -> None:
         help="The next stop (→ at the end of this stop's events goes there too)",
     )
     leave.button("Leave", key="lesson_leave", on_click=state.leave_lesson, width="stretch", help="End the lesson")
-    if stop.caption:
+    if stop.caption and presentation:  # the room watches the step: the caption one click away, not over it
+        box.expander(f"Caption of stop {index + 1}", expanded=False).markdown(safe_caption(stop.caption))
+    elif stop.caption:
         box.container(height="content", key="bp_lesson_caption").markdown(safe_caption(stop.caption))
     if stop.events is not None and not presentation:
         first, last = stop.events

@@ -672,9 +672,15 @@ function drawLines(v, lines) {
 
 // A line wider than the box is drawn smaller (down to MIN_FORMULA_SCALE); beyond that the box scrolls.
 function fitFormulas(v) {
-  const avail = v.formulas.clientWidth - 4;
+  fitBox(v, v.formulas);
+  if (v.quiz && !v.quiz.box.hidden) fitBox(v, v.quiz.lines, 2.5 * v.quiz.form.offsetHeight);
+}
+
+// `below`: px the box keeps free under the formula (the question's answer row).
+function fitBox(v, box, below = 0) {
+  const avail = box.clientWidth - 4;
   if (avail <= 0) return;
-  const fits = [...v.formulas.querySelectorAll('.bp-sv-fit')];
+  const fits = [...box.querySelectorAll('.bp-sv-fit')];
   const scales = fits.map(fit => {
     fit.style.fontSize = '';
     const natural = fit.scrollWidth;
@@ -686,7 +692,7 @@ function fitFormulas(v) {
     const main = document.querySelector('[data-testid="stMain"]');
     const top = fits[0].getBoundingClientRect().top + (main ? main.scrollTop : 0) + window.scrollY;
     const height = fits[fits.length - 1].getBoundingClientRect().bottom - fits[0].getBoundingClientRect().top;
-    const room = window.innerHeight - top - 8;
+    const room = window.innerHeight - top - 8 - below;
     if (height > room && room > 0) tall = Math.max(MIN_FORMULA_SCALE, room / height);
   }
   fits.forEach((fit, q) => {
@@ -792,6 +798,7 @@ function drawQuiz(v, c) {
   const show = !!quiz && !v.data.graph_only && c === quiz.at;
   q.box.hidden = !show;
   v.wrap.classList.toggle('bp-sv-practice', !!quiz);
+  v.wrap.classList.toggle('bp-sv-asking', show && !!quiz.class && !quiz.done);  // the question is the panel
   if (!show) return;
   const key = JSON.stringify([quiz, !!v.katex]);
   if (q.key === key) return;
@@ -812,7 +819,7 @@ function drawQuiz(v, c) {
   q.symbol.replaceChildren();
   if (quiz.symbol && v.katex) v.katex.render(quiz.symbol, q.symbol, { throwOnError: false, output: 'htmlAndMathml' });
   else q.symbol.textContent = quiz.symbol || '';
-  q.input.hidden = q.check.hidden = !!quiz.class;
+  q.input.hidden = q.check.hidden = q.symbol.hidden = !!quiz.class;
   q.reveal.hidden = !quiz.class;
   q.hint.hidden = !quiz.hint;
   q.hint.textContent = quiz.hint || '';
@@ -825,7 +832,7 @@ function drawQuiz(v, c) {
   q.tolerance.textContent = quiz.class || quiz.done ? '' : quiz.tolerance;
   if (newQuestion) q.input.value = '';
   else if (kind === 'wrong') q.input.select();
-  requestAnimationFrame(() => q.box.scrollIntoView({ block: 'nearest' }));  // (a hint makes the box taller)
+  if (!quiz.class) requestAnimationFrame(() => q.box.scrollIntoView({ block: 'nearest' }));  // (a hint makes it taller)
   // Keyboard alone is enough: the answer field has the focus unless the reader is elsewhere.
   const here = document.activeElement;
   if (!quiz.class && !quiz.done && (!here || here === document.body || here === q.input || v.wrap.contains(here))) {
@@ -1035,7 +1042,9 @@ _CSS = r"""
 .bp-sv-table td:first-child, .bp-sv-table th:first-child { text-align: left; }
 .bp-sv-table tr.bp-sv-hl td { background: #fff3cd; font-weight: 600; }
 
-/* Practice: the question box under the formula of the last value seen. */
+/* Practice: the question box under the formula of the last value seen. A class question is the panel. */
+.bp-sv-asking .bp-sv-panel > :not(.bp-sv-quiz) { display: none; }
+.bp-sv-asking .bp-sv-quiz { border: none; background: none; padding: 0; margin-top: 0; }
 .bp-sv-quiz {
   border: 2px solid #2b6cb0; border-radius: 0.6rem; padding: 0.6rem 0.8rem; margin: 0.5rem 0 0.75rem;
   background: #f5f9ff;
@@ -1055,6 +1064,7 @@ _CSS = r"""
 }
 .bp-sv-quiz-input:focus { outline: 2px solid #2b6cb0; outline-offset: 1px; }
 .bp-sv-quiz-feedback { margin: 0.4rem 0 0; min-height: 1.4em; font-weight: 600; }
+.bp-sv-quiz-feedback:empty { min-height: 0; margin: 0; }
 .bp-sv-quiz-right { color: #276749; }
 .bp-sv-quiz-wrong { color: #c53030; }
 .bp-sv-quiz-note { margin: 0.2rem 0 0; font-size: 0.8em; color: var(--bp-sv-muted); }

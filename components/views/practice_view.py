@@ -53,8 +53,10 @@ def quiz_payload(trace, practice, granularity: str, notation: str, digits: int, 
         **base,
         "done": False,
         "event": int(q),
-        "title": f"Your turn · {f.title}",
-        "ask": f"Type {what} {event_name(ev, trace, nt)}, then Enter.",
+        "title": f"{'Class question' if presentation else 'Your turn'} · {f.title}",
+        "ask": f"What is {what} {event_name(ev, trace, nt)}? Reveal it (→) when the room has answered."
+        if presentation
+        else f"Type {what} {event_name(ev, trace, nt)}, then Enter.",
         "symbol": event_symbol(ev, trace, nt) + " =",
         "lines": lines,
         "hint": None if presentation or level >= 3 else f"{HINT_BUTTONS[level]} (?)",
