@@ -167,6 +167,30 @@ def split(
     return X[train], Y[train], X[test], Y[test]
 
 
+# ---------- Class labels and input scaling -------------------------------
+
+
+def one_hot(codes, n_classes: int) -> np.ndarray:
+    """Shape (m, n_classes): row c has a 1 in column ``codes[c]`` and 0 elsewhere (codes: (m,) ints)."""
+    codes = np.asarray(codes, dtype=np.int64).reshape(-1)
+    Y = np.zeros((codes.size, n_classes), dtype=np.float64)
+    Y[np.arange(codes.size), codes] = 1.0
+    return Y
+
+
+def standardise(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both (m, n_in) parts scaled with the TRAINING rows' statistics: x' = (x − mean) / std.
+
+    The test rows never influence the scaling. A constant training column (std at most
+    1e-12 · max(1, |mean|)) is only centred. Returns new arrays ``(X_train', X_test')``.
+    """
+    X_train, X_test = np.asarray(X_train, dtype=np.float64), np.asarray(X_test, dtype=np.float64)
+    mean = X_train.mean(axis=0)
+    std = X_train.std(axis=0)
+    std = np.where(std > 1e-12 * np.maximum(1.0, np.abs(mean)), std, 1.0)  # (a round-off spread is constant)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
 # ---------- Synthetic generators (points live roughly in [-1, 1]^2) -----
 # ``noise`` is the standard deviation of Gaussian jitter added to the inputs (to y for
 # "sine"), in the same units as the coordinates, which span about [-1, 1].

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import datasets as ds
-from engine.csv_loader import MAX_ABS_VALUE, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, load_csv
+from engine.csv_loader import MAX_ABS_VALUE, MAX_CLASSES, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, load_csv
 from engine.datasets import (
     BUILTIN,
     MAX_SAMPLES,
@@ -388,7 +388,10 @@ def test_arbitrary_bytes_give_dataset_or_value_error(data, target_columns, has_h
         assert str(exc)
         return
     assert isinstance(d, Dataset)
-    assert d.n_outputs == target_columns and d.n_inputs >= 1
+    if d.n_outputs != target_columns:  # a last column of class names: one-hot, one output per class
+        assert target_columns == 1 and d.task == "classification" and 2 <= d.n_outputs <= MAX_CLASSES
+        assert np.all(d.Y.sum(axis=1) == 1)
+    assert d.n_inputs >= 1
     assert d.X.shape[0] == d.Y.shape[0] >= 2 and d.n_train >= 1
     for a in all_arrays(d):
         assert a.dtype == np.float64 and np.all(np.isfinite(a)) and not a.flags.writeable

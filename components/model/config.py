@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from engine import INITS, LOSSES
 from engine.datasets import BUILTIN
+from engine.real_datasets import REAL
 
 __all__ = [
     "LabConfig",
@@ -30,7 +31,9 @@ __all__ = [
 BIAS_MODES = ("on", "frozen", "off")
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 OUTPUT_ACTIVATIONS = HIDDEN_ACTIVATIONS + ("softmax",)
-DATASETS = tuple(BUILTIN) + ("xor_table", "preset", "csv")
+# Real data (iris, digits) take only test_fraction and data_seed: n_samples and noise are still
+# validated (they stay in the URL) but ignored. Their one-hot targets suit softmax + cross_entropy.
+DATASETS = tuple(BUILTIN) + tuple(REAL) + ("xor_table", "preset", "csv")
 
 # The largest network and data a session may build (stated in the UI and README).
 LIMITS = {

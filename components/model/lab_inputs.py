@@ -12,6 +12,7 @@ from components.model.config import LabConfig
 from components.model.presets import PRESETS
 from engine import Network
 from engine.datasets import Dataset, make, xor_truth_table
+from engine.real_datasets import REAL, make_real
 
 __all__ = ["LabError", "make_dataset", "make_network"]
 
@@ -43,6 +44,8 @@ def make_dataset(config: LabConfig, csv: Dataset | None = None) -> Dataset:
         )
     if config.dataset == "xor_table":
         return xor_truth_table()
+    if config.dataset in REAL:  # fixed real data: n_samples and noise do not apply
+        return make_real(config.dataset, test_fraction=config.test_fraction, seed=config.data_seed)
     return make(
         config.dataset,
         n_samples=config.n_samples,
