@@ -31,7 +31,7 @@ __all__ = [
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_ROWS = MAX_SAMPLES
-MAX_COLUMNS = 64
+MAX_COLUMNS = 1024
 MAX_ABS_VALUE = 1e6
 MAX_CLASSES = 50  # different class labels in a label column (one output each)
 MAX_LABEL_CHARS = 40

@@ -302,7 +302,7 @@ def test_too_few_columns_for_the_targets():
 
 def test_too_many_columns():
     row = ",".join(["1"] * (MAX_COLUMNS + 1))
-    with pytest.raises(ValueError, match="Too many columns.*64"):
+    with pytest.raises(ValueError, match=f"Too many columns.*{MAX_COLUMNS}"):
         load_csv(f"{row}\n{row}\n".encode())
     ok = ",".join(["1"] * MAX_COLUMNS)
     assert load_csv(f"{ok}\n{ok}\n".encode()).n_inputs == MAX_COLUMNS - 1

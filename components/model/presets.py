@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from components.model.config import LabConfig
+from components.model.diagnostics import diagnostic_examples
 
 __all__ = ["Preset", "PRESETS"]
 
@@ -169,4 +170,76 @@ PRESETS: dict[str, Preset] = {
             init="xavier",
         ),
     ),
+    "iris": Preset(
+        "Iris: 3 species from 4 measures",
+        "Fisher's 150 iris flowers (sepal and petal length and width, standardised) in three species: a "
+        "4-8-3 network with tanh hidden units, a softmax output and the cross-entropy loss, mini-batches of 10.",
+        "Neutral notation; the softmax output's δ is a − y, as the cross-entropy cancels its derivative.",
+        LabConfig(
+            hidden=(8,),
+            hidden_activation=("tanh",),
+            output_activation="softmax",
+            loss="cross_entropy",
+            lr=0.1,
+            batch_size=10,
+            init="xavier",
+            dataset="iris",
+            test_fraction=0.2,
+            shuffle=True,
+        ),
+    ),
+    "digits": Preset(
+        "Handwritten digits: 64-32-10",
+        "The UCI 8×8 handwritten digits (1,797 images, pixels scaled to 0 … 1): a 64-32-10 network with "
+        "sigmoid hidden units, softmax and cross-entropy, mini-batches of 10. Train 10 epochs: about 97 % of "
+        "the test images are read right.",
+        "Neutral notation; each sample is drawn as its 8×8 image beside the step.",
+        LabConfig(
+            hidden=(32,),
+            hidden_activation=("sigmoid",),
+            output_activation="softmax",
+            loss="cross_entropy",
+            lr=0.5,
+            batch_size=10,
+            init="xavier",
+            dataset="digits",
+            test_fraction=0.2,
+            shuffle=True,
+        ),
+    ),
 }
+
+# Networks in trouble, each showing one diagnostic (components/model/diagnostics.py) from its first update.
+_TROUBLE = {
+    "saturated": (
+        "Trouble: saturated tanh units",
+        "Five wide linear layers multiply the inputs' scale, so the tanh layer after them sits far out on its "
+        "flat tails: g′(z) ≈ 0 and almost no gradient passes.",
+    ),
+    "dead_relu": (
+        "Trouble: dead ReLUs",
+        "Eight ReLU units on the four XOR points: a unit whose weights are negative never sees z > 0, outputs 0 "
+        "for every sample and never learns.",
+    ),
+    "vanishing": (
+        "Trouble: vanishing gradient (8-8-8-8)",
+        "A 2-8-8-8-8-1 sigmoid network: g′(z) ≤ ¼ and small weights shrink δ at every layer, so the first "
+        "layer barely learns.",
+    ),
+    "exploding": (
+        "Trouble: gradient growing 10× a layer",
+        "A one-unit bottleneck with small incoming weights: the layer below it gets a far larger gradient "
+        "than the layers above.",
+    ),
+    "large_update": (
+        "Trouble: updates larger than the weights",
+        "η = 100 on one sample at a time: each Δw = −η ∂E/∂w is larger than the weight it changes.",
+    ),
+}
+for _kind, _config in diagnostic_examples().items():
+    PRESETS[f"trouble_{_kind}"] = Preset(
+        _TROUBLE[_kind][0],
+        _TROUBLE[_kind][1] + " The diagnostics under the charts say so, and the graph flags where.",
+        "Neutral notation (a, z, w, b, δ, η).",
+        _config,
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.model.diagnostics import diagnose_lab
+from components.model.links import plain_markdown
 from components.model.play import FRAME_SPACING, charted, frames_to_draw
 from components.ui import live_plot, practice_panel, state, step_panel, stepping
 from components.ui.controls import plays_epochs, update_caption
@@ -176,6 +178,8 @@ def render_charts(lab, presentation: bool) -> None:
     state.set_charts_drawn(charts_key(lab))
     if lab.display.hides("charts"):
         return
+    if not lab.playing:
+        render_diagnostics(lab)
     c1, c2, c3 = st.columns(3)
     d = lab.dataset
     if lab.playing:
@@ -189,6 +193,18 @@ def render_charts(lab, presentation: bool) -> None:
     else:
         c2.info(f"{lab.dataset.n_inputs}-dimensional inputs: no boundary picture.")
     _chart(c3, charts.grad_norm_figure(lab.grad_norms), "chart_grad")
+
+
+def render_diagnostics(lab) -> None:
+    """What the numbers of this update say about the network, one sentence each (flagged ! on the graph);
+    nothing when all is well."""
+    findings = state.per_update("diagnostics", lab, lambda: diagnose_lab(lab))
+    if not findings:
+        return
+    box = st.container(border=True, key="bp_diagnostics")
+    box.markdown(f"**Diagnostics** · {len(findings)} thing{'s' * (len(findings) != 1)} to look at (! on the graph)")
+    for f in findings:
+        box.markdown(f"- {plain_markdown(f.sentence)}")
 
 
 def _after(updates: int) -> str:

@@ -89,7 +89,8 @@ def _on_upload() -> None:
     if f is None:
         return
     try:
-        ds = load_csv(f, name=getattr(f, "name", "uploaded CSV"))
+        f.seek(0)
+        ds = load_csv(f, name=getattr(f, "name", "uploaded CSV"), standardise=bool(state.widget("cfg_csv_std")))
     except ValueError as e:
         state.flash("error", f"CSV not loaded: {e}")
         return
@@ -180,10 +181,17 @@ def render_sidebar() -> None:
         sb.number_input("Data seed", 0, LIMITS["seed"], key="cfg_data_seed", on_change=_on_change)
     if ds == "csv" or state.csv_wanted():
         sb.file_uploader(
-            f"CSV: numeric feature columns, target last (≤ {MAX_CSV_BYTES // 2**20} MB)",
+            f"CSV (≤ {MAX_CSV_BYTES // 2**20} MB): numeric feature columns, then the target: a number, a class "
+            "label (one-hot), or several columns headed y:…",
             type=["csv", "txt"],
             key="cfg_csv",
             on_change=_on_upload,
+        )
+        sb.checkbox(
+            "Standardise the inputs",
+            key="cfg_csv_std",
+            on_change=_on_upload,
+            help="Each input column centred and scaled to unit spread (from the training rows), as read",
         )
         if lab.csv is not None:
             sb.caption(f"Loaded: {lab.csv.name}")

@@ -34,6 +34,9 @@ __all__ = [
     "apply_config",
     "set_display",
     "set_practice",
+    "per_update",
+    "path_target",
+    "set_path_target",
     "lesson",
     "open_stop",
     "leave_lesson",
@@ -308,6 +311,30 @@ def sync_url(lab: Lab) -> None:
 def link_shown() -> dict[str, str]:
     """The link the browser sent with this run (its address bar, as the last reply left it)."""
     return {k: st.query_params[k] for k in st.query_params}
+
+
+# ------------------------------------------------------------ what is worked out once per update
+_PER_UPDATE = "per_update"  # name → (trace, value): a value that depends only on the update's trace
+
+
+def per_update(name: str, lab: Lab, build) -> Any:
+    """``build()``'s value, kept while the lab stays on the same update (its trace)."""
+    memo = st.session_state.setdefault(_PER_UPDATE, {})
+    kept = memo.get(name)
+    if kept is None or kept[0] is not lab.trace:
+        kept = memo[name] = (lab.trace, build())
+    return kept[1]
+
+
+_PATH_TARGET = "path_target"  # (kind, layer, i, j): whose chain-rule paths the graph draws
+
+
+def path_target() -> tuple | None:
+    return st.session_state.get(_PATH_TARGET)
+
+
+def set_path_target(target: tuple | None) -> None:
+    st.session_state[_PATH_TARGET] = target
 
 
 # ------------------------------------------------------------ lessons

@@ -208,9 +208,10 @@ function receive(v, data) {
   v.stopped = false;  // any answer from the server lifts a stop at stop_at (blocked says whether → may go on)
   // The newest payload is the one to step on (a new step size changes next and back, a problem blocked) …
   if (!fresh && !moved && !rewindowed) {  // … but the server only re-sends: keep our cursor, draw nothing
-    v.data = data;                           // (but practice's question box: a message, a hint)
+    v.data = data;                           // (but practice's question box, the paths, the flags)
     v.quiz.waiting = false;
     drawQuiz(v, v.cursor);
+    if (v.g && !data.graph_only) drawOverlays(v);
     return;
   }
   v.quiz.waiting = false;
@@ -453,6 +454,7 @@ function buildGraph(v) {
     return t;
   });
   const halo = layer('halo');
+  const pathLayer = layer('paths');  // the chain-rule paths of the selected neuron or weight
   const edgeLayer = layer('edges');
   const edges = g.edges.map(([x1, y1, x2, y2]) => s('line', { x1, y1, x2, y2 }, edgeLayer));
   const focus = layer('focus');
@@ -473,11 +475,13 @@ function buildGraph(v) {
     return { grp, body, text, r, x, y, shape };
   });
   const rings = layer('rings');
+  const flagLayer = layer('flags');  // diagnostics: a badge by each unit or layer in trouble
   const callout = layer('callout');
-  v.g = { halo, edges, focus, chips, nodes, rings, callout, texts, font: g.font };
+  v.g = { halo, paths: pathLayer, flags: flagLayer, edges, focus, chips, nodes, rings, callout, texts, font: g.font };
   v.geometry = geometryKey(g);
   v.edgeStyles = JSON.stringify(g.edge_styles);
   v.drawn = {
+    paths: null, flags: null,
     edge: new Int32Array(edges.length).fill(-1), dashed: new Set(),
     fill: nodes.map(() => null), text: nodes.map(() => null), chip: chips.map(() => null),
     marks: null, cursor: null, lines: null, table: null, count: null,
@@ -532,8 +536,41 @@ function stateAt(list, c, size, pick) {
   return out;
 }
 
+// The chain-rule paths ([layer, i, layer + 1, k] node pairs) and the diagnostics' flags ([layer, i or −1,
+// kind, sentence]): drawn when they change, from the payload (the server finds them).
+function drawOverlays(v) {
+  const G = v.g, D = v.drawn, d = v.data;
+  const at = new Map(d.graph.nodes.filter(n => n[3] === 0 && n[5] >= 0).map(n => [`${n[4]},${n[5]}`, n]));
+  const pathKey = JSON.stringify(d.paths || []);
+  if (pathKey !== D.paths) {
+    D.paths = pathKey;
+    G.paths.replaceChildren(...(d.paths || []).map(([l, i, l2, k]) => {
+      const a = at.get(`${l},${i}`), b = at.get(`${l2},${k}`);
+      return a && b ? s('line', { x1: a[0], y1: a[1], x2: b[0], y2: b[1], class: 'bp-sv-path' }) : null;
+    }).filter(Boolean));
+  }
+  const flagKey = JSON.stringify(d.flags || []);
+  if (flagKey !== D.flags) {
+    D.flags = flagKey;
+    G.flags.replaceChildren(...(d.flags || []).map(([l, i, kind, sentence]) => {
+      const nodes = [...at.values()].filter(n => n[4] === l && (i < 0 || n[5] === i));
+      if (!nodes.length) return null;
+      const top = nodes.reduce((p, q) => (q[1] < p[1] ? q : p));
+      const [x, y, r] = top;
+      const place = `translate(${x + 0.8 * r} ${y - 0.8 * r})`;
+      const grp = s('g', { class: `bp-sv-flag bp-sv-flag-${kind}`, transform: place });
+      s('circle', { r: Math.max(7, 0.35 * r) }, grp);
+      const t = s('text', { 'text-anchor': 'middle', dy: '0.35em', 'font-size': Math.max(9, 0.45 * r) }, grp);
+      t.textContent = '!';
+      s('title', {}, grp).textContent = sentence;
+      return grp;
+    }).filter(Boolean));
+  }
+}
+
 function drawGraph(v, c) {
   const g = v.data.graph, G = v.g, D = v.drawn;
+  drawOverlays(v);
   const styles = g.edge_styles;
   const setEdge = (line, st, wide) => {
     line.setAttribute('stroke', st[0]);
@@ -1009,6 +1046,10 @@ _CSS = r"""
 .bp-sv-svg [data-neuron] { cursor: pointer; }
 @media (hover: hover) { .bp-sv-svg [data-neuron]:hover circle { stroke: var(--bp-sv-ink); stroke-width: 2.5; } }
 .bp-sv-halo-line { stroke: #fbd38d; stroke-width: 12; stroke-opacity: 0.55; stroke-linecap: round; }
+.bp-sv-path { stroke: #805ad5; stroke-width: 9; stroke-opacity: 0.45; stroke-linecap: round; }
+.bp-sv-flag circle { fill: #c53030; stroke: #ffffff; stroke-width: 1.5; }
+.bp-sv-flag text { fill: #ffffff; font-weight: 700; pointer-events: none; }
+.bp-sv-flag { cursor: help; }
 .bp-sv-svg .bp-sv-ring { fill: none; stroke: var(--bp-sv-ink); stroke-width: 3; }
 .bp-sv-tiny .bp-sv-chips { display: none; }
 .bp-sv-chips rect { fill: #ffffff; fill-opacity: 0.9; stroke: #cbd5e0; stroke-width: 0.8; }

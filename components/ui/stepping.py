@@ -9,6 +9,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.model import chain_paths
+from components.model.diagnostics import diagnose_lab
 from components.model.play import FRAME_SPACING, frames_to_draw
 from components.model.step_report import parse_report
 from components.ui import lessons_ui, state
@@ -159,6 +161,8 @@ def render_step_view(lab, presentation: bool) -> None:
         blocked=lab.problem is not None,
         stop_at=lab.first_bad_event(),
     )
+    payload["paths"] = chain_path_pairs(lab)
+    payload["flags"] = diagnostic_flags(lab)
     stop = lessons_ui.stop_range(lab)
     payload["stop_end"] = None if stop is None else int(stop[1])
     if limit is not None:
@@ -168,6 +172,38 @@ def render_step_view(lab, presentation: bool) -> None:
     state.remember_sent(payload)
     state.step_view_sent(key, stepper.cursor)
     show_step_view(payload, key=state.STEP_VIEW)
+
+
+def chosen_target(lab):
+    """The chain-rule paths' target: the selected neuron's δ, or the weight or bias chosen for it."""
+    if lab.selected is None or lab.selected[0] < 1:
+        return None
+    chosen = state.path_target()
+    layer, i = lab.selected
+    if chosen is not None and tuple(chosen[1:3]) == (layer, i):
+        kind, _, _, j = chosen
+        return chain_paths.weight(layer, i, j) if kind == "weight" else chain_paths.bias(layer, i)
+    return chain_paths.neuron(layer, i)
+
+
+def chain_path_pairs(lab) -> list[list[int]]:
+    """The graph's highlighted paths: [layer, i, layer + 1, k] for every edge on a path to the loss."""
+    target = chosen_target(lab)
+    if target is None:
+        return []
+    try:
+        edges = chain_paths.path_edges(lab.net, target)
+    except ValueError:  # (a selection the network no longer has)
+        return []
+    return sorted([a[0], a[1], b[0], b[1]] for a, b in edges)
+
+
+def diagnostic_flags(lab) -> list[list]:
+    """The diagnostics' flags for the graph (none while practising: they would tell what is asked)."""
+    if lab.practising:
+        return []
+    findings = state.per_update("diagnostics", lab, lambda: diagnose_lab(lab))
+    return [[f.layer, -1 if f.neuron is None else f.neuron, f.kind, f.sentence] for f in findings]
 
 
 def render_play_graph(lab, presentation: bool) -> None:
