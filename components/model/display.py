@@ -49,6 +49,7 @@ class Display:
     hidden: tuple[str, ...] = ()  # parts hidden in presentation mode (HIDEABLE keys)
     digits: int = 4  # decimals of the numbers in formulas and tables (DIGITS)
     practice: bool = False  # each value hidden until the learner types it (components/model/practice.py)
+    pictures: bool = False  # each neuron drawn as its activation over the input plane (two-input data)
 
     def with_(self, **changes) -> Display:
         return replace(self, **changes)
@@ -81,6 +82,7 @@ DISPLAY_KEYS = {
     "present": "presentation",
     "hide": "hidden",
     "practice": "practice",
+    "pic": "pictures",
 }
 
 
@@ -99,6 +101,8 @@ def display_query(d: Display) -> dict[str, str]:
         q["hide"] = "-".join(d.hidden)
     if d.practice:
         q["practice"] = "1"
+    if d.pictures:
+        q["pic"] = "1"
     return q
 
 
@@ -123,4 +127,8 @@ def display_from_query(params: dict) -> tuple[Display, list[str]]:
     if "practice" in params and str(params["practice"]) not in ("0", "1"):
         ignored.append(f"practice={str(params['practice'])[:40]!r} (practice mode is 1 (on) or 0 (off))")
     practice = str(params.get("practice", "")) == "1"
-    return d.with_(presentation=params.get("present") == "1", hidden=hidden, practice=practice), ignored
+    if "pic" in params and str(params["pic"]) not in ("0", "1"):
+        ignored.append(f"pic={str(params['pic'])[:40]!r} (neuron pictures are 1 (on) or 0 (off))")
+    pictures = str(params.get("pic", "")) == "1"
+    d = d.with_(presentation=params.get("present") == "1", hidden=hidden, practice=practice, pictures=pictures)
+    return d, ignored

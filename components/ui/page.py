@@ -3,20 +3,28 @@ epochs play), and the training charts below."""
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
+from components.model import chain_paths
 from components.model.diagnostics import diagnose_lab
 from components.model.links import plain_markdown
 from components.model.play import FRAME_SPACING, charted, frames_to_draw
 from components.ui import live_plot, practice_panel, state, step_panel, stepping
 from components.ui.controls import plays_epochs, update_caption
 from components.views import charts
+from components.views.notation import Shape, get_notation, plain_symbol
+from components.views.path_view import path_lines, path_summary
 
 __all__ = ["render_graph_and_panel", "render_charts", "charts_stale"]
 
 
 def _fit_scale() -> None:
     state.get_lab().fit_scale()
+
+
+def _toggle_pictures() -> None:
+    state.set_display(pictures=bool(state.widget("hdr_pictures")))
 
 
 def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
@@ -33,12 +41,21 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
             practice_panel.render_practice(lab)
         if presentation:
             return
-        st.button(
+        fit, pictures, _ = st.columns([1, 1.3, 3], vertical_alignment="center")
+        fit.button(
             "Fit colour scale",
             key="graph_fit_scale",
             on_click=_fit_scale,
             help="Rescale edge colours to the current values (the scale otherwise stays fixed while stepping)",
         )
+        if lab.dataset.n_inputs == 2:
+            pictures.toggle(
+                "Neuron pictures",
+                key="hdr_pictures",
+                on_change=_toggle_pictures,
+                help="Each neuron drawn as its output over the input plane (x₁ across, x₂ up), for the "
+                "weights this update starts from",
+            )
         return
     st.caption(update_caption(lab))
     left, right = st.columns([1.35, 1] if not presentation else [1.25, 1])
@@ -137,6 +154,54 @@ def render_selected(lab) -> None:
         help="Put the cursor on this neuron's δ",
     )
     cols[3].button("clear", key="sel_clear", on_click=_clear_selection, width="stretch")
+    render_paths(lab, box)
+
+
+def _path_target_chosen() -> None:
+    state.set_path_target(state.widget("sel_path_target"))
+
+
+def render_paths(lab, box) -> None:
+    """The chain rule as paths for the selected neuron: choose its δ, one of its incoming weights or its
+    bias; the graph draws every path from it to the loss (stepping.chain_path_pairs) and this writes the
+    derivative as the sum over those paths of the products of local derivatives."""
+    layer, i = lab.selected
+    tr, d = lab.trace, lab.display
+    targets = [("neuron", layer, i, None)]
+    targets += [("weight", layer, i, j) for j in range(tr.layer_sizes[layer - 1])]
+    targets += [("bias", layer, i, None)] if tr.bias else []
+    chosen = state.path_target()
+    state.keep_value("sel_path_target", chosen if chosen in targets else targets[0])
+    nt, s = get_notation(d.notation), Shape(tuple(tr.layer_sizes), tr.m)
+
+    def name(t) -> str:
+        kind, l, k, j = t
+        if kind == "neuron":
+            return "δ of this neuron (∂E/∂z, summed over the batch)" if tr.m > 1 else "δ of this neuron (∂E/∂z)"
+        param = nt.weight(s, l, k, j) if kind == "weight" else nt.bias(s, l, k)
+        return plain_symbol(nt.d(param))
+
+    box.selectbox(
+        "Chain rule as paths to the loss, from",
+        targets,
+        format_func=name,
+        key="sel_path_target",
+        on_change=_path_target_chosen,
+        help="The graph draws every path from it to the loss; below, the derivative is the sum over those "
+        "paths of the product of the local derivatives (weights and g′ values) along each",
+    )
+    if lab.practising:
+        box.caption("Practice mode: the path sums are hidden (they hold the values you are asked).")
+        return
+    target = stepping.chosen_target(lab)
+    if target is None:
+        return
+    with np.errstate(all="ignore"):
+        ps = chain_paths.path_sum_of_trace(tr, target)
+        lines = path_lines(ps, tr, nt, d.digits)
+    box.markdown(plain_markdown(path_summary(ps, nt, tr)))
+    for line in lines:
+        box.latex(line)
 
 
 def charts_key(lab) -> tuple:

@@ -159,6 +159,7 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
         "hdr_digits": d.digits,
         "hdr_presentation": d.presentation,
         "hdr_practice": d.practice,
+        "hdr_pictures": d.pictures,
         "ctl_granularity": d.granularity,
         "ctl_scrub": lab.stepper.cursor,
     }

@@ -143,6 +143,8 @@ function createView(root) {
   const svg = s('svg', { class: 'bp-sv-svg', role: 'img', 'aria-label': 'The network at this step' }, figure);
   const caption = h('div', 'bp-sv-caption', figure);
   const panel = h('div', 'bp-sv-panel', body);
+  const sample = h('img', 'bp-sv-sample', panel);  // the current sample as a picture (digits), if it is one
+  sample.hidden = true;
   const progress = h('div', 'bp-sv-progress', panel);
   const title = h('div', 'bp-sv-title', panel);
   title.setAttribute('role', 'heading');
@@ -151,7 +153,7 @@ function createView(root) {
   const quiz = createQuiz(v, panel);
   const explanation = h('p', 'bp-sv-expl', panel);
   const tableBox = h('div', 'bp-sv-tablebox', panel);
-  Object.assign(v, { wrap, back, next, slider, scrubText, count, wait, body, svg, caption, progress, title,
+  Object.assign(v, { wrap, back, next, slider, scrubText, count, wait, body, svg, caption, sample, progress, title,
     formulas, quiz, explanation, tableBox });
 
   // A click keeps the focus where it was (the keys keep stepping); the buttons still work by keyboard.
@@ -436,6 +438,7 @@ function toggleZoom(v, clientX, clientY) {
   if (v.data && !v.data.graph_only) holdHeight(v);  // edge values may be legible now (or no longer)
 }
 
+let clipCount = 0;  // (clip-path ids unique on the page)
 function buildGraph(v) {
   const g = v.data.graph;
   const svg = v.svg;
@@ -471,9 +474,17 @@ function buildGraph(v) {
       ? s('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, rx: 2 }, grp)
       : s('circle', { cx: x, cy: y, r }, grp);
     if (shape === 0 && i >= 0) Object.assign(grp.dataset, { neuron: '1', layer: String(lay), i: String(i) });
+    const picture = shape === 0 && v.data.pictures ? v.data.pictures[`${lay},${i}`] : null;
+    if (picture) {  // the neuron's activation over the input plane, inside its circle
+      const id = `bp-sv-clip-${++clipCount}`;
+      s('circle', { cx: x, cy: y, r }, s('clipPath', { id }, grp));
+      s('image', { href: picture, x: x - r, y: y - r, width: 2 * r, height: 2 * r, 'clip-path': `url(#${id})`,
+        preserveAspectRatio: 'none', class: 'bp-sv-picture' }, grp);
+    }
     const text = s('text', { x, y, 'text-anchor': 'middle', dy: '0.35em' }, grp);
     return { grp, body, text, r, x, y, shape };
   });
+  v.wrap.classList.toggle('bp-sv-pictures', !!v.data.pictures);
   const rings = layer('rings');
   const flagLayer = layer('flags');  // diagnostics: a badge by each unit or layer in trouble
   const callout = layer('callout');
@@ -668,6 +679,12 @@ function drawPanel(v, c) {
   const d = v.data;
   const ev = c >= 0 ? d.events[c - d.window[0]] : null;
   v.progress.textContent = ev ? ev.progress : d.start.progress;
+  const pic = ev && d.samples && ev.sample !== null && ev.sample !== undefined ? d.samples[ev.sample] : null;
+  v.sample.hidden = !pic;
+  if (pic && v.sample.getAttribute('src') !== pic) {
+    v.sample.src = pic;
+    v.sample.alt = `sample ${ev.sample + 1} as a picture`;
+  }
   v.title.textContent = ev ? ev.title : `Update ${d.update + 1}`;
   drawInline(v, v.explanation, ev ? ev.explanation : d.start.note);
   drawLines(v, ev ? ev.lines : d.start.lines);
@@ -1050,6 +1067,13 @@ _CSS = r"""
 .bp-sv-flag circle { fill: #c53030; stroke: #ffffff; stroke-width: 1.5; }
 .bp-sv-flag text { fill: #ffffff; font-weight: 700; pointer-events: none; }
 .bp-sv-flag { cursor: help; }
+.bp-sv-picture { pointer-events: none; }
+.bp-sv-pictures .bp-sv-nodes text { fill: #1a1a1a; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }
+.bp-sv-sample {
+  float: right; width: 64px; height: 64px; image-rendering: pixelated; border: 1px solid var(--bp-sv-line);
+  margin: 0 0 0.25rem 0.5rem;
+}
+.bp-sv-sample[hidden] { display: none; }
 .bp-sv-svg .bp-sv-ring { fill: none; stroke: var(--bp-sv-ink); stroke-width: 3; }
 .bp-sv-tiny .bp-sv-chips { display: none; }
 .bp-sv-chips rect { fill: #ffffff; fill-opacity: 0.9; stroke: #cbd5e0; stroke-width: 0.8; }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 from components.model import chain_paths
@@ -15,7 +16,9 @@ from components.model.play import FRAME_SPACING, frames_to_draw
 from components.model.step_report import parse_report
 from components.ui import lessons_ui, state
 from components.ui.step_view import show_play_frames, show_step_view
+from components.views.neuron_pictures import neuron_pictures
 from components.views.practice_view import quiz_payload
+from components.views.sample_image import input_image, is_image_input
 from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
 
 __all__ = ["act_on_report", "render_step_view", "render_play_graph", "view_options"]
@@ -36,12 +39,13 @@ def view_options(lab, presentation: bool) -> StepViewOptions:
         width=560 if presentation else 430,
         height=620 if presentation else 500,
         font_size=20 if presentation else 15,
+        pictures=d.pictures and lab.trace.layer_sizes[0] == 2,
     )
 
 
 def _display_key(o: StepViewOptions) -> tuple:
     """What, besides the trace, decides the payload's content (the step size only moves the cursor)."""
-    return (o.notation, o.digits, o.color_by, o.scale, o.presentation, o.width, o.height, o.font_size)
+    return (o.notation, o.digits, o.color_by, o.scale, o.presentation, o.width, o.height, o.font_size, o.pictures)
 
 
 def act_on_report(lab, presentation: bool) -> None:
@@ -163,6 +167,8 @@ def render_step_view(lab, presentation: bool) -> None:
     )
     payload["paths"] = chain_path_pairs(lab)
     payload["flags"] = diagnostic_flags(lab)
+    payload["samples"] = sample_images(lab)
+    payload["pictures"] = pictures(lab)
     stop = lessons_ui.stop_range(lab)
     payload["stop_end"] = None if stop is None else int(stop[1])
     if limit is not None:
@@ -196,6 +202,25 @@ def chain_path_pairs(lab) -> list[list[int]]:
     except ValueError:  # (a selection the network no longer has)
         return []
     return sorted([a[0], a[1], b[0], b[1]] for a, b in edges)
+
+
+def sample_images(lab) -> list[str] | None:
+    """The batch's samples as pictures (8×8 digits, 28×28 images), for the step view to show beside the
+    step of each sample; None for other inputs."""
+    shape = is_image_input(lab.trace.layer_sizes[0])
+    if shape is None:
+        return None
+    X = lab.trace.X
+    return state.per_update("samples", lab, lambda: [input_image(np.clip(x, 0, 1), shape) for x in X])
+
+
+def pictures(lab) -> dict[str, str] | None:
+    """Each neuron's activation over the input plane (two-input data, pictures on), keyed "layer,i"."""
+    if not lab.display.pictures or lab.trace.layer_sizes[0] != 2:
+        return None
+    net, X = lab.net_at_update_start(), lab.dataset.X_train
+    found = state.per_update("pictures", lab, lambda: neuron_pictures(net, X))
+    return {f"{l},{i}": uri for (l, i), uri in found.items()}
 
 
 def diagnostic_flags(lab) -> list[list]:

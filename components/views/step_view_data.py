@@ -91,6 +91,7 @@ def _panel(trace, k0: int, k1: int, o: StepViewOptions) -> tuple[list[dict], lis
                 "explanation": f.explanation,
                 "table": list(found).index(ident),
                 "row": None,
+                "sample": None if ev.sample is None else int(ev.sample),
             }
         )
         entry[1].append((len(events) - 1, ev))

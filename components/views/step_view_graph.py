@@ -47,6 +47,7 @@ class StepViewOptions:
     width: int = 430
     height: int = 500
     font_size: int = 15
+    pictures: bool = False  # neuron pictures drawn in the nodes (sent beside the payload, stepping.pictures)
 
 
 # ------------------------------------------------------------------------ graph
