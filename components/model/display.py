@@ -22,6 +22,7 @@ __all__ = [
     "display_from_query",
     "DISPLAY_KEYS",
     "DIGITS",
+    "EDGE_MODES",
 ]
 
 COLOR_BY = ("weight", "gradient", "delta_w")
@@ -35,6 +36,7 @@ HIDEABLE = {
     "notation": "notation and colour choices",
 }
 MAX_HIDDEN_PARTS = 10
+EDGE_MODES = ("auto", "all", "strongest")
 DIGITS = (4, 6, 9)  # decimals the formulas and tables show (9: a textbook's published digits)
 
 
@@ -50,6 +52,7 @@ class Display:
     digits: int = 4  # decimals of the numbers in formulas and tables (DIGITS)
     practice: bool = False  # each value hidden until the learner types it (components/model/practice.py)
     pictures: bool = False  # each neuron drawn as its activation over the input plane (two-input data)
+    edges: str = "auto"  # EDGE_MODES: every edge, the strongest (a large network's summary), or by size
 
     def with_(self, **changes) -> Display:
         return replace(self, **changes)
@@ -68,6 +71,8 @@ def validate_display(d: Display) -> list[str]:
         errs.append(f"edge colouring must be one of {', '.join(COLOR_BY)}")
     if d.granularity not in GRANULARITIES:
         errs.append(f"step size must be one of {', '.join(GRANULARITIES)}")
+    if d.edges not in EDGE_MODES:
+        errs.append(f"edges must be one of {', '.join(EDGE_MODES)}")
     if isinstance(d.digits, bool) or d.digits not in DIGITS:
         errs.append(f"digits must be one of {', '.join(map(str, DIGITS))}")
     return errs
@@ -83,6 +88,7 @@ DISPLAY_KEYS = {
     "hide": "hidden",
     "practice": "practice",
     "pic": "pictures",
+    "ed": "edges",
 }
 
 
@@ -90,7 +96,7 @@ def display_query(d: Display) -> dict[str, str]:
     """Query parameters for the preferences that differ from the defaults."""
     q = {}
     default = Display()
-    for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity")):
+    for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity"), ("ed", "edges")):
         if getattr(d, name) != getattr(default, name):
             q[key] = getattr(d, name)
     if d.digits != default.digits:
@@ -109,7 +115,7 @@ def display_query(d: Display) -> dict[str, str]:
 def display_from_query(params: dict) -> tuple[Display, list[str]]:
     """Display preferences from query parameters, and a note for each value that was ignored."""
     d, ignored = Display(), []
-    for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity")):
+    for key, name in (("nt", "notation"), ("col", "color_by"), ("g", "granularity"), ("ed", "edges")):
         if key not in params:
             continue
         trial = d.with_(**{name: str(params[key])[:200]})

@@ -15,12 +15,19 @@ from components.ui.controls import plays_epochs, update_caption
 from components.views import charts
 from components.views.notation import Shape, get_notation, plain_symbol
 from components.views.path_view import path_lines, path_summary
+from components.views.step_view_graph import STRONG_PER_NEURON, SUMMARY_EDGES
 
 __all__ = ["render_graph_and_panel", "render_charts", "charts_stale"]
 
 
 def _fit_scale() -> None:
     state.get_lab().fit_scale()
+
+
+def _set_edges() -> None:
+    choice = state.widget("hdr_edges")
+    if choice in ("strongest", "all"):
+        state.set_display(edges=choice)
 
 
 def _toggle_pictures() -> None:
@@ -41,7 +48,7 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
             practice_panel.render_practice(lab)
         if presentation:
             return
-        fit, pictures, _ = st.columns([1, 1.3, 3], vertical_alignment="center")
+        fit, pictures, edges = st.columns([1, 1.3, 3], vertical_alignment="center")
         fit.button(
             "Fit colour scale",
             key="graph_fit_scale",
@@ -55,6 +62,18 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
                 on_change=_toggle_pictures,
                 help="Each neuron drawn as its output over the input plane (x₁ across, x₂ up), for the "
                 "weights this update starts from",
+            )
+        if sum(w.size for w in lab.net.weights) > SUMMARY_EDGES:  # a large network: its summary, or every edge
+            state.keep_value("hdr_edges", "strongest" if stepping.shows_strongest(lab) else "all")
+            edges.segmented_control(
+                "Edges",
+                ["strongest", "all"],
+                format_func={"strongest": "strongest", "all": "all"}.get,
+                key="hdr_edges",
+                on_change=_set_edges,
+                label_visibility="collapsed",
+                help=f"Strongest: the {STRONG_PER_NEURON} largest |w| into each neuron's layer per neuron, and the "
+                "current neuron's edges in full; all: every edge",
             )
         return
     st.caption(update_caption(lab))

@@ -20,6 +20,7 @@ from components.views.neuron_pictures import neuron_pictures
 from components.views.practice_view import quiz_payload
 from components.views.sample_image import input_image, is_image_input
 from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
+from components.views.step_view_graph import SUMMARY_EDGES
 
 __all__ = ["act_on_report", "render_step_view", "render_play_graph", "view_options"]
 
@@ -40,12 +41,23 @@ def view_options(lab, presentation: bool) -> StepViewOptions:
         height=620 if presentation else 500,
         font_size=20 if presentation else 15,
         pictures=d.pictures and lab.trace.layer_sizes[0] == 2,
+        strongest=shows_strongest(lab),
     )
+
+
+def shows_strongest(lab) -> bool:
+    """Whether the graph is a large network's summary (its strongest edges): chosen, or by size."""
+    if lab.display.edges != "auto":
+        return lab.display.edges == "strongest"
+    return sum(w.size for w in lab.net.weights) > SUMMARY_EDGES
 
 
 def _display_key(o: StepViewOptions) -> tuple:
     """What, besides the trace, decides the payload's content (the step size only moves the cursor)."""
-    return (o.notation, o.digits, o.color_by, o.scale, o.presentation, o.width, o.height, o.font_size, o.pictures)
+    return (o.notation, o.digits, o.color_by, o.scale, o.presentation, o.width, o.height, o.font_size) + (
+        o.pictures,
+        o.strongest,
+    )
 
 
 def act_on_report(lab, presentation: bool) -> None:

@@ -48,6 +48,7 @@ class StepViewOptions:
     height: int = 500
     font_size: int = 15
     pictures: bool = False  # neuron pictures drawn in the nodes (sent beside the payload, stepping.pictures)
+    strongest: bool = False  # a large network's summary: its strongest edges, the current neuron's in full
 
 
 # ------------------------------------------------------------------------ graph
@@ -103,6 +104,32 @@ class _Changes:
             self.out += [[k, q, *state] for q, *state in zip(changed.tolist(), *parts)]
 
 
+SUMMARY_EDGES = 300  # a network with more weights than this shows its strongest edges by default
+STRONG_PER_NEURON = 2  # … this many per neuron of the next layer (at least STRONG_MIN per layer pair)
+STRONG_MIN = 12
+
+
+def strongest_edges(lay, weights) -> np.ndarray:
+    """(E,) bool: per layer pair, the STRONG_PER_NEURON · n_{l+1} (≥ STRONG_MIN) weights largest in |w|
+    (``weights``: W^l, (n_l, n_{l−1}), as the update starts); no bias edge."""
+    keep = np.zeros(len(lay.x0), bool)
+    for p, W in enumerate(weights):
+        flat = np.abs(np.nan_to_num(np.asarray(W, float).ravel()))
+        k = min(flat.size, max(STRONG_PER_NEURON * W.shape[0], STRONG_MIN))
+        keep[lay.w_start[p] + np.argpartition(-flat, k - 1)[:k]] = True
+    return keep
+
+
+def neuron_edges(lay, ev) -> list[int]:
+    """The edges into and out of the neuron a forward or δ event computes (its fan-in, bias and fan-out)."""
+    if ev is None or ev.kind not in ("forward", "delta"):
+        return []
+    l, i, L = ev.layer, ev.i, len(lay.sizes) - 1
+    fan = [lay.w_start[l - 1] + i * lay.sizes[l - 1] + q for q in range(lay.sizes[l - 1])]
+    fan += [lay.n_weights + lay.b_start[l - 1] + i] if lay.bias else []
+    return fan + ([lay.w_start[l] + q * lay.sizes[l] + i for q in range(lay.sizes[l + 1])] if l < L else [])
+
+
 def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: bool = False) -> dict:
     """The drawing of events k0 … k1 (base k0 − 1): geometry once, then change points. ``every_edge``: send
     every edge, also those no cursor of the window draws (play's ticks then share one geometry)."""
@@ -135,6 +162,7 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
     marks, chips, chip_of, styles = [], [], {}, None
     scale, dense = o.scale, pair > DENSE_PAIR
     drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
+    strong = strongest_edges(lay, trace.weights_before) if o.strongest else None
     bias_states = (np.full(len(nodes) - n_neurons, "#f2f2f2"), np.full(len(nodes) - n_neurons, "+1"))
     nt = get_notation(o.notation)
     sign = nt.delta_sign  # δ on the nodes has the sign the panel's notation gives it
@@ -144,8 +172,16 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
         ed = edge_buckets(net, trace, k, lay, o.color_by, scale=scale, dense=dense)
         if styles is None:  # one scale and one set of line styles for the whole window, from its base
             scale, styles = ed.scale, _edge_styles(ed)
-        edge_ch.put(k, ed.group + 1)  # style 0: not drawn
-        drawn |= ed.group >= 0
+        group = ed.group
+        if strong is not None:  # the summary: the strongest edges, the current neuron's and parameter's in full
+            show = strong.copy()
+            show[neuron_edges(lay, ev)] = True
+            focus_edge = event_marks(ev, lay)[3]
+            if focus_edge is not None:
+                show[focus_edge] = True
+            group = np.where(show, group, -1)
+        edge_ch.put(k, group + 1)  # style 0: not drawn
+        drawn |= group >= 0
 
         c = 0 if ev is None or ev.sample is None else int(ev.sample)
         quantity = "activation" if k <= trace.layout.loss_index else backward
