@@ -45,6 +45,8 @@ PAGES = [  # (label, script, query, extra streamlit options)
     ("app, default network (2-2-1)", "app.py", "", ()),
     ("app, 2-8×6-1 tanh", "app.py", "h=8-8-8-8-8-8&act=tanh", ()),
     ("app, 2-32×4-1 tanh", "app.py", "h=32-32-32-32&act=tanh", ()),
+    # the same network with every neuron drawn as its picture over the input plane (129 images)
+    ("app, 2-32×4-1 tanh, neuron pictures", "app.py", "h=32-32-32-32&act=tanh&pic=1", ()),
     # 784-32-10, batch of 10 (51,741 events an update, sent in windows): built by a wrapper (the page
     # cannot build 784 inputs)
     ("app, 784-32-10 sigmoid, batch 10", "benchmarks/wide_input_app.py", "", ()),

@@ -89,3 +89,22 @@ def _query(config) -> dict:
     from components.model.config import to_query
 
     return to_query(config)
+
+
+def test_a_row_of_a_layer_table_selects_its_weight_and_bad_targets_fall_back_to_the_neuron():
+    at = new_app(MAZUR)
+    k = int(lab_of(at).trace.layout.grad_index(1, 0, 0))
+    report(at, "cursor", k)  # a gradient of layer 1: its table names weights and biases
+    p = step_payload(at)
+    table = p["tables"][p["events"][k - p["window"][0]]["table"]]
+    assert ["weight", 1, 0, 0] in table["targets"] and ["bias", 1, 0, None] in table["targets"]
+    p = step_payload(at)
+    raw = {"kind": "select", "key": p["key"], "seq": p["seq"], "cursor": k, "node": [1, 0], "n": 777001}
+    at.session_state["step_view"] = {"report": {**raw, "target": ["weight", 1, 0, 1]}}
+    at.run()
+    assert at.selectbox(key="sel_path_target").value == ("weight", 1, 0, 1)
+    for bad in (["weight", 1, 0, 99], ["weight", 2, 0, 0], ["nonsense", 1, 0, None], "x"):
+        raw["n"] += 1
+        at.session_state["step_view"] = {"report": {**raw, "target": bad}}
+        at.run()
+        assert not at.exception and at.selectbox(key="sel_path_target").value == ("neuron", 1, 0, None), bad

@@ -31,12 +31,14 @@ MAX_TEXT = 200  # an answer's text is cut here (a number is never this long; the
 @dataclass(frozen=True)
 class StepReport:
     """One checked report: ``cursor`` is clamped into -1 … n_events-1; ``node`` only for "select",
-    ``text`` only for "answer" (a string of at most MAX_TEXT characters)."""
+    ``text`` only for "answer" (a string of at most MAX_TEXT characters); ``target`` (optional, "select"
+    from a layer table's row): ("neuron" | "weight" | "bias", layer, i, j or None) of that node."""
 
     kind: str
     cursor: int
     node: tuple[int, int] | None = None
     text: str | None = None
+    target: tuple | None = None
 
 
 def _int(value) -> int | None:
@@ -76,4 +78,16 @@ def parse_report(raw, *, key: str, seq: int, n_events: int) -> StepReport | None
     layer, i = (_int(v) for v in node)
     if layer is None or i is None or layer < 0 or i < 0:
         return None
-    return StepReport(kind, cursor, (layer, i))
+    return StepReport(kind, cursor, (layer, i), target=_target(raw.get("target"), layer, i))
+
+
+def _target(raw, layer: int, i: int) -> tuple | None:
+    """A table row's target, well formed and naming the node selected, else None (the neuron's δ)."""
+    if not isinstance(raw, (list, tuple)) or len(raw) != 4 or raw[0] not in ("neuron", "weight", "bias"):
+        return None
+    kind, l, k, j = raw
+    if _int(l) != layer or _int(k) != i:
+        return None
+    if kind == "weight":
+        return ("weight", layer, i, j) if _int(j) is not None and j >= 0 else None
+    return (kind, layer, i, None) if j is None else None

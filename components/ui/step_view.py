@@ -368,6 +368,13 @@ function select(v, layer, i) {
   send(v, { kind: 'select', node: [layer, i], cursor: v.cursor });
 }
 
+function selectTarget(v, target) {
+  if (v.data.graph_only) return;
+  clearTimeout(v.cursorTimer);
+  v.reported = v.cursor;
+  send(v, { kind: 'select', node: [target[1], target[2]], target, cursor: v.cursor });
+}
+
 function showWait(v) {
   const waiting = !!v.pending;
   v.wait.textContent = waiting ? (v.queue.length ? `… +${v.queue.length}` : '…') : '';
@@ -779,6 +786,12 @@ function drawTable(v, c, ev) {
   for (let r = a; r < b; r++) {
     const tr = h('tr', r === row ? 'bp-sv-hl' : null, tbody);
     t.cells[r].forEach((cell, k) => h('td', null, tr, c >= t.reveal[r][k] ? cell : ''));
+    const target = t.targets ? t.targets[r] : null;
+    if (target && target[1] >= 1) {  // a click shows its chain-rule paths (as a click on the neuron does)
+      tr.classList.add('bp-sv-pick');
+      tr.title = 'Show its chain-rule paths to the loss';
+      tr.addEventListener('click', () => selectTarget(v, target));
+    }
   }
   v.tableBox.replaceChildren(cap, scroll);
 }
@@ -1106,6 +1119,8 @@ _CSS = r"""
 .bp-sv-table th { font-weight: 600; color: var(--bp-sv-muted); border-bottom-color: #a0aec0; }
 .bp-sv-table td:first-child, .bp-sv-table th:first-child { text-align: left; }
 .bp-sv-table tr.bp-sv-hl td { background: #fff3cd; font-weight: 600; }
+.bp-sv-table tr.bp-sv-pick { cursor: pointer; }
+@media (hover: hover) { .bp-sv-table tr.bp-sv-pick:hover td { background: #f3ebff; } }
 
 /* Practice: the question box under the formula of the last value seen. A class question is the panel. */
 .bp-sv-asking .bp-sv-panel > :not(.bp-sv-quiz) { display: none; }

@@ -95,6 +95,7 @@ def act_on_report(lab, presentation: bool) -> None:
     state.browser_cursor_is(key, report.cursor)
     if report.kind == "select":
         lab.select(report.node)
+        state.set_path_target(report.target)
 
 
 def _practice_report(lab, report) -> bool:
@@ -117,6 +118,7 @@ def _practice_report(lab, report) -> bool:
         lab.seek(frontier)  # (a browser that went past the frontier: back to it)
         if report.kind == "select":
             lab.select(report.node)
+            state.set_path_target(report.target)
     else:
         return False
     return True
@@ -200,7 +202,10 @@ def chosen_target(lab):
     layer, i = lab.selected
     if chosen is not None and tuple(chosen[1:3]) == (layer, i):
         kind, _, _, j = chosen
-        return chain_paths.weight(layer, i, j) if kind == "weight" else chain_paths.bias(layer, i)
+        if kind == "weight" and isinstance(j, int) and 0 <= j < lab.trace.layer_sizes[layer - 1]:
+            return chain_paths.weight(layer, i, j)
+        if kind == "bias" and lab.trace.bias:
+            return chain_paths.bias(layer, i)
     return chain_paths.neuron(layer, i)
 
 

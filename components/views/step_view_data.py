@@ -118,9 +118,24 @@ def _panel(trace, k0: int, k1: int, o: StepViewOptions) -> tuple[list[dict], lis
                 "reveal": when,
                 "offset": lo,
                 "total": len(full),
+                "targets": _row_targets(trace, first, lo, hi),
             }
         )
     return events, tables
+
+
+def _row_targets(trace, ev, lo: int, hi: int) -> list | None:
+    """What each row lo … hi − 1 of a layer table names, for its chain-rule paths when clicked:
+    ["neuron", l, i, null], ["weight", l, i, j] or ["bias", l, i, null]; None for the loss table."""
+    l = ev.layer
+    if ev.kind == "loss":
+        return None
+    if ev.kind in ("forward", "delta"):
+        return [["neuron", l, r, None] for r in range(lo, hi)]
+    n_in = trace.layout.sizes[l - 1]
+    cols = n_in + int(trace.bias)
+    rows = [divmod(r, cols) for r in range(lo, hi)]
+    return [["bias", l, i, None] if j == n_in else ["weight", l, i, j] for i, j in rows]
 
 
 def _current_row(trace, ev, full) -> int:
