@@ -4,8 +4,8 @@ written as a sum, diagnostics flagged, neuron pictures, digit samples and the la
 from __future__ import annotations
 
 import pytest
-from app_support import lab_of, new_app, report, step_payload
 
+from app_support import lab_of, new_app, report, step_payload
 from components.model import chain_paths
 from components.model.diagnostics import diagnostic_examples
 from components.model.presets import PRESETS

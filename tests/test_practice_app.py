@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app_support import lab_of, new_app, report, step_payload
 from components.views.notation import format_number
 
@@ -144,3 +146,31 @@ def test_turning_practice_off_shows_everything_and_on_again_starts_at_the_cursor
     at.toggle(key="hdr_practice").set_value(True).run()
     assert lab_of(at).practice.frontier == 6 and quiz(at)["event"] == 7
     assert at.query_params["practice"] in ("1", ["1"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"preset": "seed000", "data": "preset", "bias": "off", "bs": "0", "h": "2-2", "nt": "seed000"},
+        {"preset": "seed002", "data": "preset", "h": "3", "seed": "2", "nt": "seed002"},
+        {"preset": "seed003", "data": "preset", "h": "3", "seed": "3", "bs": "0", "nt": "seed003"},
+        {"data": "xor", "h": "4", "act": "tanh", "bs": "10", "loss": "half_mse", "g": "neuron"},
+        {"data": "circles", "h": "3-3", "act": "relu-tanh", "out": "softmax", "loss": "cross_entropy", "g": "layer"},
+    ],
+)
+def test_practice_in_every_notation_step_size_loss_and_batch(query):
+    at = new_app({**query, "practice": "1"})
+    lab = lab_of(at)
+    assert not lab.config.preset or lab.config.preset == query.get("preset")
+    asked = []
+    for _ in range(4):
+        q = quiz(at)
+        asked.append(q["event"])
+        p = step_payload(at)
+        assert p["window"][1] < q["event"] and p["limit"] < q["event"]  # no later event's formula is sent
+        report(at, "hint", lab_of(at).stepper.cursor)
+        report(at, "hint", lab_of(at).stepper.cursor)
+        assert len(quiz(at)["lines"]) == 2
+        answer(at, format_number(lab_of(at).trace.event(q["event"]).value, 4))
+        assert lab_of(at).stepper.cursor == q["event"] and not at.exception
+    assert asked == sorted(asked) and len(set(asked)) == 4

@@ -474,6 +474,7 @@ function buildGraph(v) {
     const rect = s('rect', { rx: 3, ry: 3 }, grp);
     return { grp, rect, text: s('text', { 'text-anchor': 'middle', dy: '0.35em' }, grp) };
   });
+  const defs = s('defs', {}, svg);  // (the pictures' clip paths: not inside the nodes' groups)
   const nodeLayer = layer('nodes');
   const nodes = g.nodes.map(([x, y, r, shape, lay, i]) => {
     const grp = s('g', {}, nodeLayer);
@@ -484,7 +485,7 @@ function buildGraph(v) {
     const picture = shape === 0 && v.data.pictures ? v.data.pictures[`${lay},${i}`] : null;
     if (picture) {  // the neuron's activation over the input plane, inside its circle
       const id = `bp-sv-clip-${++clipCount}`;
-      s('circle', { cx: x, cy: y, r }, s('clipPath', { id }, grp));
+      s('circle', { cx: x, cy: y, r }, s('clipPath', { id }, defs));
       s('image', { href: picture, x: x - r, y: y - r, width: 2 * r, height: 2 * r, 'clip-path': `url(#${id})`,
         preserveAspectRatio: 'none', class: 'bp-sv-picture' }, grp);
     }
