@@ -239,7 +239,7 @@ _TROUBLE = {
 for _kind, _config in diagnostic_examples().items():
     PRESETS[f"trouble_{_kind}"] = Preset(
         _TROUBLE[_kind][0],
-        _TROUBLE[_kind][1] + " The diagnostics under the charts say so, and the graph flags where.",
+        _TROUBLE[_kind][1] + " The diagnostics under the step say so, and the graph flags where.",
         "Neutral notation (a, z, w, b, δ, η).",
         _config,
     )
