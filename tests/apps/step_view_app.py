@@ -67,7 +67,7 @@ def on_report() -> None:
     if r is None:
         return
     sim["reports"] += 1
-    sim["last"] = {k: v for k, v in asdict(r).items() if k != "text" or v is not None}  # (text: answers only)
+    sim["last"] = {k: v for k, v in asdict(r).items() if k not in ("text", "target") or v is not None}  # (optional)
     if r.kind == "next_update":
         sim.update(update=sim["update"] + 1, seq=sim["seq"] + 1, cursor=-1, anchor=-1)
     elif r.kind == "prev_update" and sim["update"] > 0:
