@@ -41,13 +41,21 @@ _CSS = """
   .block-container {padding: 4rem 0.75rem 5rem 0.75rem !important; max-width: 100% !important;}  /* (below the » bar) */
   .bp-phone-title {display: block; line-height: 1.3;}
   .st-key-bp_head [data-testid="stColumn"]:first-child {display: none;}
-  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * {order: 2;}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > * {order: 3;}
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :is(:has(.bp-phone-title),
     :has(.st-key-bp_present_head), :has(.st-key-step_view), :has(.st-key-play_graph)) {order: 0;}
-  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(.st-key-bp_head) {order: 1;}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(.st-key-bp_lesson) {order: 1;}
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > :has(.st-key-bp_head) {order: 2;}
   [data-testid="stLayoutWrapper"]:has(> .st-key-bp_step_controls),
     [data-testid="stLayoutWrapper"]:has(> .st-key-bp_selected) {order: 1;}
   .st-key-graph_fit_scale {order: 2;}
+  /* a lesson: its bar right after the step (the step stays the first screen), compact: the stop's buttons
+     on one row, the caption a short band that scrolls */
+  .st-key-bp_lesson [data-testid="stHorizontalBlock"] {flex-wrap: wrap; gap: 0.4rem;}
+  .st-key-bp_lesson [data-testid="stColumn"]:first-child {flex: 1 1 100%; min-width: 100%;}
+  .st-key-bp_lesson [data-testid="stColumn"]:not(:first-child) {flex: 1 1 0; min-width: 0;}
+  .st-key-bp_lesson_caption {max-height: 22vh;}
+  .st-key-bp_lesson [data-testid="stCaptionContainer"] {display: none;}
 }
 </style>
 """

@@ -815,7 +815,8 @@ function createQuiz(v, panel) {
   q.label = h('label', 'bp-sv-quiz-label', q.form);
   q.symbol = h('span', 'bp-sv-quiz-symbol', q.label);
   q.input = h('input', 'bp-sv-quiz-input', q.label);
-  Object.assign(q.input, { type: 'text', autocomplete: 'off', spellcheck: false, inputMode: 'decimal' });
+  // (no inputmode="decimal": a phone's decimal pad may have no minus sign, and δ and ∂E/∂w are often negative)
+  Object.assign(q.input, { type: 'text', autocomplete: 'off', spellcheck: false });
   q.input.setAttribute('enterkeyhint', 'done');
   q.input.setAttribute('aria-describedby', 'bp-sv-quiz-feedback');
   q.check = h('button', 'bp-sv-btn bp-sv-primary', q.form, 'Check ⏎');
