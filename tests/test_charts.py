@@ -11,6 +11,7 @@ import numpy as np
 from components.views import charts
 from components.views.palette import rgb
 from engine import Network
+from plotly_arrays import arr
 
 
 def decode_png(uri: str) -> np.ndarray:
@@ -102,3 +103,14 @@ def test_grad_norm_chart_labels_its_log_axis_and_keeps_the_legend_off_the_title(
     )
     assert fig["layout"]["legend"]["y"] < 0  # under the plot: six layers' entries wrap over two rows
     assert "tickvals" not in charts.grad_norm_figure([]).to_dict()["layout"].get("yaxis", {})
+
+
+def test_a_one_sample_worked_example_shows_its_outputs_against_its_targets():
+    from components.model.links import restore_from_query
+
+    lab, _ = restore_from_query({"preset": "mazur", "data": "preset", "bias": "frozen", "bs": "0"})
+    fig = charts.data_figure(lab.net, lab.dataset, "after 0 updates").to_dict()
+    target, output = fig["data"]
+    assert list(target["x"]) == ["output 1", "output 2"] and arr(target["y"]).tolist() == [0.01, 0.99]
+    assert [round(float(v), 8) for v in arr(output["y"])] == [0.75136507, 0.77292847]  # the worked example's
+    assert fig["layout"]["barmode"] == "group" and "Outputs against targets" in fig["layout"]["title"]["text"]

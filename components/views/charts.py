@@ -20,6 +20,7 @@ from components.views.revision import data_revision
 __all__ = [
     "loss_figure",
     "data_figure",
+    "outputs_figure",
     "boundary_grid",
     "boundary_png",
     "grad_norm_figure",
@@ -189,12 +190,52 @@ def _titled(text: str, note: str) -> dict:
     return dict(text=text, x=0.01, **({"subtitle": dict(text=note)} if note else {}))
 
 
+OUTPUTS_BELOW = 2  # fewer training samples than this (one): outputs against targets, not a boundary through a point
+OUTPUTS_SHOWN = 8  # samples whose outputs are drawn
+
+
+def outputs_figure(net, dataset, title_note: str = "") -> go.Figure:
+    """Each output of the network beside its target, for the first OUTPUTS_SHOWN training samples: what a
+    worked example of one sample, or a regression with several outputs, is learning."""
+    X, Y = dataset.X_train[:OUTPUTS_SHOWN], dataset.Y_train[:OUTPUTS_SHOWN]
+    with np.errstate(all="ignore"):
+        out = net.forward(X)
+    m, k = Y.shape
+    names = [
+        f"output {i + 1}" if m == 1 else f"sample {c + 1}" if k == 1 else f"sample {c + 1}, output {i + 1}"
+        for c in range(m)
+        for i in range(k)
+    ]
+    bars = [
+        dict(type="bar", x=names, y=Y.ravel(), name="target y", marker=dict(color="#a0aec0")),
+        dict(
+            type="bar",
+            x=names,
+            y=np.where(np.isfinite(out), out, np.nan).ravel(),
+            name="output a",
+            marker=dict(color=ORANGE),
+        ),
+    ]
+    more = dataset.X_train.shape[0] - m
+    return _figure(
+        bars,
+        title=_titled("Outputs against targets" + (f" (first {m} samples)" if more > 0 else ""), title_note),
+        barmode="group",
+        xaxis=dict(type="category"),
+        yaxis=dict(title="value", zeroline=True),
+        margin={**_LAYOUT["margin"], "t": _LAYOUT["margin"]["t"] + 22 * bool(title_note)},
+        height=380,
+    )
+
+
 def data_figure(net, dataset, title_note: str = "") -> go.Figure | None:
     """2-D data: points over the network's output as an image (``boundary_grid``, ``boundary_png``);
     1-D: data and fitted curve. ``title_note`` says which parameters ``net`` holds (e.g. "after
     3 updates")."""
     X, Y = dataset.X, dataset.Y
     n_train = dataset.X_train.shape[0]
+    if n_train < OUTPUTS_BELOW or (Y.shape[1] > 1 and dataset.task == "regression"):
+        return outputs_figure(net, dataset, title_note)
     if X.shape[1] == 2:
         (x0, x1, y0, y1), _, _, zz = boundary_grid(net, X)
         label = Y[:, 0] if Y.shape[1] == 1 else Y.argmax(axis=1) / max(Y.shape[1] - 1, 1)
