@@ -440,7 +440,7 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
         ".filter(t => t)"
     )  # each title with its subtitle
     page.wait_for_function(f"() => ({titles_js})().length === 3", timeout=TIMEOUT_MS)
-    assert any(t.startswith("Decision boundary · after 0 updates") for t in page.evaluate(titles_js))
+    assert any(t.startswith("Outputs against targets · after 0 updates") for t in page.evaluate(titles_js))
     page.evaluate("""() => { window.__chartMutations = 0;
       [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')].slice(1).forEach(el =>
         new MutationObserver(r => { window.__chartMutations += r.length; })
@@ -455,7 +455,7 @@ def test_charts_stay_put_while_stepping_and_follow_each_update(app):
     wait_for_app(page, TIMEOUT_MS)
     page.keyboard.press("ArrowRight")  # … and → moves on to update 2: the charts show update 1 done
     page.wait_for_function(
-        f"() => ({titles_js})().some(t => t.startsWith('Decision boundary · after 1 update'))", timeout=TIMEOUT_MS
+        f"() => ({titles_js})().some(t => t.startsWith('Outputs against targets · after 1 update'))", timeout=TIMEOUT_MS
     )
     wait_for_app(page, TIMEOUT_MS)
     assert page.evaluate("() => window.__chartMutations") > 0
