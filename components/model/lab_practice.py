@@ -21,8 +21,10 @@ class PracticeActions:
         values seen. Nothing happens while practice mode is off."""
         if not self.practising:
             return
-        p = self.practice
-        p.follow(update_identity(self.stepper.update, self.trace), self.stepper.cursor)
+        p, tr, update = self.practice, self.trace, self.stepper.update
+        if p.named is None or p.named[0] is not tr or p.named[1] != update:  # (a hash of the weights: once a trace)
+            p.named = (tr, update, update_identity(update, tr))
+        p.follow(p.named[2], self.stepper.cursor)
         if self.stepper.cursor > p.frontier:
             self.stepper.seek(p.frontier)
 

@@ -153,6 +153,7 @@ class Practice:
     frontier: int = -1
     attempts: dict = field(default_factory=dict)  # question event → Attempt (the current one included)
     feedback: tuple | None = None  # (kind, text): kind "right" | "wrong" | "info", for the current question
+    named: tuple | None = field(default=None, repr=False, compare=False)  # (trace, update, its identity)
 
     # ------------------------------------------------------------ the update practised
     def follow(self, identity: str, cursor: int) -> bool:

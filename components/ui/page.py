@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components.model import chain_paths
 from components.model.diagnostics import diagnose_lab
+from components.model.display import SUMMARY_EDGES
 from components.model.links import plain_markdown
 from components.model.play import FRAME_SPACING, charted, frames_to_draw
 from components.ui import live_plot, practice_panel, state, step_panel, stepping
@@ -15,7 +15,7 @@ from components.ui.controls import plays_epochs, update_caption
 from components.views import charts
 from components.views.notation import Shape, get_notation, plain_symbol
 from components.views.path_view import path_lines, path_summary
-from components.views.step_view_graph import STRONG_PER_NEURON, SUMMARY_EDGES
+from components.views.step_view_graph import STRONG_PER_NEURON
 
 __all__ = ["render_graph_and_panel", "render_charts", "charts_stale"]
 
@@ -63,8 +63,7 @@ def render_graph_and_panel(lab, presentation: bool, between=None) -> None:
                 help="Each neuron drawn as its output over the input plane (x₁ across, x₂ up), for the "
                 "weights this update starts from",
             )
-        if sum(w.size for w in lab.net.weights) > SUMMARY_EDGES:  # a large network: its summary, or every edge
-            state.keep_value("hdr_edges", "strongest" if stepping.shows_strongest(lab) else "all")
+        if lab.net.n_weights > SUMMARY_EDGES:  # a large network: its summary, or every edge
             edges.segmented_control(
                 "Edges",
                 ["strongest", "all"],
@@ -190,7 +189,7 @@ def render_paths(lab, box) -> None:
     targets += [("weight", layer, i, j) for j in range(tr.layer_sizes[layer - 1])]
     targets += [("bias", layer, i, None)] if tr.bias else []
     chosen = state.path_target()
-    state.keep_value("sel_path_target", chosen if chosen in targets else targets[0])
+    state.set_widget("sel_path_target", chosen if chosen in targets else targets[0])
     nt, s = get_notation(d.notation), Shape(tuple(tr.layer_sizes), tr.m)
 
     def name(t) -> str:
@@ -212,11 +211,10 @@ def render_paths(lab, box) -> None:
     if lab.practising:
         box.caption("Practice mode: the path sums are hidden (they hold the values you are asked).")
         return
-    target = stepping.chosen_target(lab)
-    if target is None:
+    ps = stepping.chosen_path_sum(lab)
+    if ps is None:
         return
     with np.errstate(all="ignore"):
-        ps = chain_paths.path_sum_of_trace(tr, target)
         lines = path_lines(ps, tr, nt, d.digits)
     box.markdown(plain_markdown(path_summary(ps, nt, tr)))
     for line in lines:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.model import chain_paths
 from components.model.diagnostics import diagnose_lab
+from components.model.display import shows_strongest
 from components.model.play import FRAME_SPACING, frames_to_draw
 from components.model.step_report import parse_report
 from components.ui import lessons_ui, state
@@ -20,7 +21,6 @@ from components.views.neuron_pictures import neuron_pictures
 from components.views.practice_view import quiz_payload
 from components.views.sample_image import input_image, is_image_input
 from components.views.step_view_data import StepViewOptions, StepViewPosition, graph_frame, step_view_payload
-from components.views.step_view_graph import SUMMARY_EDGES
 
 __all__ = ["act_on_report", "render_step_view", "render_play_graph", "view_options"]
 
@@ -41,15 +41,8 @@ def view_options(lab, presentation: bool) -> StepViewOptions:
         height=620 if presentation else 500,
         font_size=20 if presentation else 15,
         pictures=d.pictures and lab.trace.layer_sizes[0] == 2,
-        strongest=shows_strongest(lab),
+        strongest=shows_strongest(d, lab.net.n_weights),
     )
-
-
-def shows_strongest(lab) -> bool:
-    """Whether the graph is a large network's summary (its strongest edges): chosen, or by size."""
-    if lab.display.edges != "auto":
-        return lab.display.edges == "strongest"
-    return sum(w.size for w in lab.net.weights) > SUMMARY_EDGES
 
 
 def _display_key(o: StepViewOptions) -> tuple:
@@ -214,11 +207,24 @@ def chain_path_pairs(lab) -> list[list[int]]:
     target = chosen_target(lab)
     if target is None:
         return []
-    try:
-        edges = chain_paths.path_edges(lab.net, target)
-    except ValueError:  # (a selection the network no longer has)
-        return []
-    return sorted([a[0], a[1], b[0], b[1]] for a, b in edges)
+
+    def pairs() -> list[list[int]]:
+        try:
+            edges = chain_paths.path_edges(lab.net, target)
+        except ValueError:  # (a selection the network no longer has)
+            return []
+        return sorted([a[0], a[1], b[0], b[1]] for a, b in edges)
+
+    return state.per_update("path_edges", lab, pairs, key=target)  # (a networkx graph: not at every report)
+
+
+def chosen_path_sum(lab):
+    """The chosen target's PathSum, worked out once per update and target (up to 100,000 paths)."""
+    target = chosen_target(lab)
+    if target is None:
+        return None
+    with np.errstate(all="ignore"):
+        return state.per_update("path_sum", lab, lambda: chain_paths.path_sum_of_trace(lab.trace, target), key=target)
 
 
 def sample_images(lab) -> list[str] | None:
