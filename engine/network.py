@@ -201,9 +201,12 @@ class Network:
         return new
 
     @property
+    def n_weights(self) -> int:
+        return sum(W.size for W in self.weights)
+
+    @property
     def n_parameters(self) -> int:
-        n = sum(W.size for W in self.weights)
-        return n + (sum(b.size for b in self.biases) if self.bias else 0)
+        return self.n_weights + (sum(b.size for b in self.biases) if self.bias else 0)
 
     # ------------------------------------------------------------------ passes
     def forward_pass(self, X) -> tuple[list, list[np.ndarray]]:

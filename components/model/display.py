@@ -23,6 +23,8 @@ __all__ = [
     "DISPLAY_KEYS",
     "DIGITS",
     "EDGE_MODES",
+    "SUMMARY_EDGES",
+    "shows_strongest",
 ]
 
 COLOR_BY = ("weight", "gradient", "delta_w")
@@ -37,6 +39,7 @@ HIDEABLE = {
 }
 MAX_HIDDEN_PARTS = 10
 EDGE_MODES = ("auto", "all", "strongest")
+SUMMARY_EDGES = 300  # a network with more weights than this shows its strongest edges when edges is "auto"
 DIGITS = (4, 6, 9)  # decimals the formulas and tables show (9: a textbook's published digits)
 
 
@@ -60,6 +63,11 @@ class Display:
     def hides(self, part: str) -> bool:
         """Whether a classroom link asked to hide ``part`` (a HIDEABLE key)."""
         return part in self.hidden
+
+
+def shows_strongest(d: Display, n_weights: int) -> bool:
+    """Whether the graph is a large network's summary (its strongest edges): chosen, or by size."""
+    return d.edges == "strongest" if d.edges != "auto" else n_weights > SUMMARY_EDGES
 
 
 def validate_display(d: Display) -> list[str]:

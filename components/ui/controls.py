@@ -65,7 +65,7 @@ def _scrub() -> None:
 def _jump() -> None:
     """The jump control acts like three buttons: it jumps, then shows nothing chosen again."""
     phase = state.widget("ctl_jump")
-    state.forget_widget("ctl_jump")
+    state.set_widget("ctl_jump")
     if phase not in JUMPS:
         return
     lab = state.get_lab()

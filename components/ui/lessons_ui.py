@@ -187,7 +187,7 @@ def render_lesson_editor(lab) -> None:
     for q, stop in enumerate(draft.stops):
         box = st.container(border=True)
         cap, ctl = box.columns([5, 1.6])
-        state.keep_value(f"lesson_caption_{q}", stop.caption)
+        state.set_widget(f"lesson_caption_{q}", stop.caption)
         cap.text_area(
             f"Stop {q + 1} caption (Markdown, $maths$)",
             key=f"lesson_caption_{q}",

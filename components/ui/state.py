@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from components.model.config import LabConfig
-from components.model.display import Display, validate_display
+from components.model.display import Display, shows_strongest, validate_display
 from components.model.lab import Lab, LabError, build_lab
 from components.model.lessons import SHIPPED, Lesson, lesson_from_link
 from components.model.links import plain_markdown, query_for, restore_from_query
@@ -27,8 +27,7 @@ __all__ = [
     "show_position",
     "keep_choice",
     "widget",
-    "forget_widget",
-    "keep_value",
+    "set_widget",
     "flash",
     "take_flashes",
     "apply_config",
@@ -160,6 +159,7 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
         "hdr_presentation": d.presentation,
         "hdr_practice": d.practice,
         "hdr_pictures": d.pictures,
+        "hdr_edges": "strongest" if shows_strongest(d, lab.net.n_weights) else "all",
         "ctl_granularity": d.granularity,
         "ctl_scrub": lab.stepper.cursor,
     }
@@ -174,13 +174,9 @@ def widget(key: str, default: Any = None) -> Any:
     return st.session_state.get(key, default)
 
 
-def keep_value(key: str, value: Any) -> None:
-    """Set a widget to the model's value before it is drawn (e.g. a lesson stop's caption after a reorder)."""
-    st.session_state[key] = value
-
-
-def forget_widget(key: str, value: Any = None) -> None:
-    """Set a widget back to ``value`` (from its callback, e.g. a control that acts like buttons)."""
+def set_widget(key: str, value: Any = None) -> None:
+    """Give a widget a value before it is drawn: from the model (a stop's caption after a reorder, the
+    path target chosen), or back to none from its callback (a control that acts like buttons)."""
     st.session_state[key] = value
 
 
@@ -318,13 +314,14 @@ def link_shown() -> dict[str, str]:
 _PER_UPDATE = "per_update"  # name → (trace, value): a value that depends only on the update's trace
 
 
-def per_update(name: str, lab: Lab, build) -> Any:
-    """``build()``'s value, kept while the lab stays on the same update (its trace)."""
+def per_update(name: str, lab: Lab, build, key: Any = None) -> Any:
+    """``build()``'s value, kept while the lab stays on the same update (its trace) and ``key`` (e.g. the
+    selection it depends on) stays the same; one value per name."""
     memo = st.session_state.setdefault(_PER_UPDATE, {})
     kept = memo.get(name)
-    if kept is None or kept[0] is not lab.trace:
-        kept = memo[name] = (lab.trace, build())
-    return kept[1]
+    if kept is None or kept[0] is not lab.trace or kept[1] != key:
+        kept = memo[name] = (lab.trace, key, build())
+    return kept[2]
 
 
 _PATH_TARGET = "path_target"  # (kind, layer, i, j): whose chain-rule paths the graph draws

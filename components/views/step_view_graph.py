@@ -104,7 +104,6 @@ class _Changes:
             self.out += [[k, q, *state] for q, *state in zip(changed.tolist(), *parts)]
 
 
-SUMMARY_EDGES = 300  # a network with more weights than this shows its strongest edges by default
 STRONG_PER_NEURON = 2  # … this many per neuron of the next layer (at least STRONG_MIN per layer pair)
 STRONG_MIN = 12
 
