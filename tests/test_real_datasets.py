@@ -9,6 +9,7 @@ import pytest
 
 from components.model.config import DATASETS, LabConfig, validate
 from components.model.lab import build_lab
+from components.model.presets import PRESETS
 from engine import real_datasets as rd
 from engine.csv_loader import MAX_CLASSES, MAX_COLUMNS, MAX_ROWS, load_csv
 from engine.datasets import one_hot, standardise
@@ -19,19 +20,6 @@ SHA256 = {
     "iris.csv": "f13ffa8fdd56fd8e6c8d16d4081a3fbd3114bcd0aae4256c43205169cd9d1449",
     "digits.csv.gz": "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
 }
-# The settings of the digits preset: 64-32-10, sigmoid hidden, softmax + cross-entropy.
-DIGITS_NET = dict(
-    hidden=(32,),
-    hidden_activation=("sigmoid",),
-    output_activation="softmax",
-    loss="cross_entropy",
-    lr=0.5,
-    batch_size=10,
-    init="xavier",
-    dataset="digits",
-    test_fraction=0.2,
-    shuffle=True,
-)
 
 
 def rows(a: np.ndarray) -> list[tuple]:
@@ -196,7 +184,7 @@ def test_digits_64_32_10_reaches_90_percent_test_accuracy():
     shuffled each epoch, 20 % test; 10 epochs of the page's "Train N epochs" (about 0.1 s)."""
     start = time.perf_counter()
     for seed in (0, 1):
-        lab = build_lab(LabConfig(**DIGITS_NET, seed=seed, data_seed=seed))
+        lab = build_lab(PRESETS["digits"].config.with_(seed=seed, data_seed=seed))  # the page's preset
         assert lab.net.layer_sizes == (64, 32, 10)
         assert lab.train_epochs(10) == 10 * lab.stepper.updates_per_epoch
         train, test = lab.accuracy()
