@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import controls, header, lessons_ui, page, sidebar, state, stepping, tools
+from components.ui import controls, header, lessons_ui, page, sidebar, start_here, state, stepping, tools
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", initial_sidebar_state="auto")
 
@@ -20,6 +20,7 @@ if not presentation:
     lessons_ui.render_lesson_menu()
     sidebar.render_sidebar()
 header.render_flashes()
+start_here.render_start_here(lab, presentation)
 lessons_ui.render_lesson_bar(presentation)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 MAX_SAMPLES = 10_000
 MAX_NOISE = 5.0
+MAX_MARGIN = 0.5  # XOR's margin from the axes
 MAX_TEST_FRACTION = 0.9
 TASKS = ("classification", "regression")
 
@@ -233,13 +234,17 @@ def _polar(r: np.ndarray, angle: np.ndarray) -> np.ndarray:
     return np.column_stack([r * np.cos(angle), r * np.sin(angle)])
 
 
-def make_xor(n_samples=200, noise=0.1, test_fraction=0.0, seed=0) -> Dataset:
-    """XOR: uniform points in [-1, 1]^2, label 1 when sign(x1) != sign(x2).
+def make_xor(n_samples=200, noise=0.1, test_fraction=0.0, seed=0, margin=0.0) -> Dataset:
+    """XOR: points in the four quadrants of [-1, 1]^2, label 1 when sign(x1) != sign(x2).
 
-    Labels come from the clean points; the noise then jitters them. X: (m, 2), Y: (m, 1).
+    Each clean coordinate is uniform on ±[margin, 1] (``0 ≤ margin < 1``): a margin keeps the
+    classes apart, as TensorFlow Playground's XOR keeps its points off the axes. Labels come from
+    the clean points; the noise then jitters them. X: (m, 2), Y: (m, 1).
     """
     rng, m, noise = _start(n_samples, noise, test_fraction, seed)
-    X = rng.uniform(-1.0, 1.0, size=(m, 2))
+    margin = _check_real(margin, "margin", 0.0, MAX_MARGIN)
+    U = rng.uniform(-1.0, 1.0, size=(m, 2))
+    X = U if margin == 0.0 else np.where(U < 0, -1.0, 1.0) * (margin + (1.0 - margin) * np.abs(U))
     y = (X[:, 0] > 0) != (X[:, 1] > 0)
     return _finish("XOR", _jitter(rng, X, noise), y, test_fraction, seed)
 

@@ -232,7 +232,7 @@ def test_sidebar_changes_rebuild_or_keep():
     at.number_input(key="cfg_n_hidden").set_value(2).run()
     assert lab_of(at).net.n_layers == 3
     at.number_input(key="cfg_units_1").set_value(5).run()
-    assert lab_of(at).net.layer_sizes == (2, 2, 5, 1)
+    assert lab_of(at).net.layer_sizes == (2, 4, 5, 1)
     at.selectbox(key="cfg_loss").select("cross_entropy").run()
     assert lab_of(at).net.loss_name == "cross_entropy"
     at.radio(key="cfg_bias").set_value("off").run()

@@ -70,6 +70,16 @@ def test_xor_noise_free_labels_match_signs():
     assert np.all(np.abs(d.X) <= 1.0)
 
 
+def test_xor_margin_keeps_the_clean_points_off_the_axes():
+    d = ds.make_xor(n_samples=500, noise=0.0, margin=0.1)
+    assert np.all(np.abs(d.X) >= 0.1) and np.all(np.abs(d.X) <= 1.0)
+    np.testing.assert_array_equal(d.Y[:, 0], (np.sign(d.X[:, 0]) != np.sign(d.X[:, 1])).astype(float))
+    # no margin is the plain generator, draw for draw (links written before the margin open the same data)
+    np.testing.assert_array_equal(ds.make_xor(seed=3, margin=0.0).X, ds.make_xor(seed=3).X)
+    with pytest.raises(ValueError):
+        ds.make_xor(margin=0.6)
+
+
 def test_circles_noise_free_is_separated_by_radius():
     d = ds.make_circles(n_samples=300, noise=0.0)
     r = np.hypot(d.X[:, 0], d.X[:, 1])

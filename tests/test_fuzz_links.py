@@ -124,10 +124,10 @@ def test_huge_learning_rate_in_a_link_is_refused_by_name():
 
 
 def test_linked_weights_beyond_the_limit_or_saturating_are_reported():
-    at = new_app({"w": _huge_w()})
+    at = new_app({"h": "2", "w": _huge_w()})  # (links always name the architecture)
     assert any("beyond" in unescape(w) for w in texts(at.warning))
     assert all(np.all(np.abs(w) < MAX_ABS_WEIGHT) for w in lab_of(at).net.weights)
-    at = new_app({"w": _saturating_w()})  # finite, in range, but every sigmoid saturates: say so at once
+    at = new_app({"h": "2", "w": _saturating_w()})  # finite, in range, but every sigmoid saturates: say so at once
     assert lab_of(at).problem and any("saturated" in e for e in texts(at.error))
 
 

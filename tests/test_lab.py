@@ -15,7 +15,7 @@ from components.model.presets import PRESETS
 def test_default_config_is_valid_and_builds():
     assert validate(LabConfig()) == []
     lab = build_lab(LabConfig())
-    assert lab.net.layer_sizes == (2, 2, 1)
+    assert lab.net.layer_sizes == (2, 4, 1)
     assert lab.curve and np.isfinite(lab.curve[0][1])
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from components.model.config import LabConfig
+from components.model.config import LINK_BASE, LabConfig
 from engine import Network, Trace
 from engine.network import as_batch
 
@@ -241,7 +241,7 @@ def diagnostic_examples() -> dict[str, LabConfig]:
     (``diagnose_lab(build_lab(config))``; tests/test_diagnostics.py checks each)."""
     return {
         # five linear layers of 64 units multiply the inputs' scale, so the tanh layer after them sits at |z| ≫ 1
-        "saturated": LabConfig(
+        "saturated": LINK_BASE.with_(
             hidden=(64, 64, 64, 64, 64, 4),
             hidden_activation=("linear",) * 5 + ("tanh",),
             init="uniform",
@@ -250,11 +250,11 @@ def diagnostic_examples() -> dict[str, LabConfig]:
             seed=0,
         ),
         # inputs 0 and 1 only: a unit whose two weights are negative never sees z > 0
-        "dead_relu": LabConfig(
+        "dead_relu": LINK_BASE.with_(
             hidden=(8,), hidden_activation=("relu",), init="uniform", dataset="xor_table", batch_size=0, seed=0
         ),
         # 2-8-8-8-8-1 sigmoid: g'(z) ≤ 0.25 and small weights shrink δ at every layer
-        "vanishing": LabConfig(
+        "vanishing": LINK_BASE.with_(
             hidden=(8, 8, 8, 8),
             hidden_activation=("sigmoid",) * 4,
             init="uniform",
@@ -263,11 +263,11 @@ def diagnostic_examples() -> dict[str, LabConfig]:
             seed=13,
         ),
         # a one-unit bottleneck whose incoming weights are small: the layer below it gets the larger gradient
-        "exploding": LabConfig(
+        "exploding": LINK_BASE.with_(
             hidden=(4, 1, 4), hidden_activation=("tanh",) * 3, init="he", dataset="xor", batch_size=1, seed=5
         ),
         # η = 100 on one sample at a time
-        "large_update": LabConfig(
+        "large_update": LINK_BASE.with_(
             hidden=(2,), hidden_activation=("sigmoid",), lr=100.0, dataset="xor", batch_size=1, seed=0
         ),
     }

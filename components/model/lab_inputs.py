@@ -52,6 +52,7 @@ def make_dataset(config: LabConfig, csv: Dataset | None = None) -> Dataset:
         noise=config.noise,
         test_fraction=config.test_fraction,
         seed=config.data_seed,
+        **({"margin": config.margin} if config.dataset == "xor" else {}),
     )
 
 

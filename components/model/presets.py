@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from components.model.config import LabConfig
+from components.model.config import LINK_BASE, LabConfig
 from components.model.diagnostics import diagnostic_examples
 
 __all__ = ["Preset", "PRESETS"]
@@ -39,14 +39,16 @@ class Preset:
 _XOR_X = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))
 _XOR_Y = ((0.0,), (1.0,), (1.0,), (0.0,))
 
+# Presets are written against LINK_BASE: a field a preset does not name has the value an absent link
+# parameter means, so a preset, its links and the lessons built on it name the same network.
 PRESETS: dict[str, Preset] = {
     "mazur": Preset(
-        "Textbook 2-2-2 (editable weights)",
+        "Worked example: textbook 2-2-2",
         "The classic worked example: two inputs, two sigmoid hidden units, two sigmoid outputs, "
         "biases present but never updated, one sample, η = 0.5. Change its weights under Tools → Edit weights.",
         "Neutral notation (a, z, w, b, δ, η) on the numbers of the widely copied step-by-step example "
         "(inputs 0.05, 0.10; targets 0.01, 0.99), so each result can be checked against it.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(2,),
             hidden_activation=("sigmoid",),
             output_activation="sigmoid",
@@ -69,7 +71,7 @@ PRESETS: dict[str, Preset] = {
         "biases, one sample with a single target T; E = (T − L_k)²/2 and Δw = −α ∂E/∂w.",
         "Layers as letters h → i → j → k, as in a derivation that writes L_k = σ(net_k), δ as ∂E/∂net "
         "and the learning rate as α.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(2, 2),
             hidden_activation=("sigmoid", "sigmoid"),
             output_activation="sigmoid",
@@ -91,7 +93,7 @@ PRESETS: dict[str, Preset] = {
         "averaged over the batch: E = 1/(2m) Σ_c Σ_i (A^L_ic − Y_ic)².",
         "Matrices with one column per sample (A^l, Z^l, W^l, b^l, Y), as in a derivation that sums "
         "∂E/∂Z^l_ic over the samples c of a batch.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(3,),
             hidden_activation=("sigmoid",),
             output_activation="sigmoid",
@@ -113,7 +115,7 @@ PRESETS: dict[str, Preset] = {
         "input x₀ = 1, and δ defined as (y − a)·a(1 − a), so W := W + η δ a.",
         "Layer numbers as superscripts (a_k^(l), z_k^(l), W_kj^(l)), as in a derivation of the residual "
         "sum of squares that takes δ = −∂RSS/∂z.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(3,),
             hidden_activation=("sigmoid",),
             output_activation="sigmoid",
@@ -135,7 +137,7 @@ PRESETS: dict[str, Preset] = {
         "J_i = ½ Σ_l (y_l − o_l)²; w_rq ← w_rq − η Σ_i ∂J_i/∂w_rq.",
         "Units numbered r through the network (net_r, o_r, w_rq, u_rq the q-th input of unit r), as in "
         "lecture notes that take δ = −∂J/∂net.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(3,),
             hidden_activation=("sigmoid",),
             output_activation="sigmoid",
@@ -155,7 +157,7 @@ PRESETS: dict[str, Preset] = {
         "XOR (noisy, 200 points)",
         "The problem a single layer cannot solve: 2-4-1 with tanh hidden units, mini-batches of 10.",
         "Neutral notation (a, z, w, b, δ, η), the symbols most textbooks use; pick another under Notation.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(4,),
             hidden_activation=("tanh",),
             output_activation="sigmoid",
@@ -175,7 +177,7 @@ PRESETS: dict[str, Preset] = {
         "Fisher's 150 iris flowers (sepal and petal length and width, standardised) in three species: a "
         "4-8-3 network with tanh hidden units, a softmax output and the cross-entropy loss, mini-batches of 10.",
         "Neutral notation; the softmax output's δ is a − y, as the cross-entropy cancels its derivative.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(8,),
             hidden_activation=("tanh",),
             output_activation="softmax",
@@ -194,7 +196,7 @@ PRESETS: dict[str, Preset] = {
         "sigmoid hidden units, softmax and cross-entropy, mini-batches of 10. Train 10 epochs: about 97 % of "
         "the test images are read right.",
         "Neutral notation; each sample is drawn as its 8×8 image beside the step.",
-        LabConfig(
+        LINK_BASE.with_(
             hidden=(32,),
             hidden_activation=("sigmoid",),
             output_activation="softmax",

@@ -25,6 +25,7 @@ __all__ = [
     "plays_epochs",
     "play_mode",
     "play_interval",
+    "TRAIN_EPOCHS",
 ]
 
 _GRAN_LABELS = {
@@ -37,6 +38,8 @@ _GRAN_LABELS = {
 }
 # Jump targets: the cursor just before the forward pass (the start of the update), the backward
 # pass or the weight update, so the next → shows that phase's first event.
+# "Train N epochs" starts at this N: enough for the default network to learn its XOR data.
+TRAIN_EPOCHS = 20
 JUMPS = {"forward": "⟲ start", "backward": "↦ backward pass", "update": "↦ weight update"}
 
 
@@ -279,9 +282,9 @@ def render_play_controls() -> None:
         cols[2].select_slider(
             "Steps per second", [1, 2, 3, 5], value=2, key="ctl_step_speed", on_change=_play_pace_changed
         )
-    cols[3].number_input("Epochs", 1, 10_000, value=10, key="ctl_n_epochs")
+    cols[3].number_input("Epochs", 1, 10_000, value=TRAIN_EPOCHS, key="ctl_n_epochs")
     if cols[4].button("Train N epochs", key="ctl_train", width="stretch", disabled=lab.problem is not None):
-        _train_with_progress(lab, int(state.widget("ctl_n_epochs", 10)))
+        _train_with_progress(lab, int(state.widget("ctl_n_epochs", TRAIN_EPOCHS)))
 
 
 def _train_with_progress(lab, epochs: int) -> None:

@@ -19,7 +19,7 @@ from engine.csv_loader import MAX_CSV_BYTES, load_csv
 __all__ = ["render_sidebar"]
 
 _DATASET_LABELS = {
-    "xor": "XOR (noisy)",
+    "xor": "XOR (four quadrants, noisy)",
     "circles": "Circles",
     "gaussians": "Two gaussians",
     "spiral": "Spiral",
@@ -63,6 +63,7 @@ def _config_from_widgets(current: LabConfig) -> LabConfig:
         dataset=dataset,
         n_samples=int(s("cfg_n_samples", current.n_samples)),
         noise=float(s("cfg_noise", current.noise)),
+        margin=float(s("cfg_margin", current.margin)),
         test_fraction=float(s("cfg_test_fraction", current.test_fraction)),
         data_seed=int(s("cfg_data_seed", current.data_seed)),
         shuffle=bool(s("cfg_shuffle", current.shuffle)),
@@ -175,6 +176,17 @@ def render_sidebar() -> None:
         if ds not in ("iris", "digits"):  # (real data: every sample, as measured)
             sb.slider("Samples", 4, LIMITS["n_samples"], key="cfg_n_samples", on_change=_on_change)
             sb.slider("Noise", 0.0, LIMITS["noise"], step=0.01, key="cfg_noise", on_change=_on_change)
+        if ds == "xor":
+            sb.slider(
+                "Margin from the axes",
+                0.0,
+                LIMITS["margin"],
+                step=0.05,
+                key="cfg_margin",
+                on_change=_on_change,
+                help="The clean points keep this far from both axes, so the two classes are apart (before the "
+                "noise); 0: points right up to the axes, where no smooth boundary gets them all right",
+            )
         sb.slider(
             "Test fraction", 0.0, LIMITS["test_fraction"], step=0.05, key="cfg_test_fraction", on_change=_on_change
         )

@@ -87,6 +87,7 @@ _SV_SOURCE = "sv_source"  # (trace, display tuple, key): what the current key na
 _SV_SEQ = "sv_seq"  # counts the server's own moves of the cursor (the browser adopts ``cursor`` when it changes)
 _SV_BROWSER = "sv_browser"  # (key, cursor) the browser is known to show
 _SV_PAYLOAD = "sv_payload"  # (key, granularity, payload) last sent
+_START_DISMISSED = "start_dismissed"  # the first page's "start here" band was closed
 _SV_AHEAD = "sv_ahead"  # (source trace, display tuple, granularity, key, seq, payload): the next update, sent ahead
 
 
@@ -150,6 +151,7 @@ def _widget_mirrors(lab: Lab) -> dict[str, Any]:
         "cfg_dataset": c.dataset,
         "cfg_n_samples": int(c.n_samples),
         "cfg_noise": float(c.noise),
+        "cfg_margin": float(c.margin),
         "cfg_test_fraction": float(c.test_fraction),
         "cfg_data_seed": int(c.data_seed),
         "cfg_shuffle": bool(c.shuffle),
@@ -203,6 +205,14 @@ def set_csv_wanted(on: bool) -> None:
 
 
 # ------------------------------------------------------------ messages
+def start_dismissed() -> bool:
+    return bool(st.session_state.get(_START_DISMISSED))
+
+
+def dismiss_start() -> None:
+    st.session_state[_START_DISMISSED] = True
+
+
 def flash(level: str, text: str) -> None:
     """Queue a message for the page (level: error | warning | info | success)."""
     st.session_state.setdefault(_FLASHES, []).append((level, text))
