@@ -533,10 +533,12 @@ def test_tools_number_neurons_from_1_like_the_panel():
     names = table["parameter"].tolist()  # the panel's names, as plain text (w^{(1)}_{12} is w⁽¹⁾₁₂)
     assert names[:3] == ["w⁽¹⁾₁₁", "w⁽¹⁾₁₂", "w⁽¹⁾₂₁"] and "b⁽¹⁾₁" in names and "b⁽²⁾₂" in names
     at.session_state["tools_tab"] = "Edit weights"  # only the open tool tab is drawn
-    editors = [df.value for df in at.run().dataframe]  # the weight editor's tables, one per layer
-    assert len(editors) == 2
-    for df in editors:
+    editors = [df.value for df in at.run().dataframe]  # the weight editor's tables, one per layer, then the samples
+    assert len(editors) == 3
+    for df in editors[:2]:
         assert list(df.columns) == ["from 1", "from 2", "bias"] and list(df.index) == ["to 1", "to 2"]
+    assert list(editors[2].columns) == ["input a⁽⁰⁾₁", "input a⁽⁰⁾₂", "target y₁", "target y₂"]
+    assert list(editors[2].index) == ["sample 1"] and editors[2].to_numpy().tolist() == [[0.05, 0.10, 0.01, 0.99]]
 
 
 def test_only_the_open_tool_is_drawn():

@@ -19,7 +19,7 @@ import numpy as np
 from components.model.colour_scale import edge_values, fit_scale
 from components.model.config import LabConfig, validate
 from components.model.display import Display
-from components.model.lab_inputs import LabError, make_dataset, make_network
+from components.model.lab_inputs import LabError, edited_samples, make_dataset, make_network
 from components.model.lab_practice import PracticeActions
 from components.model.play import PlayClock
 from components.model.practice import Practice
@@ -67,6 +67,7 @@ class Lab(PracticeActions):
     display: Display = field(default_factory=Display)  # how it is shown (notation, colouring, step size, …)
     clock: PlayClock = field(default_factory=PlayClock)  # play mode's pace while ``playing``
     practice: Practice = field(default_factory=Practice)  # practice mode's answers (used while display.practice)
+    samples: tuple | None = None  # a worked example's edited (X, Y), in place of the preset's own
 
     # ------------------------------------------------------------ views
     @property
@@ -388,13 +389,16 @@ def build_lab(
     params: tuple | None = None,
     update: int = 0,
     display: Display | None = None,
+    samples: tuple | None = None,
 ) -> Lab:
-    """A fresh lab for a configuration; raises LabError (a ValueError) with a readable message."""
+    """A fresh lab for a configuration; raises LabError (a ValueError) with a readable message.
+    ``samples``: a worked example's edited ``(X (m, n_in), Y (m, n_out))`` (only with ``dataset="preset"``)."""
     problems = validate(config)
     if problems:
         raise LabError("; ".join(problems))
     try:
-        dataset = make_dataset(config, csv)
+        samples = edited_samples(config, samples)
+        dataset = make_dataset(config, csv, samples)
         net = make_network(config, dataset)
         if params is not None:
             net.set_parameters(*params)
@@ -421,7 +425,7 @@ def build_lab(
         raise
     except ValueError as e:
         raise LabError(str(e)) from None
-    lab = Lab(config, dataset, stepper, net.parameters(), csv=csv, display=display or Display())
+    lab = Lab(config, dataset, stepper, net.parameters(), csv=csv, display=display or Display(), samples=samples)
     lab.fit_scale()
     lab.record()
     if update:

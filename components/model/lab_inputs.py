@@ -14,15 +14,53 @@ from engine import Network
 from engine.datasets import Dataset, make, xor_truth_table
 from engine.real_datasets import REAL, make_real
 
-__all__ = ["LabError", "make_dataset", "make_network"]
+__all__ = ["LabError", "make_dataset", "make_network", "checked_samples", "edited_samples", "MAX_ABS_SAMPLE"]
+
+MAX_ABS_SAMPLE = 1e6  # an edited input or target beyond ±this is refused (like CSV values and weights)
 
 
 class LabError(ValueError):
     """A request the lab refused, with a message for the page."""
 
 
-def make_dataset(config: LabConfig, csv: Dataset | None = None) -> Dataset:
-    """The dataset a configuration names (ValueError if it cannot be built)."""
+def checked_samples(samples, x_shape: tuple, y_shape: tuple, loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """A worked example's edited samples ``(X (m, n_in), Y (m, n_out))`` as float64 copies, or LabError
+    naming what is wrong: another shape, a value that is not a finite number within ±MAX_ABS_SAMPLE, or a
+    cross-entropy target outside 0 … 1."""
+    try:
+        X, Y = (np.array(a, dtype=np.float64) for a in samples)
+    except (TypeError, ValueError, OverflowError):
+        raise LabError("every input and target must be a number") from None
+    if X.shape != tuple(x_shape) or Y.shape != tuple(y_shape):
+        raise LabError(
+            f"the worked example has {x_shape[0]} sample(s) of {x_shape[1]} input(s) and {y_shape[1]} target(s)"
+        )
+    for name, a in (("input", X), ("target", Y)):
+        if not np.all(np.isfinite(a)):
+            raise LabError(f"every {name} must be a finite number")
+        if np.max(np.abs(a), initial=0.0) > MAX_ABS_SAMPLE:
+            raise LabError(f"an {name} is beyond the limit ±{MAX_ABS_SAMPLE:g}")
+    if loss == "cross_entropy" and not np.all((Y >= 0) & (Y <= 1)):
+        raise LabError("cross-entropy needs targets from 0 to 1")
+    return X, Y
+
+
+def edited_samples(config: LabConfig, samples) -> tuple[np.ndarray, np.ndarray] | None:
+    """A worked example's edited ``samples`` checked (``checked_samples``), or None when there are none or
+    they are the preset's own (nothing is edited, and a link need not carry them). LabError otherwise."""
+    if samples is None:
+        return None
+    preset = PRESETS.get(config.preset) if config.dataset == "preset" else None
+    if preset is None or preset.data() is None:
+        raise LabError("only a worked example's samples can be edited")
+    X0, Y0 = preset.data()
+    X, Y = checked_samples(samples, X0.shape, Y0.shape, config.loss)
+    return None if np.array_equal(X, X0) and np.array_equal(Y, Y0) else (X, Y)
+
+
+def make_dataset(config: LabConfig, csv: Dataset | None = None, samples: tuple | None = None) -> Dataset:
+    """The dataset a configuration names (ValueError if it cannot be built). ``samples``: a worked
+    example's edited ``(X, Y)``, in place of the preset's own (``checked_samples``)."""
     if config.dataset == "csv":
         if csv is None:
             raise LabError("upload a CSV file first (Dataset → CSV upload)")
@@ -32,8 +70,10 @@ def make_dataset(config: LabConfig, csv: Dataset | None = None) -> Dataset:
         if preset is None or preset.data() is None:
             raise LabError(f"unknown worked example {config.preset!r}")
         X, Y = preset.data()
+        if samples is not None:
+            X, Y = checked_samples(samples, X.shape, Y.shape, config.loss)
         return Dataset(
-            preset.label,
+            preset.label + (" (edited samples)" if samples is not None else ""),
             X,
             Y,
             X[:0],

@@ -18,10 +18,13 @@ import numpy as np
 from components.model.config import CONFIG_KEYS, LIMITS, LabConfig, from_query, to_query
 from components.model.display import DISPLAY_KEYS, display_from_query, display_query
 from components.model.lab import MAX_ABS_WEIGHT, Lab, LabError, build_lab
+from components.model.presets import PRESETS
 
 __all__ = [
     "encode_params",
     "decode_params",
+    "encode_samples",
+    "decode_samples",
     "query_for",
     "restore_from_query",
     "replay_limit",
@@ -35,25 +38,51 @@ __all__ = [
 MAX_LINK_PARAMETERS = 1500  # larger networks are rebuilt from their seeds (replayed), not from exact bytes
 MAX_REPLAY_UPDATES = 100_000  # a link replays at most this many updates …
 MAX_REPLAY_WORK = 1e10  # … and at most this many multiply-adds (a few seconds), so no link can pin the server
-POSITION_KEYS = frozenset({"u", "k", "w", "sc"})
+POSITION_KEYS = frozenset({"u", "k", "w", "sc", "xy"})  # … and a worked example's edited samples
 LINK_LESSON_KEYS = frozenset(
     {"lesson", "stop"}
 )  # a lesson link's (components/model/lessons.py)  # where the lab is: updates, cursor, exact parameters, colour scale
 
 
+def _encode_floats(arrays) -> str:
+    """The arrays' values in order as little-endian float64, deflated, base64url (no padding)."""
+    flat = np.concatenate([np.ravel(a) for a in arrays]).astype("<f8")
+    return base64.urlsafe_b64encode(zlib.compress(flat.tobytes(), 9)).decode().rstrip("=")
+
+
+def _decode_floats(text: str, what: str) -> np.ndarray:
+    """Inverse of _encode_floats: a flat float64 array (ValueError naming ``what`` if damaged)."""
+    try:
+        raw = zlib.decompressobj().decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), 2**20)
+    except (ValueError, zlib.error):
+        raise ValueError(f"the {what} in the link are damaged") from None
+    if len(raw) % 8:
+        raise ValueError(f"the {what} in the link are damaged")
+    return np.frombuffer(raw, dtype="<f8")
+
+
 def encode_params(weights, biases) -> str:
     """All weights then all biases as little-endian float64, deflated, base64url (no padding)."""
-    flat = np.concatenate([np.ravel(w) for w in weights] + [np.ravel(b) for b in biases]).astype("<f8")
-    return base64.urlsafe_b64encode(zlib.compress(flat.tobytes(), 9)).decode().rstrip("=")
+    return _encode_floats([*weights, *biases])
+
+
+def encode_samples(X, Y) -> str:
+    """A worked example's edited inputs X (m, n_in) then targets Y (m, n_out), as ``encode_params`` writes."""
+    return _encode_floats([X, Y])
+
+
+def decode_samples(text: str, x_shape: tuple, y_shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse of encode_samples for these shapes (ValueError if the values do not fit or are not finite)."""
+    flat = _decode_floats(text, "samples")
+    n_x = x_shape[0] * x_shape[1]
+    if flat.size != n_x + y_shape[0] * y_shape[1] or not np.all(np.isfinite(flat)):
+        raise ValueError("the samples in the link do not fit this worked example")
+    return flat[:n_x].reshape(x_shape).copy(), flat[n_x:].reshape(y_shape).copy()
 
 
 def decode_params(text: str, layer_sizes) -> tuple[list, list]:
     """Inverse of encode_params for a network of these layer sizes (ValueError if it does not fit)."""
-    try:
-        raw = zlib.decompressobj().decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), 2**20)
-    except (ValueError, zlib.error):
-        raise ValueError("the weights in the link are damaged") from None
-    flat = np.frombuffer(raw, dtype="<f8")
+    flat = _decode_floats(text, "weights")
     shapes = [(b, a) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
     n_w = sum(r * c for r, c in shapes)
     if flat.size != n_w + sum(layer_sizes[1:]):
@@ -81,8 +110,26 @@ def query_for(lab: Lab, display: dict | None = None) -> dict[str, str]:
         q["k"] = str(lab.stepper.cursor)
     if (lab.edited or lab.stepper.update) and lab.net.n_parameters <= MAX_LINK_PARAMETERS:
         q["w"] = encode_params(*lab.trace.parameters_at(-1))  # parameters before the current update
+    if lab.samples is not None:
+        q["xy"] = encode_samples(*lab.samples)
     q["sc"] = f"{lab.scale:.6g}"  # the edge colour scale the sender sees (fit_scale's values read back exactly)
     return q
+
+
+def _linked_samples(params: dict, config: LabConfig, ignored: list) -> tuple | None:
+    """A worked example's edited samples from ``xy``, or None (a note in ``ignored`` if unusable)."""
+    if "xy" not in params:
+        return None
+    preset = PRESETS.get(config.preset) if config.dataset == "preset" else None
+    if preset is None or preset.data() is None:
+        ignored.append("xy (edited samples belong to a worked example: data=preset)")
+        return None
+    X, Y = preset.data()
+    try:
+        return decode_samples(str(params["xy"]), X.shape, Y.shape)
+    except ValueError as e:
+        ignored.append(f"xy ({e})")
+        return None
 
 
 def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
@@ -92,11 +139,16 @@ def restore_from_query(params: dict) -> tuple[Lab, list[str]]:
     ignored += display_ignored
     unknown = [k for k in params if k not in POSITION_KEYS | CONFIG_KEYS | set(DISPLAY_KEYS) | LINK_LESSON_KEYS]
     ignored += [f"{k[:40]!r} (unknown parameter)" for k in unknown[:5]]
+    samples = _linked_samples(params, config, ignored)
     try:
-        lab = build_lab(config, display=display)
+        lab = build_lab(config, display=display, samples=samples)
     except LabError as e:
-        ignored.append(f"the configuration ({e})")
-        lab = build_lab(LabConfig(), display=display)
+        if samples is None:
+            ignored.append(f"the configuration ({e})")
+            lab = build_lab(LabConfig(), display=display)
+        else:
+            ignored.append(f"xy ({e})")
+            lab = build_lab(config, display=display)
     update = _int_param(params, "u", 0, LIMITS["updates"], ignored)
     if "w" in params and lab.config.dataset != "csv":
         try:

@@ -45,7 +45,8 @@ PRESETS: dict[str, Preset] = {
     "mazur": Preset(
         "Worked example: textbook 2-2-2",
         "The classic worked example: two inputs, two sigmoid hidden units, two sigmoid outputs, "
-        "biases present but never updated, one sample, η = 0.5. Change its weights under Tools → Edit weights.",
+        "biases present but never updated, one sample, η = 0.5. Change its weights, inputs and targets under "
+        "Tools → Edit weights.",
         "Neutral notation (a, z, w, b, δ, η) on the numbers of the widely copied step-by-step example "
         "(inputs 0.05, 0.10; targets 0.01, 0.99), so each result can be checked against it.",
         LINK_BASE.with_(

@@ -264,10 +264,26 @@ def apply_config(new: LabConfig) -> None:
         if was >= 0:  # the events already shown used the old η: the update starts again
             flash("info", f"η = {new.lr:g}: update {lab.stepper.update + 1} starts again from its first event.")
         return
+    samples = lab.samples if (new.dataset, new.preset) == (old.dataset, old.preset) else None  # (edited)
     try:
-        _replace(build_lab(new, csv=lab.csv, display=lab.display))
+        _replace(build_lab(new, csv=lab.csv, display=lab.display, samples=samples))
     except LabError as e:
         flash("error", f"Not applied — {e}. The previous network is still in place.")
+
+
+def apply_samples(X, Y) -> bool:
+    """A worked example's edited inputs X (m, n_in) and targets Y (m, n_out): the lab starts again at
+    update 1 from the weights the current update starts from. False (and an error shown) if refused."""
+    lab = get_lab()
+    params = lab.trace.parameters_at(-1)
+    try:
+        new = build_lab(lab.config, csv=lab.csv, params=params, display=lab.display, samples=(X, Y))
+    except LabError as e:
+        flash("error", f"Samples not applied — {e}. The previous samples are still in place.")
+        return False
+    new.edited = lab.edited or lab.stepper.update > 0  # (the weights may no longer be the preset's)
+    _replace(new)
+    return True
 
 
 def load_preset(name: str) -> None:

@@ -115,6 +115,8 @@ def render_weight_editor(lab) -> None:
             )
         if st.button("Apply edited weights", key="tool_apply_edits", type="primary"):
             _apply_edits(lab, frames)
+    if lab.config.dataset == "preset":
+        render_sample_editor(lab)
     st.divider()
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -127,6 +129,32 @@ def render_weight_editor(lab) -> None:
     up = c2.file_uploader("Import network JSON", type=["json"], key="tool_json_upload")
     if up is not None and state.first_upload(up.file_id):
         _import_json(lab, up)
+
+
+def render_sample_editor(lab) -> None:
+    """A worked example's inputs and targets, one row per sample, editable like its weights."""
+    d = lab.dataset
+    nt, shape = get_notation(lab.display.notation), Shape(tuple(lab.trace.layer_sizes), int(lab.trace.m))
+    st.markdown(
+        "**Samples** of this worked example: inputs, then targets. Applying them starts again at update 1 "
+        "from the weights of the current update's start."
+    )
+    df = pd.DataFrame(
+        np.hstack([d.X_train, d.Y_train]),
+        columns=[f"input {plain_symbol(nt.act(shape, 0, j))}" for j in range(d.n_inputs)]
+        + [f"target {plain_symbol(nt.target(shape, i))}" for i in range(d.n_outputs)],
+        index=[f"sample {c + 1}" for c in range(d.X_train.shape[0])],
+    )
+    edited = st.data_editor(df, key=f"edit_xy_{lab.stepper.update}_{id(lab)}", width="stretch")
+    if st.button("Apply edited samples", key="tool_apply_samples", type="primary"):
+        try:
+            values = edited.to_numpy(dtype=float)
+        except (TypeError, ValueError, OverflowError):  # text, or an integer beyond float range
+            st.error("Every input and target must be a number.")
+            return
+        if state.apply_samples(values[:, : d.n_inputs], values[:, d.n_inputs :]):
+            state.flash("success", "Samples applied; the worked example starts again at update 1 with them.")
+        st.rerun()
 
 
 def _import_json(lab, up) -> None:
