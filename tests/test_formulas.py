@@ -607,3 +607,16 @@ def test_a_neuron_and_a_sample_index_never_run_together():
     f = event_formula(e, tr)
     assert r"z^{(1)}_{4,8}" in f.symbolic and r"a^{(0)}_{2,8}" in f.symbolic and "_{48}" not in f.symbolic
     assert r"w^{(1)}_{42}" in f.symbolic  # a weight's two one-digit indices stay as the derivations write them
+
+
+def test_a_sum_that_just_fits_with_its_signs_breaks_at_a_sign_not_inside_a_product():
+    """A row is measured as it is written (with its " + "), so a row that looked short without its
+    signs is not left too wide and then broken between the factors of a product."""
+    from components.views.step_text import _width, fit_latex
+
+    tex = r"z^{(1)}_{1} = 0.15\cdot 3 + 0.2\cdot 0.1 + 0.35 = 0.82,\quad a^{(1)}_{1} = \sigma(0.82) = 0.6942"
+    out = fit_latex(tex, 34)
+    rows = out.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+    assert rows[0].endswith(r"0.2\cdot 0.1") and rows[1].startswith(r"&\quad + 0.35")
+    assert all(_width(r) <= 34 for r in rows)
+    assert not any(r.startswith(r"&\quad \cdot") for r in rows)

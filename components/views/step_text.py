@@ -137,7 +137,7 @@ def fit_latex(tex: str, width: float) -> str:
             row = piece
         elif "&=" not in row:
             row = f"{row} &= {piece}".lstrip()
-        elif _width(row + piece) + 2 <= width:
+        elif _width(f"{row} = {piece}") <= width:
             row = f"{row} = {piece}"
         else:
             rows.append(row)
@@ -172,7 +172,7 @@ def _wrap_sum(row: str, width: float, rounds: tuple = _ROUNDS) -> list[str]:
         return [row]
     lines, line = [], f"{prefix}{marker}{terms[0]}"
     for term in terms[1:]:
-        if _width(line + term) + 2 <= width:
+        if _width(f"{line}{op}{term}") <= width:  # (measured as written: a line that fits is not broken again)
             line = f"{line}{op}{term}"
         else:
             lines.append(line)
