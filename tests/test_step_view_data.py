@@ -175,17 +175,37 @@ def test_callouts_are_clear_of_the_neurons(sizes, m):
         assert placed > 0
 
 
-def test_the_node_caption_says_what_the_fills_mean():
-    """The caption gives the fills' scale with the values at its ends, as node_ranges sets them."""
-    from components.views.graph_data import node_ranges
+def test_the_node_fills_have_their_own_drawn_legend():
+    """Each mark names a node-fill legend: the fills' own colours from −range to +range and the values at
+    its ends, as node_ranges sets them (the edge legend beside the graph is the edges')."""
+    from components.views.graph_annotations import FILL_LEGEND_STEPS
+    from components.views.graph_data import node_fill, node_ranges
     from components.views.graph_labels import short_value
 
     net, tr = case([2, 2, 2], 1)
-    marks = payload(net, tr)["graph"]["marks"]
-    assert all("(fill: blue −" in m["caption"] and " orange" in m["caption"] for m in marks[1:])  # not the start
-    forward = [m["caption"] for m, e in zip(marks[1:], tr.events) if e.kind == "forward"]
+    graph = payload(net, tr)["graph"]
+    marks, fills = graph["marks"], graph["fills"]
+    assert marks[0]["fill"] is None and all(m["fill"] is not None for m in marks[1:])  # not the start
+    assert len(fills) == 2  # a and δ: each legend is sent once
+    for key in fills:
+        assert key["colours"] == node_fill(np.linspace(-1, 1, FILL_LEGEND_STEPS)).tolist()
+        assert len(key["colours"]) == FILL_LEGEND_STEPS and key["colours"][FILL_LEGEND_STEPS // 2] == node_fill(0.0)
+    forward = [fills[m["fill"]] for m, e in zip(marks[1:], tr.events) if e.kind == "forward"]
     r = node_ranges(tr, list(net.activations), "activation")  # sigmoid: ±1; the inputs by their batch
-    assert all(f"fill: blue −1 … 0 … +1 orange; inputs ±{short_value(r[0])}" in c for c in forward), forward[0]
-    backward = [m["caption"] for m, e in zip(marks[1:], tr.events) if e.kind == "delta"]
+    assert all((k["low"], k["high"], k["what"]) == ("−1", "+1", "a") for k in forward)
+    assert all(k["inputs"] == f"inputs ±{short_value(r[0])}" for k in forward)
+    backward = [fills[m["fill"]] for m, e in zip(marks[1:], tr.events) if e.kind == "delta"]
     r = node_ranges(tr, list(net.activations), "delta")[1]  # δ: one scale for every layer
-    assert all(f"fill: blue −{short_value(r)} … 0 … +{short_value(r)} orange" in c for c in backward)
+    assert all((k["low"], k["high"]) == (f"−{short_value(r)}", f"+{short_value(r)}") for k in backward)
+    # the caption's words say what the nodes show; the scale is the drawn legend's
+    assert all("fill:" not in m["caption"] and m["caption"].startswith("nodes: ") for m in marks[1:])
+
+
+def test_the_plotly_graph_caption_keeps_the_scale_in_words():
+    """The server-drawn graph (play) has no drawn legend for the fills: its caption gives the scale."""
+    from components.views.graph import build_figure
+
+    net, tr = case([2, 2, 2], 1)
+    key = payload(net, tr)["graph"]["fills"][0]  # a, at the forward pass
+    texts = [a.text for a in build_figure(net, tr, 2).layout.annotations]
+    assert any(f"(fill: blue {key['low']} … 0 … {key['high']} orange" in t for t in texts), texts

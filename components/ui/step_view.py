@@ -680,6 +680,21 @@ function drawGraph(v, c) {
       .forEach(([a, b]) => rect.setAttribute(a, b));
   }
   v.caption.textContent = mark.caption || '';
+  drawFillKey(v.caption, (g.fills || [])[mark.fill]);
+}
+
+// The node fills' legend after the caption's words: its colours and end values come with the graph.
+function drawFillKey(where, key) {
+  if (!key) return;
+  const box = h('span', 'bp-sv-fillkey', where);
+  box.title = `each node's fill: ${key.what}`;
+  h('span', null, box, 'fill: ');
+  if (key.low) h('span', null, box, key.low);
+  const bar = h('span', 'bp-sv-fillbar', box);
+  key.colours.forEach(c => { h('span', null, bar).style.background = c; });
+  if (key.high) h('span', null, box, key.high);
+  if (key.per_layer) h('span', null, box, ' each layer on its own scale');
+  if (key.inputs) h('span', null, box, `; ${key.inputs}`);
 }
 
 // ------------------------------------------------------------------ the panel
@@ -1095,6 +1110,9 @@ _CSS = r"""
 .bp-sv-chips text { fill: var(--bp-sv-ink); }
 .bp-sv-callout-box { fill: #ffffff; stroke: #4a5568; stroke-width: 1; }
 .bp-sv-caption { font-size: 0.85em; color: var(--bp-sv-muted); margin-top: 0.25rem; min-height: 1.4em; }
+.bp-sv-fillkey { display: block; white-space: nowrap; }
+.bp-sv-fillbar { display: inline-flex; vertical-align: middle; margin: 0 0.3em; border: 1px solid #cbd5e0; }
+.bp-sv-fillbar span { display: inline-block; width: 0.9em; height: 0.8em; }
 
 /* The step panel. */
 .bp-sv-panel { min-width: 0; }

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.views.graph_data import node_ranges, node_values, segments
+from components.views.graph_data import node_fill, node_ranges, node_values, segments
 from components.views.graph_labels import fmt_value, layer_name, short_value, subscript
 from components.views.graph_scene import INK, RING, Scene
 from components.views.notation import plain_symbol
 from engine import Event
 
-__all__ = ["annotations", "caption_text", "event_note", "layer_title"]
+__all__ = ["annotations", "caption_text", "event_note", "fill_legend", "layer_title", "FILL_LEGEND_STEPS"]
 
 _SHORT_ACT = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU", "linear": "lin", "softmax": "soft"}
 
@@ -151,13 +151,39 @@ def fill_key(scene: Scene) -> str:
     return key + (f"; inputs ±{short_value(inputs)}" if short_value(inputs) != short_value(r) else "")
 
 
-def caption_text(scene: Scene) -> str:
-    """What the nodes show (a or δ, of which sample), under the picture."""
+FILL_LEGEND_STEPS = 11  # swatches in the drawn node-fill legend, −range … +range
+
+
+def fill_legend(scene: Scene) -> dict:
+    """The node fills' legend as the step view draws it: ``colours`` (FILL_LEGEND_STEPS '#rrggbb', −range
+    … +range, the fills' own palette), the end values ``low`` and ``high`` ("" when each layer has its own
+    range), ``inputs`` (their own range, or ""), and ``what`` the fills show."""
+    ranges = node_ranges(scene.trace, scene.acts, scene.quantity)
+    inputs, rest = ranges[0], sorted(set(ranges[1:]))
+    what = {"activation": "a", "neg_delta": "δ = −∂E/∂z"}.get(scene.quantity, "δ = ∂E/∂z")
+    colours = node_fill(np.linspace(-1.0, 1.0, FILL_LEGEND_STEPS)).tolist()
+    if len(rest) != 1:
+        return {"what": what, "colours": colours, "low": "", "high": "", "inputs": "", "per_layer": True}
+    r = short_value(rest[0])
+    return {
+        "what": what,
+        "colours": colours,
+        "low": f"−{r}",
+        "high": f"+{r}",
+        "inputs": f"inputs ±{short_value(inputs)}" if short_value(inputs) != r else "",
+        "per_layer": False,
+    }
+
+
+def caption_text(scene: Scene, key: bool = True) -> str:
+    """What the nodes show (a or δ, of which sample), under the picture; ``key``: with the fills' scale in
+    words (the step view draws it instead: ``fill_legend``)."""
     c, quantity = scene.sample, scene.quantity
     what = {"activation": "activation a", "neg_delta": "δ = −∂E/∂z"}.get(quantity, "δ = ∂E/∂z")
     pending = not all(d.all() for d in node_values(scene.trace, scene.cursor, c, quantity)[1])
     return (
-        f"nodes: {what}, sample {c + 1} of {scene.trace.m} ({fill_key(scene)})"
+        f"nodes: {what}, sample {c + 1} of {scene.trace.m}"
+        + (f" ({fill_key(scene)})" if key else "")
         + ("; blank = not computed yet" if pending else "")
         + (f"; the event is sample {scene.event.sample + 1}" if scene.other_sample else "")
     )

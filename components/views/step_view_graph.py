@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from components.views.graph import EDGE_LABEL_MAX_PAIR, EDGE_TITLES, LABEL_MAX_NEURONS, LABEL_MAX_PAIR
-from components.views.graph_annotations import caption_text, event_note, layer_title
+from components.views.graph_annotations import caption_text, event_note, fill_legend, layer_title
 from components.views.graph_data import (
     BUCKET_COLORS,
     DENSE_PAIR,
@@ -159,6 +159,7 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
     obstacles = np.array([[n[0], n[1], n[2] * (1.42 if n[3] == 1 else 1)] for n in nodes], float).reshape(-1, 3)
     edge_ch, node_ch, chip_ch = _Changes(), _Changes(), _Changes()
     marks, chips, chip_of, styles = [], [], {}, None
+    fills, fill_of = [], {}  # the node-fill legends, and which one each quantity (a, δ) uses
     scale, dense = o.scale, pair > DENSE_PAIR
     drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
     strong = strongest_edges(lay, trace.weights_before) if o.strongest else None
@@ -208,7 +209,8 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
                 "dashed": [int(e) for e in dashed],
                 "focus": None if focus is None else int(focus),
                 "callout": _clear_of(_callout(scene, fr, focus, nt), obstacles, fr, fs),
-                "caption": caption_text(scene) if ev is not None else "",
+                "caption": caption_text(scene, key=False) if ev is not None else "",
+                "fill": _fill_index(fills, fill_of, scene) if ev is not None else None,
             }
         )
     texts += _legend(rects, fr, o, scale)
@@ -233,7 +235,18 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
         "chips": chips,
         "chip_changes": [c for c in chip_ch.out if c[1] < len(chips)],
         "marks": marks,
+        "fills": fills,  # the node-fill legends the marks name (mark["fill"]: an index, or None)
     }
+
+
+def _fill_index(fills: list, fill_of: dict, scene) -> int:
+    """The index in ``fills`` of the scene's node-fill legend (one per quantity shown; each sent once)."""
+    if scene.quantity not in fill_of:
+        legend = fill_legend(scene)
+        if legend not in fills:
+            fills.append(legend)
+        fill_of[scene.quantity] = fills.index(legend)
+    return fill_of[scene.quantity]
 
 
 def _edge_styles(ed) -> list[list]:
