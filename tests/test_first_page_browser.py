@@ -5,6 +5,7 @@ substitutes. Screenshots go to artifacts/screens/ (git-ignored)."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -89,11 +90,16 @@ def test_a_typed_sample_is_what_the_formula_substitutes(app):
     assert "= 0.82" in page.evaluate(FORMULAS_JS)
     page.screenshot(path=os.path.join(SCREENS, "edited-sample-1280x800.png"))
     # the link carries the edited sample: a fresh page opens it
+    link = re.sub(r"&k=-?\d+", "", page.url)  # (at the update's start: → then shows the first event)
     fresh = browser.new_page(viewport={"width": 1280, "height": 800})
-    fresh.goto(page.url)
+    fresh.goto(link)
     wait_for_app(fresh)
     _graph_drawn(fresh)
+    fresh.wait_for_function(
+        "() => { const e = document.querySelector('[data-cursor]'); return e && e.dataset.cursor === '-1'; }",
+        timeout=TIMEOUT_MS,
+    )
     fresh.keyboard.press("ArrowRight")
-    fresh.wait_for_function(f"() => ({FORMULAS_JS})().includes('0.15\\\\cdot 3')", timeout=TIMEOUT_MS)
+    fresh.wait_for_function(f"() => ({FORMULAS_JS})().includes('0.15\\\\cdot 3 +')", timeout=TIMEOUT_MS)
     page.close()
     fresh.close()
