@@ -16,9 +16,6 @@ st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide", i
 
 lab = state.begin_run()
 presentation = header.render_header()
-if not presentation:
-    lessons_ui.render_lesson_menu()
-    sidebar.render_sidebar()
 header.render_flashes()
 start_here.render_start_here(lab, presentation)
 lessons_ui.render_lesson_bar(presentation)
@@ -71,5 +68,9 @@ if not lab.playing:
     below(lab)
 if not presentation:
     tools.render_tools(lab)
+    # The sidebar is sent after the step view: the first page's formula and graph do not wait for the
+    # settings' widgets (bench_first_page).
+    lessons_ui.render_lesson_menu()
+    sidebar.render_sidebar()
 header.render_keyboard_focus_fix()
 state.end_first_run()
