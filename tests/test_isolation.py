@@ -281,13 +281,40 @@ def test_no_eval_exec_or_pickle_anywhere():
 SAFE_HTML_VALUES = {"sizes", "'/'.join(dict.fromkeys(lab.net.activations))", "lab.config.loss", "lab.config.lr"}
 
 
+def _literal_text(value: ast.AST) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str)
+
+
+def _static_code_of_fixed_files(value: ast.AST) -> bool:
+    """``static_code("folder", ".js")``: files of our package, named by literals, read when imported."""
+    return (
+        isinstance(value, ast.Call)
+        and _dotted(value.func) == "static_code"
+        and not value.keywords
+        and all(_literal_text(a) for a in value.args)
+    )
+
+
+def test_static_code_is_read_only_from_the_package():
+    """static_code reads fixed files inside components/ui/static, the step view's script in its parts' order."""
+    from components.ui import step_view
+    from components.ui.static_code import STATIC, static_code
+
+    parts = sorted((STATIC / "step_view").glob("*.js"))
+    assert len(parts) > 5 and step_view._JS == "".join(p.read_text(encoding="utf-8") for p in parts)
+    assert step_view._JS.count("export default function") == 1 and "katex" in step_view._CSS
+    assert STATIC.is_relative_to(ROOT / "components" / "ui")
+    with pytest.raises(FileNotFoundError):
+        static_code("no_such_folder", ".js")
+
+
 def test_unsafe_allow_html_only_with_fixed_text_or_validated_numbers():
     found = 0
     for path, tree in _trees():
-        constants = {
+        constants = {  # a literal string, or static_code() of fixed package files (components/ui/static_code.py)
             t.id
             for n in tree.body
-            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+            if isinstance(n, ast.Assign) and (_literal_text(n.value) or _static_code_of_fixed_files(n.value))
             for t in n.targets
             if isinstance(t, ast.Name)
         }
