@@ -425,7 +425,7 @@ def main(argv=None) -> int:
     from browser_support import streamlit_server
 
     scenarios = [
-        ("default 2-2-1, XOR, batch 1", ""),
+        ("default 2-4-1, XOR, batch 1", ""),
         ("XOR preset 2-4-1 tanh, batch 10", "preset=xor&h=4&act=tanh&bs=10&noise=0.05&init=xavier"),
     ]
     rows = []

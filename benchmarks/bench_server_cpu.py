@@ -28,7 +28,7 @@ from browser_support import chromium, streamlit_server, wait_for_app  # noqa: E4
 
 NETWORKS = [  # (label, query): a 2-8×6-1 update has ~900 events, two of them ~45 min at a student's pace
     ("textbook 2-2-2", "preset=mazur&data=preset&bias=frozen&bs=0"),
-    ("default 2-2-1", ""),
+    ("default 2-4-1", ""),
 ]
 TICKS = os.sysconf("SC_CLK_TCK")
 

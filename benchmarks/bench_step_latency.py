@@ -42,7 +42,7 @@ PAGES = [  # (label, script, query, extra streamlit options)
     # the same page with Streamlit's default runner, which forces gc.collect(2) after every run
     # (.streamlit/config.toml turns that off for both pages above and below)
     ("bare page, Streamlit's default gc", "benchmarks/bare_app.py", "", ("--runner.postScriptGC", "true")),
-    ("app, default network (2-2-1)", "app.py", "", ()),
+    ("app, default network (2-4-1)", "app.py", "", ()),
     ("app, 2-8×6-1 tanh", "app.py", "h=8-8-8-8-8-8&act=tanh", ()),
     ("app, 2-32×4-1 tanh", "app.py", "h=32-32-32-32&act=tanh", ()),
     # the same network with every neuron drawn as its picture over the input plane (129 images)
