@@ -480,18 +480,15 @@ def step_view_sent(key: str, cursor: int) -> None:
 
 
 def cached_payload(key: str, seq: int, granularity: str, cursor: int, build, **fields) -> dict:
-    """The last payload when it is for this key and step size and its window holds ``cursor`` (with the
-    new seq, cursor and ``fields``), else ``build()``'s with them; kept for the next run."""
-    s = st.session_state
-    last = s.get(_SV_PAYLOAD)
+    """The last payload sent (``remember_sent``) when it is for this key and step size and its window holds
+    ``cursor`` (with the new seq, cursor and ``fields``), else ``build()``'s with them."""
+    last = st.session_state.get(_SV_PAYLOAD)
     payload = None
     if last is not None and last[0] == key and last[1] == granularity:
         k0, k1 = last[2]["window"]
         if k0 - 1 <= cursor <= k1:
             payload = last[2]
-    payload = {**(payload if payload is not None else build()), "seq": seq, "cursor": cursor, **fields}
-    s[_SV_PAYLOAD] = (key, granularity, payload)
-    return payload
+    return {**(payload if payload is not None else build()), "seq": seq, "cursor": cursor, **fields}
 
 
 # ------------------------------------------------------------ the next update, sent ahead
@@ -518,11 +515,10 @@ def sent_ahead(lab: Lab, display_key: tuple, granularity: str) -> tuple[bool, di
     return True, a[3]
 
 
-def remember_sent(payload: dict) -> None:
-    """The payload as it went out (with its ``ahead``), for the next run's ``cached_payload``."""
-    s = st.session_state
-    key, granularity, _ = s[_SV_PAYLOAD]
-    s[_SV_PAYLOAD] = (key, granularity, payload)
+def remember_sent(key: str, granularity, payload: dict) -> None:
+    """The payload as it went out (with its ``ahead``) for this key and step size, for the next run's
+    ``cached_payload``."""
+    st.session_state[_SV_PAYLOAD] = (key, granularity, payload)
 
 
 def adopt_ahead(lab: Lab, display_key: tuple, payload: dict) -> None:

@@ -139,7 +139,7 @@ def _with_ahead(lab, o: StepViewOptions, payload: dict) -> dict:
     if state.is_first_run() or lab.practising:  # the first page draws first (the run its first report brings
         return payload  # sends the rest); practice shows the next update's numbers only once answered
     known, ahead = state.sent_ahead(lab, _display_key(o), o.granularity)
-    if not known:
+    if not known:  # decided once per update and settings: the next update's payload, or none
         preview = lab.next_update_preview()
         if preview is not None:
             net, trace = preview
@@ -147,12 +147,10 @@ def _with_ahead(lab, o: StepViewOptions, payload: dict) -> dict:
             stepper = lab.stepper
             position = StepViewPosition(key, seq, stepper.update + 1, -1, stepper.history_limit > 0)
             ahead = {**step_view_payload(net, trace, position, o), "blocked": False, "stop_at": None}
-        state.ahead_sent(lab, _display_key(o), o.granularity, ahead)
-    if ahead is None:
-        return payload
-    ahead = {**ahead, "seq": payload["seq"]}
+    if ahead is not None:
+        ahead = {**ahead, "seq": payload["seq"]}
     state.ahead_sent(lab, _display_key(o), o.granularity, ahead)
-    return {**payload, "ahead": ahead}
+    return payload if ahead is None else {**payload, "ahead": ahead}
 
 
 def render_step_view(lab, presentation: bool) -> None:
@@ -182,7 +180,7 @@ def render_step_view(lab, presentation: bool) -> None:
         d = lab.display
         payload["quiz"] = quiz_payload(lab.trace, lab.practice, d.granularity, d.notation, d.digits, presentation)
     payload = _with_ahead(lab, o, payload)
-    state.remember_sent(payload)
+    state.remember_sent(key, (o.granularity, limit), payload)
     state.step_view_sent(key, stepper.cursor)
     show_step_view(payload, key=state.STEP_VIEW)
 
