@@ -32,6 +32,8 @@ def live_view() -> None:
         st.rerun()  # play started or stopped (or diverged): a full run sets the timer and moves the charts
     if not lab.playing:
         stepping.act_on_report(lab, presentation)  # the browser's cursor, a new update, a clicked neuron
+        if not full_run and page.charts_stale(lab):
+            st.rerun()  # a step completed or undid an update: the whole page follows (the charts, once per update)
     header.render_problem(lab)
     # The step controls sit above the graph and panel but are sent between them: the new formula
     # leaves the server first and is painted on its own, before the graph (bench_step_latency).
@@ -47,8 +49,6 @@ def live_view() -> None:
     page.render_graph_and_panel(lab, presentation, between=step_controls if above is not None else None)
     if lab.playing:
         below(lab)
-    elif not full_run and page.charts_stale(lab):
-        st.rerun()  # a step completed or undid an update: the charts below follow (once per update)
     state.sync_url(lab)
 
 
