@@ -44,8 +44,7 @@ def test_start_here_opens_the_worked_example(app):
     assert page.locator(".bp-sv-svg .bp-sv-nodes circle").count() >= 6  # 2-2-2
     assert not page.get_by_role("button", name="Step through the worked example (2-2-2)").count()
     # the node fills' own legend under the graph: the fills' colours between the values at its ends
-    page.locator(".bp-sv").first.scroll_into_view_if_needed()
-    page.keyboard.press("ArrowRight")
+    page.get_by_role("button", name="Next →").click()  # (the keys would go to the grid, if it kept the focus)
     page.wait_for_function("() => document.querySelectorAll('.bp-sv-fillbar span').length === 11", timeout=TIMEOUT_MS)
     key = page.locator(".bp-sv-fillkey").inner_text()
     assert key.startswith("fill: −1") and "+1" in key, key
@@ -84,8 +83,7 @@ def test_a_typed_sample_is_what_the_formula_substitutes(app):
             wait_for_app(page)
     assert "xy=" in page.url
     wait_for_app(page)
-    page.locator(".bp-sv").first.scroll_into_view_if_needed()
-    page.keyboard.press("ArrowRight")
+    page.get_by_role("button", name="Next →").click()  # (the keys would go to the grid, if it kept the focus)
     page.wait_for_function(f"() => ({FORMULAS_JS})().includes('0.15\\\\cdot 3 + 0.2\\\\cdot 0.1')", timeout=TIMEOUT_MS)
     assert "= 0.82" in page.evaluate(FORMULAS_JS)
     page.screenshot(path=os.path.join(SCREENS, "edited-sample-1280x800.png"))
@@ -99,7 +97,7 @@ def test_a_typed_sample_is_what_the_formula_substitutes(app):
         "() => { const e = document.querySelector('[data-cursor]'); return e && e.dataset.cursor === '-1'; }",
         timeout=TIMEOUT_MS,
     )
-    fresh.keyboard.press("ArrowRight")
+    fresh.get_by_role("button", name="Next →").click()
     fresh.wait_for_function(f"() => ({FORMULAS_JS})().includes('0.15\\\\cdot 3 +')", timeout=TIMEOUT_MS)
     page.close()
     fresh.close()
