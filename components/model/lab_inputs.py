@@ -11,12 +11,13 @@ import numpy as np
 from components.model.config import LabConfig
 from components.model.presets import PRESETS
 from engine import Network
+from engine.csv_loader import MAX_ABS_VALUE
 from engine.datasets import Dataset, make, xor_truth_table
 from engine.real_datasets import REAL, make_real
 
 __all__ = ["LabError", "make_dataset", "make_network", "checked_samples", "edited_samples", "MAX_ABS_SAMPLE"]
 
-MAX_ABS_SAMPLE = 1e6  # an edited input or target beyond ±this is refused (like CSV values and weights)
+MAX_ABS_SAMPLE = MAX_ABS_VALUE  # an edited input or target beyond ±this is refused, as a CSV value is
 
 
 class LabError(ValueError):
@@ -60,7 +61,7 @@ def edited_samples(config: LabConfig, samples) -> tuple[np.ndarray, np.ndarray] 
 
 def make_dataset(config: LabConfig, csv: Dataset | None = None, samples: tuple | None = None) -> Dataset:
     """The dataset a configuration names (ValueError if it cannot be built). ``samples``: a worked
-    example's edited ``(X, Y)``, in place of the preset's own (``checked_samples``)."""
+    example's edited ``(X, Y)`` as ``edited_samples`` returns them (checked), in place of the preset's own."""
     if config.dataset == "csv":
         if csv is None:
             raise LabError("upload a CSV file first (Dataset → CSV upload)")
@@ -71,7 +72,7 @@ def make_dataset(config: LabConfig, csv: Dataset | None = None, samples: tuple |
             raise LabError(f"unknown worked example {config.preset!r}")
         X, Y = preset.data()
         if samples is not None:
-            X, Y = checked_samples(samples, X.shape, Y.shape, config.loss)
+            X, Y = samples
         return Dataset(
             preset.label + (" (edited samples)" if samples is not None else ""),
             X,
