@@ -10,18 +10,11 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
+from browser_support import SCREENS, wait_for_app
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
 FORMULAS_JS = "() => [...document.querySelectorAll('.bp-sv-formulas annotation')].map(a => a.textContent).join('\\n')"
-
-
-@pytest.fixture(scope="module")
-def app():
-    require_browser()
-    with streamlit_server() as (url, _log), chromium() as browser:
-        yield url, browser
 
 
 def _graph_drawn(page) -> None:

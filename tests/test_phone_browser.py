@@ -17,10 +17,7 @@ import pytest
 from browser_support import (
     SCREENS,
     STEP_VIEW_LAYOUT_JS,
-    chromium,
     overlapping,
-    require_browser,
-    streamlit_server,
     wait_for_app,
 )
 
@@ -34,13 +31,6 @@ LINKS = {
     "xor": "preset=xor&h=4&act=tanh&bs=10&k=30",  # XOR 2-4-1, batch of 10, a forward value of sample 7
 }
 DEVICES = {"phone": (390, 844), "tablet": (768, 1024), "phone_landscape": (844, 390), "tablet_landscape": (1024, 768)}
-
-
-@pytest.fixture(scope="module")
-def app():
-    require_browser()
-    with streamlit_server() as (url, _log), chromium() as browser:
-        yield url, browser
 
 
 def _cursor(page) -> int:

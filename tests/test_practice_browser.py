@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from browser_support import SCREENS, chromium, require_browser, streamlit_server, wait_for_app
+from browser_support import SCREENS, wait_for_app
 from components.model.lessons import SHIPPED
 from components.model.links import restore_from_query
 from components.views.notation import format_number
@@ -16,13 +16,6 @@ from components.views.notation import format_number
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
 MAZUR = "preset=mazur&data=preset&bias=frozen&bs=0"
-
-
-@pytest.fixture(scope="module")
-def app():
-    require_browser()
-    with streamlit_server() as (url, _log), chromium() as browser:
-        yield url, browser
 
 
 def cursor(page) -> int:
