@@ -65,6 +65,10 @@ def open_page(app):
         wait_for_app(page)
         page.wait_for_selector(".bp-sv-svg .bp-sv-edges line", timeout=TIMEOUT_MS)
         page.wait_for_selector(".bp-sv-formulas .katex-display annotation", state="attached", timeout=TIMEOUT_MS)
+        # the first page's report (sent once the formula is drawn and the browser is idle) has been acted on
+        page.wait_for_function(
+            f"() => {{ const t = ({_SERVER_JS})(); return !!t && JSON.parse(t).reports >= 1; }}", timeout=TIMEOUT_MS
+        )
         return page
 
     yield opener
