@@ -2,6 +2,7 @@
 
 Driven through AppTest with the reports the browser's code sends (``step_view_moves.move``)."""
 
+import components.ui.stepping as stepping
 from app_support import lab_of, new_app, press, report, step_payload
 from step_view_moves import move
 
@@ -35,6 +36,23 @@ def test_the_payload_at_an_updates_end_holds_the_next_update_and_the_server_foll
     assert [e["title"] for e in sent["events"]][: lab.stepper.n_events] == [
         e["title"] for e in ahead["events"][: lab.stepper.n_events]
     ]
+
+
+def test_following_into_the_update_sent_ahead_does_not_build_its_payload_again(monkeypatch):
+    at = new_app({"bs": "1"})
+    p = walk_to_end(at)
+    built = []
+
+    def counted(net, trace, position, options, *args, **kwargs):
+        built.append(position.update)
+        return step_view_payload(net, trace, position, options, *args, **kwargs)
+
+    step_view_payload = stepping.step_view_payload
+    monkeypatch.setattr(stepping, "step_view_payload", counted)
+    report(at, "ahead", p["ahead"]["next"][0])
+    assert lab_of(at).stepper.update == 1
+    assert built == [2]  # only the update after it, sent ahead in turn; update 1's is the one sent
+    assert step_payload(at)["ahead"]["update"] == 2
 
 
 def test_back_from_the_start_of_the_update_sent_ahead_returns_to_the_last_event_before():

@@ -117,6 +117,12 @@ def _practice_report(lab, report) -> bool:
     return True
 
 
+def _sent_as(o: StepViewOptions, limit: int | None) -> tuple:
+    """What, besides the key, a payload sent is kept under: the step size and practice's frontier (an
+    update sent ahead has none: nothing is sent ahead in practice)."""
+    return (o.granularity, limit)
+
+
 def _follow_into_ahead(lab, o: StepViewOptions, raw) -> None:
     """A report from inside the next update's payload, sent ahead (the browser stepped past this update's
     end on its own): the lab enters that update first, and the payload already sent becomes the current
@@ -127,7 +133,7 @@ def _follow_into_ahead(lab, o: StepViewOptions, raw) -> None:
     if raw.get("key") != ahead["key"] or raw.get("seq") != ahead["seq"] or isinstance(raw.get("seq"), bool):
         return
     lab.enter_next_update()
-    state.adopt_ahead(lab, _display_key(o), {k: v for k, v in ahead.items() if k != "ahead"})
+    state.adopt_ahead(lab, _display_key(o), {k: v for k, v in ahead.items() if k != "ahead"}, _sent_as(o, None))
 
 
 def _with_ahead(lab, o: StepViewOptions, payload: dict) -> dict:
@@ -164,7 +170,7 @@ def render_step_view(lab, presentation: bool) -> None:
     payload = state.cached_payload(
         key,
         seq,
-        (o.granularity, limit),
+        _sent_as(o, limit),
         stepper.cursor,
         lambda: step_view_payload(lab.net, lab.trace, position, o, limit=limit),
         blocked=lab.problem is not None,
@@ -180,7 +186,7 @@ def render_step_view(lab, presentation: bool) -> None:
         d = lab.display
         payload["quiz"] = quiz_payload(lab.trace, lab.practice, d.granularity, d.notation, d.digits, presentation)
     payload = _with_ahead(lab, o, payload)
-    state.remember_sent(key, (o.granularity, limit), payload)
+    state.remember_sent(key, _sent_as(o, limit), payload)
     state.step_view_sent(key, stepper.cursor)
     show_step_view(payload, key=state.STEP_VIEW)
 

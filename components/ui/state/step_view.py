@@ -118,16 +118,17 @@ def remember_sent(key: str, granularity, payload: dict) -> None:
     st.session_state[_SV_PAYLOAD] = (key, granularity, payload)
 
 
-def adopt_ahead(lab: Lab, display_key: tuple, payload: dict) -> None:
+def adopt_ahead(lab: Lab, display_key: tuple, payload: dict, sent_as) -> None:
     """The lab has entered the update sent ahead: its key becomes the current one (the browser's reports
-    carry it), the browser shows its start, and the payload is the one already sent (not built again)."""
+    carry it), the browser shows its start, and the payload is the one already sent (not built again):
+    ``sent_as`` is the step size as ``cached_payload`` is asked for it."""
     s = st.session_state
     source = s.get(_SV_SOURCE)
     counter = source[3] + 1 if source else 0
     s[_SV_SOURCE] = (lab.trace, display_key, payload["key"], counter)
     s[_SV_SEQ] = payload["seq"]
     s[_SV_BROWSER] = (payload["key"], -1)
-    s[_SV_PAYLOAD] = (payload["key"], s[_SV_AHEAD][2], payload)
+    s[_SV_PAYLOAD] = (payload["key"], sent_as, payload)
     s.pop(_SV_AHEAD, None)
 
 
