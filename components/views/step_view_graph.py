@@ -317,19 +317,25 @@ def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) ->
         float(min(circles[:, 1] - circles[:, 2]) - half_h - 4 - y),
         float(max(circles[:, 1] + circles[:, 2]) + half_h + 4 - y),
     ]
-    places = _NUDGES + [(dx, dy) for dy in edges for dx in (0, -60, 60, -120, 120, -180, 180)]
+    places = np.array(_NUDGES + [(dx, dy) for dy in edges for dx in (0, -60, 60, -120, 120, -180, 180)], float)
+    cx, cy = x + places[:, 0], y + places[:, 1]  # (P,)
+    clear = np.full(len(places), -1)  # per place: 1 clear of every circle, 0 not, -1 not yet looked at
     legend = fr.left + fr.pw + 10  # the colour legend's column starts here
     # below the column heads and left of the legend if it can be, then left of the legend, else anywhere
     for top, right in ((fr.top, legend), (0, legend), (0, width)):
-        for dx, dy in places:
-            cx, cy = x + dx, y + dy
-            if cx - half_w < 0 or cx + half_w > right or cy - half_h < top or cy + half_h > height:
-                continue
-            # the nearest point of the box to each circle's centre, and whether it lies inside the circle
-            nx = np.clip(circles[:, 0], cx - half_w, cx + half_w)
-            ny = np.clip(circles[:, 1], cy - half_h, cy + half_h)
-            if np.all((nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2 > (circles[:, 2] + 2) ** 2):
-                return [round(cx, 1), round(cy, 1), text]
+        inside = np.flatnonzero(
+            (cx - half_w >= 0) & (cx + half_w <= right) & (cy - half_h >= top) & (cy + half_h <= height)
+        )
+        for block in np.array_split(inside, np.arange(8, len(inside), 8)):  # in order, 8 places at a time
+            new = block[clear[block] < 0]
+            if len(new):  # the nearest point of each box to each circle's centre: inside the circle?
+                nx = np.clip(circles[None, :, 0], (cx[new] - half_w)[:, None], (cx[new] + half_w)[:, None])
+                ny = np.clip(circles[None, :, 1], (cy[new] - half_h)[:, None], (cy[new] + half_h)[:, None])
+                d2 = (nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2
+                clear[new] = np.all(d2 > (circles[:, 2] + 2) ** 2, axis=1)
+            hit = block[clear[block] == 1]
+            if len(hit):
+                return [round(float(cx[hit[0]]), 1), round(float(cy[hit[0]]), 1), text]
     return callout
 
 
