@@ -325,13 +325,17 @@ def node_fill(t) -> np.ndarray:
     return _LUT[np.rint((np.clip(t, -1, 1) + 1) * 500).astype(int)]
 
 
-def node_colours(trace, cursor: int, c: int, quantity: str, acts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def node_colours(
+    trace, cursor: int, c: int, quantity: str, acts, ranges: list[float] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(fill, shown, value), each (N,) over the neurons layer by layer, for sample c: white
     until the neuron's event is reached, then its value on its layer's ``node_ranges`` at most
-    NODE_FILL_MAX of the way to the end colours (dark text stays readable); NaN: NAN_FILL."""
+    NODE_FILL_MAX of the way to the end colours (dark text stays readable); NaN: NAN_FILL.
+    ``ranges``: ``node_ranges(trace, acts, quantity)`` when the caller has it already."""
     vals, vdone = node_values(trace, cursor, c, quantity)
     shown = np.concatenate(vdone)
-    t = np.clip(np.concatenate([x / r for x, r in zip(vals, node_ranges(trace, acts, quantity))]), -1, 1)
+    ranges = node_ranges(trace, acts, quantity) if ranges is None else ranges
+    t = np.clip(np.concatenate([x / r for x, r in zip(vals, ranges)]), -1, 1)
     nan = np.isnan(t)  # a NaN value gets its own fill, never a colour of the number scale
     fill = np.full(shown.size, "#ffffff")
     fill[shown & nan] = NAN_FILL

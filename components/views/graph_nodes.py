@@ -54,13 +54,14 @@ def node_hover(scene: Scene, b_now: list[np.ndarray]) -> list[str]:
     return out
 
 
-def node_fills(scene: Scene, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(fill colour, printed value) per neuron, size (N,) its diameter in px; white and blank until computed."""
+def node_fills(scene: Scene, size: np.ndarray, ranges: list[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(fill colour, printed value) per neuron, size (N,) its diameter in px; white and blank until computed.
+    ``ranges``: the scene's ``node_ranges``, when the caller has them already (one per quantity and update)."""
     n, fs = size.size, scene.font_size
     text = np.full(n, "", dtype=object)
     if scene.trace is None:
         return np.full(n, "#ffffff"), text
-    fill, shown, values = node_colours(scene.trace, scene.cursor, scene.sample, scene.quantity, scene.acts)
+    fill, shown, values = node_colours(scene.trace, scene.cursor, scene.sample, scene.quantity, scene.acts, ranges)
     if scene.labels:
         text[shown] = [node_label(x, 4 if d >= 3.75 * fs else 3) for x, d in zip(values[shown], size[shown])]
     return fill, text

@@ -37,6 +37,7 @@ Also here: ``format_number`` and small helpers that join LaTeX terms, eliding lo
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -89,6 +90,7 @@ def _group(tex: str, at: int) -> tuple[str, int]:
     return tex[at : at + 1], at + 1
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the text; a network's symbols recur every update
 def plain_symbol(tex: str) -> str:
     """A LaTeX symbol of a notation (w^{(2)}_{11}, W_{12}^{(1)}, w_{h_{2}i_{1}}, \\delta^{(1)}_{1}) as
     plain text with Unicode sub- and superscripts (w⁽²⁾₁₁, W₁₂⁽¹⁾, wₕ₂ᵢ₁, δ⁽¹⁾₁)."""

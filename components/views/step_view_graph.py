@@ -21,6 +21,7 @@ from components.views.graph_data import (
     edge_buckets,
     event_marks,
     graph_layout,
+    node_ranges,
     node_sizes,
 )
 from components.views.graph_edges import chip_texts_and_positions
@@ -160,6 +161,7 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
     edge_ch, node_ch, chip_ch = _Changes(), _Changes(), _Changes()
     marks, chips, chip_of, styles = [], [], {}, None
     fills, fill_of = [], {}  # the node-fill legends, and which one each quantity (a, δ) uses
+    ranges = {}  # quantity → its node_ranges (the update's, the same at every cursor)
     scale, dense = o.scale, pair > DENSE_PAIR
     drawn = np.full(len(lay.x0), every_edge)  # edges drawn at some cursor of the window: the only ones sent
     strong = strongest_edges(lay, trace.weights_before) if o.strongest else None
@@ -186,7 +188,9 @@ def graph_payload(net, trace, k0: int, k1: int, o: StepViewOptions, every_edge: 
         c = 0 if ev is None or ev.sample is None else int(ev.sample)
         quantity = "activation" if k <= trace.layout.loss_index else backward
         scene = Scene(lay, trace, k, ev, acts, c, quantity, labels, fs, tuple(fr.diam), o.width)
-        fill, text = node_fills(scene, size)
+        if quantity not in ranges:
+            ranges[quantity] = node_ranges(trace, acts, quantity)
+        fill, text = node_fills(scene, size, ranges[quantity])
         node_ch.put(
             k, np.concatenate([fill.astype(str), bias_states[0]]), np.concatenate([text.astype(str), bias_states[1]])
         )
@@ -296,31 +300,39 @@ def _callout(scene: Scene, fr: _Frame, focus, nt=None) -> list | None:
     return None
 
 
-_NUDGES = [(0, 0)] + [
-    (dx, dy)
-    for dy in (-30, 30, -60, 60, -90, 90, -130, 130, -170, 170, -220, 220, -280, 280, -340, 340)
-    for dx in (0, -60, 60, -120, 120, -180, 180)
-]
+_NUDGES = np.array(
+    [(0, 0)]
+    + [
+        (dx, dy)
+        for dy in (-30, 30, -60, 60, -90, 90, -130, 130, -170, 170, -220, 220, -280, 280, -340, 340)
+        for dx in (0, -60, 60, -120, 120, -180, 180)
+    ],
+    float,
+)
+_SIDEWAYS = np.array((0, -60, 60, -120, 120, -180, 180), float)
 
 
 def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) -> list | None:
     """The callout moved to the first nearby place where its box (as the browser sizes it: 0.58 em a
     character, 6 px padding) covers no neuron's circle and stays inside the drawing, below the layers'
-    column heads and left of the colour legend; unmoved if none."""
+    column heads and left of the colour legend; unmoved if none. ``circles``: (n, 3) centre x, y, radius."""
     if callout is None or not len(circles):
         return callout
     x, y, text = callout
     half_w, half_h = 0.58 * fs * len(str(text)) / 2 + 6, 0.8 * fs
     width, height = fr.left + fr.pw + fr.right, fr.top + fr.ph + fr.bottom
+    legend = fr.left + fr.pw + 10  # the colour legend's column starts here
+    if _box_clear(x, y, half_w, half_h, circles) and x - half_w >= 0 and x + half_w <= legend:
+        if y - half_h >= fr.top and y + half_h <= height:  # where it is: the first place looked at
+            return [round(x, 1), round(y, 1), text]
     # where crowded layers leave no gap: just above the highest circle or just below the lowest
     edges = [
         float(min(circles[:, 1] - circles[:, 2]) - half_h - 4 - y),
         float(max(circles[:, 1] + circles[:, 2]) + half_h + 4 - y),
     ]
-    places = np.array(_NUDGES + [(dx, dy) for dy in edges for dx in (0, -60, 60, -120, 120, -180, 180)], float)
-    cx, cy = x + places[:, 0], y + places[:, 1]  # (P,)
-    clear = np.full(len(places), -1)  # per place: 1 clear of every circle, 0 not, -1 not yet looked at
-    legend = fr.left + fr.pw + 10  # the colour legend's column starts here
+    cx = x + np.concatenate([_NUDGES[:, 0], _SIDEWAYS, _SIDEWAYS])  # every place, in order: (P,)
+    cy = y + np.concatenate([_NUDGES[:, 1], np.full(7, edges[0]), np.full(7, edges[1])])
+    clear = np.full(len(cx), -1)  # per place: 1 clear of every circle, 0 not, -1 not yet looked at
     # below the column heads and left of the legend if it can be, then left of the legend, else anywhere
     for top, right in ((fr.top, legend), (0, legend), (0, width)):
         inside = np.flatnonzero(
@@ -337,6 +349,16 @@ def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) ->
             if len(hit):
                 return [round(float(cx[hit[0]]), 1), round(float(cy[hit[0]]), 1), text]
     return callout
+
+
+def _box_clear(x: float, y: float, half_w: float, half_h: float, circles: np.ndarray) -> bool:
+    """Whether the box centred at (x, y) keeps 2 px from every circle (as ``_clear_of`` checks a block)."""
+    for cx, cy, r in circles.tolist():
+        nx = min(max(cx, x - half_w), x + half_w)
+        ny = min(max(cy, y - half_h), y + half_h)
+        if not (nx - cx) ** 2 + (ny - cy) ** 2 > (r + 2) ** 2:
+            return False
+    return True
 
 
 def _legend(rects: list, fr: _Frame, o: StepViewOptions, scale: float) -> list:
