@@ -3,7 +3,6 @@ table as Markdown. Pure functions (no Streamlit); ``components.ui.step_panel`` d
 
 from __future__ import annotations
 
-import functools
 import re
 
 import pandas as pd
@@ -70,7 +69,6 @@ _SILENT = ("frac", "tfrac", "Big", "big", "begin", "end", "text", "mathrm", "ope
 _TOKEN = re.compile(r"\\([A-Za-z]+|.)|([{}])|([^\\{}]+)")  # a command, a brace, or a run of other characters
 
 
-@functools.lru_cache(maxsize=8192)  # a pure function of the text; symbolic lines recur every update
 def _width(tex: str) -> float:
     """Roughly how wide a formula renders, in half-em units (a digit is 1; binary operators carry
     their spacing; sub/superscripts count 0.7; a fraction's two parts count side by side)."""

@@ -322,8 +322,8 @@ def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) ->
     half_w, half_h = 0.58 * fs * len(str(text)) / 2 + 6, 0.8 * fs
     width, height = fr.left + fr.pw + fr.right, fr.top + fr.ph + fr.bottom
     legend = fr.left + fr.pw + 10  # the colour legend's column starts here
-    if _box_clear(x, y, half_w, half_h, circles) and x - half_w >= 0 and x + half_w <= legend:
-        if y - half_h >= fr.top and y + half_h <= height:  # where it is: the first place looked at
+    if x - half_w >= 0 and x + half_w <= legend and y - half_h >= fr.top and y + half_h <= height:
+        if _clear(np.array([x]), np.array([y]), half_w, half_h, circles)[0]:  # where it is: the first place looked at
             return [round(x, 1), round(y, 1), text]
     # where crowded layers leave no gap: just above the highest circle or just below the lowest
     edges = [
@@ -340,25 +340,20 @@ def _clear_of(callout: list | None, circles: np.ndarray, fr: _Frame, fs: int) ->
         )
         for block in np.array_split(inside, np.arange(8, len(inside), 8)):  # in order, 8 places at a time
             new = block[clear[block] < 0]
-            if len(new):  # the nearest point of each box to each circle's centre: inside the circle?
-                nx = np.clip(circles[None, :, 0], (cx[new] - half_w)[:, None], (cx[new] + half_w)[:, None])
-                ny = np.clip(circles[None, :, 1], (cy[new] - half_h)[:, None], (cy[new] + half_h)[:, None])
-                d2 = (nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2
-                clear[new] = np.all(d2 > (circles[:, 2] + 2) ** 2, axis=1)
+            if len(new):
+                clear[new] = _clear(cx[new], cy[new], half_w, half_h, circles)
             hit = block[clear[block] == 1]
             if len(hit):
                 return [round(float(cx[hit[0]]), 1), round(float(cy[hit[0]]), 1), text]
     return callout
 
 
-def _box_clear(x: float, y: float, half_w: float, half_h: float, circles: np.ndarray) -> bool:
-    """Whether the box centred at (x, y) keeps 2 px from every circle (as ``_clear_of`` checks a block)."""
-    for cx, cy, r in circles.tolist():
-        nx = min(max(cx, x - half_w), x + half_w)
-        ny = min(max(cy, y - half_h), y + half_h)
-        if not (nx - cx) ** 2 + (ny - cy) ** 2 > (r + 2) ** 2:
-            return False
-    return True
+def _clear(cx: np.ndarray, cy: np.ndarray, half_w: float, half_h: float, circles: np.ndarray) -> np.ndarray:
+    """(P,) whether each box centred at (cx, cy) keeps 2 px from every circle: the nearest point of the box
+    to each circle's centre lies outside the circle grown by 2 px."""
+    nx = np.clip(circles[None, :, 0], (cx - half_w)[:, None], (cx + half_w)[:, None])  # (P, circles)
+    ny = np.clip(circles[None, :, 1], (cy - half_h)[:, None], (cy + half_h)[:, None])
+    return np.all((nx - circles[:, 0]) ** 2 + (ny - circles[:, 1]) ** 2 > (circles[:, 2] + 2) ** 2, axis=1)
 
 
 def _legend(rects: list, fr: _Frame, o: StepViewOptions, scale: float) -> list:
