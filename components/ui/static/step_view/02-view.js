@@ -83,6 +83,7 @@ function createView(root) {
   // Stacked, a formula that grows (its fonts arrive) pushes the graph down: it is fitted again.
   new ResizeObserver(() => {
     fitFormulas(v);
+    fitTableRows(v);
     if (v.data && fits(v)) fitGraph(v);
   }).observe(formulas);
   return v;

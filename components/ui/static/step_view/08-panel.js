@@ -94,7 +94,8 @@ function drawTable(v, c, ev) {
     b = a + TABLE_ROWS;
   }
   const cap = h('div', 'bp-sv-tablecap', null, t.caption);
-  if (n > TABLE_ROWS) h('span', 'bp-sv-rows', cap, ` · rows ${a + 1}–${b} of ${n}`);
+  const span = h('span', 'bp-sv-rows', cap, n > TABLE_ROWS ? ` · rows ${a + 1}–${b} of ${n}` : '');
+  span.dataset.n = n;
   const scroll = h('div', 'bp-sv-tablescroll');
   const table = h('table', 'bp-sv-table', scroll);
   const headRow = h('tr', null, h('thead', null, table));
@@ -102,6 +103,7 @@ function drawTable(v, c, ev) {
   const tbody = h('tbody', null, table);
   for (let r = a; r < b; r++) {
     const tr = h('tr', r === row ? 'bp-sv-hl' : null, tbody);
+    tr.dataset.row = r;
     t.cells[r].forEach((cell, k) => h('td', null, tr, c >= t.reveal[r][k] ? cell : ''));
     const target = t.targets ? t.targets[r] : null;
     if (target && target[1] >= 1) {  // a click shows its chain-rule paths (as a click on the neuron does)
@@ -111,5 +113,32 @@ function drawTable(v, c, ev) {
     }
   }
   v.tableBox.replaceChildren(cap, scroll);
+  fitTableRows(v);
+}
+
+// Presentation: the layer table's highlighted row ends on the screen. The rows farthest from it are left
+// out and the caption says which rows are shown, as for a table over TABLE_ROWS. Below a formula so tall
+// that not even the highlighted row would fit, the table is left whole (the page scrolls to it).
+function fitTableRows(v) {
+  const tbody = v.tableBox.querySelector('tbody');
+  const span = v.tableBox.querySelector('.bp-sv-rows');
+  const rows = tbody ? [...tbody.rows] : [];
+  if (!span || !rows.length) return;
+  rows.forEach(tr => { tr.hidden = false; });
+  let a = 0, b = rows.length;
+  if (v.wrap.classList.contains('bp-sv-present')) {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const room = window.innerHeight - 8 - (main ? main.scrollTop : 0) - window.scrollY;
+    const hl = Math.max(0, rows.findIndex(tr => tr.classList.contains('bp-sv-hl')));
+    const head = tbody.getBoundingClientRect().top;
+    const fits = head + rows[hl].getBoundingClientRect().height <= room;
+    while (fits && b - a > 1 && tbody.getBoundingClientRect().bottom > room) {
+      if (b - 1 - hl >= hl - a) rows[--b].hidden = true;
+      else rows[a++].hidden = true;
+    }
+  }
+  const n = Number(span.dataset.n);
+  const first = Number(rows[a].dataset.row), last = Number(rows[b - 1].dataset.row);
+  span.textContent = first > 0 || last < n - 1 ? ` · rows ${first + 1}–${last + 1} of ${n}` : '';
 }
 

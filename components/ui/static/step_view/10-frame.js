@@ -27,6 +27,7 @@ function render(v) {
 function holdHeight(v) {
   if (PHONE.matches || v.wrap.clientWidth <= 760) holdStacked(v);  // (the CSS stacks the view there)
   else if (SHORT.matches) fitGraph(v);
+  else if (v.wrap.classList.contains('bp-sv-present')) fitPresentedGraph(v);
   else if (!SHORT.matches && v.svg.style.maxHeight) v.svg.style.maxHeight = '';
   // Edge values drawn smaller than 12 px (a phone's width) are left out: the callout and the formula
   // still give the current one.
@@ -54,6 +55,17 @@ function holdStacked(v) {
     el.style.minHeight = `${v[k]}px`;
   }
   fitGraph(v);
+}
+
+// Presentation, side by side: the graph and the caption and legend under it end on the screen (a
+// projector's 768 px); the graph is drawn smaller when they would not.
+function fitPresentedGraph(v) {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const scroll = (main ? main.scrollTop : 0) + window.scrollY;
+  v.svg.style.maxHeight = '';
+  const box = v.svg.getBoundingClientRect();
+  const room = window.innerHeight - 8 - scroll - box.top - v.caption.offsetHeight;
+  if (box.height > room) v.svg.style.maxHeight = `${Math.round(Math.max(room, 0.33 * window.innerHeight))}px`;
 }
 
 function fitGraph(v) {
